@@ -1,0 +1,63 @@
+"""Schema migrations with Alembic, applied automatically when a database is opened."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .db import connect_raw
+from .errors import StorageError
+
+if TYPE_CHECKING:
+    from .db import Database
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest revision; checked against the scripts by a test, and lets an up-to-date
+# database open without importing Alembic at all.
+HEAD = "0002"
+
+
+def current_revision(path: Path) -> str | None:
+    conn = connect_raw(path)
+    try:
+        row = conn.execute(
+            "select name from sqlite_master where type='table' and name='alembic_version'"
+        ).fetchone()
+        if not row:
+            tables = conn.execute("select count(*) from sqlite_master where type='table'").fetchone()[0]
+            if tables:
+                raise StorageError(f"{path} is an SQLite database but not a Cairn one; choose another file.")
+            return None
+        row = conn.execute("select version_num from alembic_version").fetchone()
+        return row[0] if row else None
+    except Exception as exc:  # noqa: BLE001 - any sqlite failure here means "not usable"
+        if isinstance(exc, StorageError):
+            raise
+        raise StorageError(f"{path} cannot be read as a database ({exc}).") from None
+    finally:
+        conn.close()
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(db: Database, revision: str = "head") -> None:
+    if revision == "head" and current_revision(db.path) == HEAD:
+        return
+    from alembic import command
+
+    with db.engine.connect() as connection:
+        # Batch migrations copy tables; with foreign keys on, SQLite would run
+        # ON DELETE actions and silently drop child rows.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            command.upgrade(alembic_config(connection), revision)
+            connection.commit()
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
