@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from .errors import StorageError
@@ -42,10 +43,8 @@ def _create_private(path: Path) -> None:
     for suffix in ("-wal", "-shm"):
         side = path.with_name(path.name + suffix)
         if not side.exists():
-            try:
+            with suppress(OSError):
                 os.close(os.open(side, os.O_CREAT | os.O_WRONLY, 0o600))
-            except OSError:
-                pass
 
 
 def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
@@ -80,7 +79,8 @@ class Database:
     def __init__(self, path: Path, engine) -> None:
         self.path = path
         self.engine = engine
-        self._reader: sqlite3.Connection | None = None
+        self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
@@ -99,10 +99,12 @@ class Database:
         return db
 
     def reader(self) -> sqlite3.Connection:
-        """A shared read connection for queries (autocommit, so it sees other sessions)."""
-        if self._reader is None:
-            self._reader = connect_raw(self.path)
-        return self._reader
+        """This thread's read connection (autocommit, so it sees other sessions' commits)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = connect_raw(self.path)
+            self._readers.append(conn)
+        return conn
 
     @contextmanager
     def session(self) -> Iterator:
@@ -122,9 +124,10 @@ class Database:
                 raise
 
     def close(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+        for conn in self._readers:
+            conn.close()
+        self._readers.clear()
+        self._local = threading.local()
         self.engine.dispose()
 
 
@@ -149,10 +152,8 @@ def make_engine(path: Path):
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        try:
+        with suppress(sqlite3.DatabaseError):
             cur.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError:
-            pass
         cur.execute("PRAGMA synchronous=FULL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()

@@ -1,0 +1,58 @@
+"""Every operation of the domain, in one import. Each is one transaction and returns the
+new state (a ``Board``) or raises ``DomainError`` naming the rule; a refusal changes nothing."""
+
+from .clock import Clock, FixedClock, SystemClock
+from .contracts import (
+    MilestoneIn,
+    archive_contract,
+    create_contract,
+    delete_contract,
+    end_contract,
+    leave_feedback,
+    mark_events_read,
+    plan_from_template,
+)
+from .db import Database
+from .errors import Conflict, DomainError, NotFound, StorageError
+from .models import EndReason, Side
+from .payments import (
+    Remainder,
+    answer_refund_request,
+    give_bonus,
+    refund_escrow,
+    release_payment,
+    request_refund,
+)
+from .plan import (
+    accept_change_request,
+    decline_change_request,
+    discard_draft,
+    draft_add,
+    draft_delete,
+    draft_edit,
+    draft_move,
+    propose_changes,
+    send_changes,
+    withdraw_change_request,
+)
+from .read import board, contract_summaries, deadlines, earnings
+from .timers import apply_due
+from .work import fund_next_milestone, request_changes, submit_work
+
+__all__ = [
+    "Clock", "FixedClock", "SystemClock", "Database", "Conflict", "DomainError", "NotFound", "StorageError",
+    "EndReason", "Side", "Remainder", "MilestoneIn", "archive_contract", "create_contract", "delete_contract",
+    "end_contract", "leave_feedback", "mark_events_read", "plan_from_template", "answer_refund_request",
+    "give_bonus", "refund_escrow", "release_payment", "request_refund", "accept_change_request",
+    "decline_change_request", "discard_draft", "draft_add", "draft_delete", "draft_edit", "draft_move",
+    "propose_changes", "send_changes", "withdraw_change_request", "board", "contract_summaries", "deadlines",
+    "earnings", "apply_due", "fund_next_milestone", "request_changes", "submit_work", "apply_timers",
+]
+
+
+def apply_timers(db: Database, clock: Clock) -> int:
+    """Apply every timer due by the clock's instant, across all contracts; returns how many fired."""
+    from .unit import Unit
+
+    with db.session() as session:
+        return apply_due(Unit(session, clock))

@@ -1,0 +1,212 @@
+"""A batch of plan changes against the current plan: the drafted plan and its diff.
+
+A batch is the desired future plan (R1, R2): the future milestones in their new order,
+with new ones added and removed ones marked. Pure functions over plain rows, so the
+same code serves the operations (ORM) and the read path (sqlite3).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+EDITABLE = ("title", "description", "due_date", "amount_minor")
+VALUE_STATES = ("future", "active", "submitted", "released")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A milestone of the current plan, or an item of a batch (``item_id`` set)."""
+
+    milestone_id: int | None
+    title: str
+    amount_minor: int
+    due_date: date | None = None
+    description: str = ""
+    state: str = "future"
+    item_id: int | None = None
+    deleted: bool = False
+
+    @property
+    def key(self) -> str:
+        return f"m{self.milestone_id}" if self.milestone_id is not None else f"n{self.item_id}"
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One line of a plan as shown: position, the milestone, and what the batch does to it."""
+
+    key: str
+    position: int | None  # None for a row the batch deletes
+    row: Row
+    marks: frozenset[str] = frozenset()  # added, edited, moved, deleted
+
+    @property
+    def locked(self) -> bool:
+        return self.row.state != "future"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: object
+    new: object
+
+
+@dataclass(frozen=True)
+class Edited:
+    milestone_id: int
+    title: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class Moved:
+    milestone_id: int
+    title: str
+    from_position: int
+    to_position: int
+
+
+@dataclass(frozen=True)
+class PlanDiff:
+    added: tuple[PlanRow, ...] = ()
+    removed: tuple[Row, ...] = ()
+    edited: tuple[Edited, ...] = ()
+    moved: tuple[Moved, ...] = ()
+    total_before: int = 0
+    total_after: int = 0
+    count_before: int = 0
+    count_after: int = 0
+    # R4: why the batch no longer applies (a named milestone was activated or deleted).
+    problems: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.edited or self.moved)
+
+    @property
+    def applies(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict:
+        return {
+            "added": [{"title": r.row.title, "amount_minor": r.row.amount_minor, "position": r.position,
+                       "due_date": _iso(r.row.due_date)} for r in self.added],
+            "removed": [{"milestone_id": r.milestone_id, "title": r.title, "amount_minor": r.amount_minor}
+                        for r in self.removed],
+            "edited": [{"milestone_id": e.milestone_id, "title": e.title,
+                        "changes": [{"field": c.field, "old": _iso(c.old), "new": _iso(c.new)} for c in e.changes]}
+                       for e in self.edited],
+            "moved": [{"milestone_id": m.milestone_id, "title": m.title, "from": m.from_position,
+                       "to": m.to_position} for m in self.moved],
+            "total_before": self.total_before, "total_after": self.total_after,
+            "problems": list(self.problems),
+        }
+
+
+def _iso(value: object) -> object:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def stale_problems(current: list[Row], items: list[Row]) -> list[str]:
+    by_id = {r.milestone_id: r for r in current}
+    problems = []
+    for it in items:
+        if it.milestone_id is None:
+            continue
+        now = by_id.get(it.milestone_id)
+        if now is None:
+            problems.append(f"\"{it.title}\" has since been deleted from the plan.")
+        elif now.state != "future":
+            verb = {"active": "activated", "submitted": "activated and submitted"}.get(now.state, now.state)
+            problems.append(f"\"{now.title}\" has since been {verb}, so it can no longer change.")
+    return problems
+
+
+def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
+    """The plan as it would be: fixed rows, then the batch's futures, then futures it didn't name.
+
+    Rows the batch deletes are kept in the list (position None) so a board can show them struck.
+    """
+    fixed = [r for r in current if r.state != "future"]
+    futures = {r.milestone_id: r for r in current if r.state == "future"}
+    named = {it.milestone_id for it in items if it.milestone_id is not None}
+    before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
+    out: list[PlanRow] = [PlanRow(r.key, i, r) for i, r in enumerate(fixed, start=1)]
+    pos = len(fixed)
+    sequence = list(items) + [r for r in current if r.state == "future" and r.milestone_id not in named]
+    kept_ids = [it.milestone_id for it in sequence
+                if it.milestone_id in futures and not it.deleted]
+    stay = _longest_common_order([r.milestone_id for r in current if r.milestone_id in set(kept_ids)], kept_ids)
+    for it in sequence:
+        old = futures.get(it.milestone_id) if it.milestone_id is not None else None
+        if it.milestone_id is not None and old is None:
+            continue  # stale: shown through ``problems``, not as a row
+        if it.deleted:
+            out.append(PlanRow(it.key, None, old or it, frozenset({"deleted"})))
+            continue
+        pos += 1
+        marks = set()
+        if old is None:
+            marks.add("added")
+        else:
+            if any(getattr(old, f) != getattr(it, f) for f in EDITABLE):
+                marks.add("edited")
+            if it.milestone_id not in stay and before_pos.get(it.milestone_id) != pos:
+                marks.add("moved")
+        row = Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
+                  due_date=it.due_date, description=it.description, state="future", item_id=it.item_id)
+        out.append(PlanRow(row.key, pos, row, frozenset(marks)))
+    return out
+
+
+def _longest_common_order(a: list, b: list) -> set:
+    """Ids that keep their relative order (LCS): the rest are what actually moved."""
+    n, m = len(a), len(b)
+    dp = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            dp[i][j] = dp[i + 1][j + 1] + 1 if a[i] == b[j] else max(dp[i + 1][j], dp[i][j + 1])
+    keep, i, j = set(), 0, 0
+    while i < n and j < m:
+        if a[i] == b[j]:
+            keep.add(a[i])
+            i, j = i + 1, j + 1
+        elif dp[i + 1][j] >= dp[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return keep
+
+
+def plan_value(rows: list[Row]) -> int:
+    return sum(r.amount_minor for r in rows if r.state in VALUE_STATES and not r.deleted)
+
+
+def diff(current: list[Row], items: list[Row]) -> PlanDiff:
+    """What a batch changes: added, removed, edited field by field, moved from/to."""
+    result = resulting_plan(current, items)
+    by_id = {r.milestone_id: r for r in current}
+    before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
+    added, removed, edited, moved = [], [], [], []
+    for pr in result:
+        if "added" in pr.marks:
+            added.append(pr)
+        if "deleted" in pr.marks:
+            removed.append(pr.row)
+        if "edited" in pr.marks:
+            old = by_id[pr.row.milestone_id]
+            changes = tuple(FieldChange(f, getattr(old, f), getattr(pr.row, f)) for f in EDITABLE
+                            if getattr(old, f) != getattr(pr.row, f))
+            edited.append(Edited(old.milestone_id, old.title, changes))
+        if "moved" in pr.marks:
+            moved.append(Moved(pr.row.milestone_id, pr.row.title, before_pos[pr.row.milestone_id], pr.position))
+    after_rows = [pr.row for pr in result if "deleted" not in pr.marks]
+    return PlanDiff(
+        added=tuple(added), removed=tuple(removed), edited=tuple(edited), moved=tuple(moved),
+        total_before=plan_value(current), total_after=plan_value(after_rows),
+        count_before=sum(1 for r in current if r.state in VALUE_STATES),
+        count_after=sum(1 for r in after_rows if r.state in VALUE_STATES),
+        problems=tuple(stale_problems(current, items)),
+    )

@@ -1,0 +1,105 @@
+"""Timers, applied as of the clock's instant and dated when they fell due.
+
+M11: a submission nobody reviewed is released in full after the profile's review window.
+P6: a refund request the freelancer did not answer is accepted after the answer window.
+P5: released money becomes available after the hold; an event marks the moment.
+Each is attributed to ``automatic``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlmodel import col, select
+
+from .models import (
+    AUTOMATIC,
+    Contract,
+    ContractStatus,
+    Event,
+    LedgerEntry,
+    LedgerKind,
+    Milestone,
+    MilestoneState,
+    RefundRequest,
+    RefundStatus,
+)
+from .money import format_amount
+
+if TYPE_CHECKING:
+    from .unit import Unit
+
+
+def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
+    """Apply every timer due by ``unit.now``; returns how many fired."""
+    fired = 0
+    fired += _auto_releases(unit, contract_id)
+    fired += _silent_refunds(unit, contract_id)
+    fired += _availability(unit, contract_id)
+    return fired
+
+
+def _auto_releases(unit: Unit, contract_id: int | None) -> int:
+    q = (
+        select(Milestone, Contract)
+        .join(Contract, col(Contract.id) == Milestone.contract_id)
+        .where(Milestone.state == MilestoneState.SUBMITTED)
+        .where(col(Milestone.review_due_at).is_not(None))
+        .where(col(Milestone.review_due_at) <= unit.now)
+        .where(Contract.status == ContractStatus.OPEN)
+    )
+    if contract_id is not None:
+        q = q.where(Milestone.contract_id == contract_id)
+    rows = list(unit.session.exec(q))
+    for m, c in rows:
+        at = m.review_due_at
+        held = unit.balances(c.id).of(m)
+        entry = unit.money(c, LedgerKind.RELEASE, held, actor=AUTOMATIC, milestone=m, at=at) if held else None
+        before = {"state": m.state}
+        m.state = MilestoneState.RELEASED
+        m.closed_at = at
+        unit.session.add(m)
+        unit.event(c, AUTOMATIC, "auto_release",
+                   f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
+                   f"{unit.profile(c).review_days} days without review (M11).",
+                   milestone=m, ledger=entry, before=before, after={"state": m.state, "released": held}, at=at)
+    return len(rows)
+
+
+def _silent_refunds(unit: Unit, contract_id: int | None) -> int:
+    q = (
+        select(RefundRequest)
+        .where(RefundRequest.status == RefundStatus.PENDING)
+        .where(col(RefundRequest.answer_due_at) <= unit.now)
+    )
+    if contract_id is not None:
+        q = q.where(RefundRequest.contract_id == contract_id)
+    rows = list(unit.session.exec(q))
+    from .payments import settle_refund_request
+
+    for r in rows:
+        c = unit.session.get(Contract, r.contract_id)
+        settle_refund_request(unit, c, r, actor=AUTOMATIC, at=r.answer_due_at,
+                              why="the freelancer did not answer in time, so it was accepted (P6)")
+    return len(rows)
+
+
+def _availability(unit: Unit, contract_id: int | None) -> int:
+    has_event = select(Event.id).where(Event.ledger_id == LedgerEntry.id).where(Event.kind == "available")
+    q = (
+        select(LedgerEntry, Contract)
+        .join(Contract, col(Contract.id) == LedgerEntry.contract_id)
+        .where(col(LedgerEntry.kind).in_([LedgerKind.RELEASE, LedgerKind.BONUS]))
+        .where(col(LedgerEntry.available_at) <= unit.now)
+        .where(~has_event.exists())
+        .order_by(col(LedgerEntry.available_at))
+    )
+    if contract_id is not None:
+        q = q.where(LedgerEntry.contract_id == contract_id)
+    rows = list(unit.session.exec(q))
+    for entry, c in rows:
+        what = "bonus" if entry.kind == LedgerKind.BONUS else "payment"
+        unit.event(c, AUTOMATIC, "available",
+                   f"{format_amount(entry.amount_minor, c.currency)} {what} is now available (P5).",
+                   ledger=entry, at=entry.available_at, milestone=None)
+    return len(rows)

@@ -1,0 +1,200 @@
+"""The unit of work behind every operation: one transaction, its clock, its events.
+
+Operations open a ``Unit`` with ``operation(db, clock)``; timers due by the clock's
+instant are applied first, so every rule is checked against the state as of now.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+import pendulum
+from sqlmodel import Session, col, select
+
+from .errors import Conflict, DomainError, NotFound
+from .models import (
+    LOCKED_STATES,
+    Contract,
+    ContractStatus,
+    Event,
+    LedgerEntry,
+    LedgerKind,
+    Milestone,
+    MilestoneState,
+    Profile,
+    Side,
+)
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .db import Database
+
+
+@dataclass
+class Balances:
+    """Everything derived from a contract's ledger (P4)."""
+
+    held: dict[int, int] = field(default_factory=dict)  # escrow per milestone
+    credit: int = 0  # carried credit waiting for the next milestone (P3)
+    deposited: int = 0
+    released: int = 0
+    refunded: int = 0
+    bonus: int = 0
+
+    @property
+    def escrow(self) -> int:
+        return sum(self.held.values())
+
+    def of(self, milestone: Milestone) -> int:
+        return self.held.get(milestone.id, 0)
+
+
+def balances_of(entries: list[LedgerEntry]) -> Balances:
+    b = Balances()
+    for e in entries:
+        m, x = e.milestone_id, e.amount_minor
+        if e.kind == LedgerKind.DEPOSIT:
+            b.deposited += x
+            b.held[m] = b.held.get(m, 0) + x
+        elif e.kind == LedgerKind.RELEASE:
+            b.released += x
+            b.held[m] = b.held.get(m, 0) - x
+        elif e.kind == LedgerKind.REFUND:
+            b.refunded += x
+            if m is None:
+                b.credit -= x
+            else:
+                b.held[m] = b.held.get(m, 0) - x
+        elif e.kind == LedgerKind.CREDIT:
+            b.held[m] = b.held.get(m, 0) - x
+            b.credit += x
+        elif e.kind == LedgerKind.CREDIT_APPLIED:
+            b.credit -= x
+            b.held[m] = b.held.get(m, 0) + x
+        elif e.kind == LedgerKind.BONUS:
+            b.bonus += x
+    b.held = {k: v for k, v in b.held.items() if v}
+    return b
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    return value
+
+
+MILESTONE_FIELDS = ("title", "description", "due_date", "amount_minor", "position", "state")
+
+
+def snapshot(m: Milestone, fields: tuple[str, ...] = MILESTONE_FIELDS) -> dict[str, Any]:
+    return {f: jsonable(getattr(m, f)) for f in fields}
+
+
+class Unit:
+    def __init__(self, session: Session, clock: Clock) -> None:
+        self.session = session
+        self.clock = clock
+        self.now: pendulum.DateTime = clock.now().in_timezone("UTC")
+        self._profiles: dict[int, Profile] = {}
+        self.events: list[Event] = []
+
+    # --- loading -----------------------------------------------------------------
+    def contract(self, contract_id: int, *, expect_version: int | None = None,
+                 must_be_open: bool = True, action: str = "change it") -> Contract:
+        c = self.session.get(Contract, contract_id)
+        if c is None:
+            raise NotFound("Contract", contract_id)
+        if expect_version is not None and c.version != expect_version:
+            raise Conflict(
+                "this contract was changed in another Cairn session; the screen now shows the "
+                "current state, so check it and try again if still needed."
+            )
+        if must_be_open and c.status == ContractStatus.ENDED:
+            raise DomainError("C5", f"\"{c.title}\" has ended and is read-only; you cannot {action}.")
+        return c
+
+    def profile(self, contract: Contract) -> Profile:
+        if contract.profile_id not in self._profiles:
+            self._profiles[contract.profile_id] = self.session.get(Profile, contract.profile_id)
+        return self._profiles[contract.profile_id]
+
+    def milestones(self, contract_id: int, *, include_deleted: bool = False) -> list[Milestone]:
+        q = select(Milestone).where(Milestone.contract_id == contract_id)
+        if not include_deleted:
+            q = q.where(Milestone.state != MilestoneState.DELETED)
+        return list(self.session.exec(q.order_by(col(Milestone.position), col(Milestone.id))))
+
+    def locked(self, contract_id: int) -> Milestone | None:
+        for m in self.milestones(contract_id):
+            if m.state in LOCKED_STATES:
+                return m
+        return None
+
+    def ledger(self, contract_id: int) -> list[LedgerEntry]:
+        q = select(LedgerEntry).where(LedgerEntry.contract_id == contract_id).order_by(col(LedgerEntry.id))
+        return list(self.session.exec(q))
+
+    def balances(self, contract_id: int) -> Balances:
+        return balances_of(self.ledger(contract_id))
+
+    # --- writing -----------------------------------------------------------------
+    def money(self, contract: Contract, kind: LedgerKind, amount: int, *, actor: str,
+              milestone: Milestone | None = None, at: datetime | None = None, note: str = "") -> LedgerEntry:
+        if amount <= 0:
+            raise AssertionError("ledger entries are positive; the kind says which way money moves")
+        at = at or self.now
+        available_at = None
+        if kind in (LedgerKind.RELEASE, LedgerKind.BONUS):
+            available_at = pendulum.instance(at).add(days=self.profile(contract).hold_days)
+        entry = LedgerEntry(contract_id=contract.id, milestone_id=milestone.id if milestone else None,
+                            kind=kind, amount_minor=amount, at=at, actor=actor,
+                            available_at=available_at, note=note)
+        self.session.add(entry)
+        self.session.flush()
+        return entry
+
+    def event(self, contract: Contract, actor: str, kind: str, summary: str, *,
+              milestone: Milestone | None = None, ledger: LedgerEntry | None = None,
+              before: Any = None, after: Any = None, at: datetime | None = None) -> Event:
+        ev = Event(
+            contract_id=contract.id, milestone_id=milestone.id if milestone else None,
+            ledger_id=ledger.id if ledger else None, at=at or self.now, actor=str(actor), kind=kind,
+            summary=summary,
+            before_json=None if before is None else json.dumps(jsonable(before), sort_keys=True),
+            after_json=None if after is None else json.dumps(jsonable(after), sort_keys=True),
+            # What the user did themselves needs no "unread" marker; the rest does.
+            read=str(actor) == contract.my_side,
+        )
+        self.session.add(ev)
+        self.events.append(ev)
+        contract.version += 1
+        self.session.add(contract)
+        return ev
+
+    def flush(self) -> None:
+        self.session.flush()
+
+
+@contextmanager
+def operation(db: Database, clock: Clock, *, contract_id: int | None = None) -> Iterator[Unit]:
+    """One transaction: timers as of now, then the operation; all or nothing."""
+    from .timers import apply_due
+
+    with db.session() as session:
+        unit = Unit(session, clock)
+        apply_due(unit, contract_id=contract_id)
+        yield unit
+
+
+def require_side(actor: str, side: Side, rule: str, what: str) -> None:
+    if actor != side:
+        raise DomainError(rule, f"only the {side} can {what}; switch to acting as the {side} to record it.")
