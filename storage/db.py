@@ -76,9 +76,9 @@ def check_file(path: Path) -> None:
 class Database:
     """An opened, migrated Cairn database."""
 
-    def __init__(self, path: Path, engine) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.engine = engine
+        self._engine = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
 
@@ -90,13 +90,19 @@ class Database:
             _create_private(path)
         except OSError as exc:
             raise StorageError(f"{path}: cannot create the database ({exc.strerror}).") from None
-        engine = make_engine(path)
-        db = cls(path, engine)
+        db = cls(path)
         if migrate:
             from .migrate import upgrade
 
             upgrade(db)
         return db
+
+    @property
+    def engine(self):
+        # Created on first write, so opening a database to read it never imports SQLAlchemy.
+        if self._engine is None:
+            self._engine = make_engine(self.path)
+        return self._engine
 
     def reader(self) -> sqlite3.Connection:
         """This thread's read connection (autocommit, so it sees other sessions' commits)."""
@@ -128,7 +134,8 @@ class Database:
             conn.close()
         self._readers.clear()
         self._local = threading.local()
-        self.engine.dispose()
+        if self._engine is not None:
+            self._engine.dispose()
 
 
 def _storage_error(path: Path, exc: Exception) -> StorageError:

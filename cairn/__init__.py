@@ -1,0 +1,1 @@
+"""Cairn: fixed-price contracts, milestones and escrow in the terminal."""
