@@ -1,0 +1,55 @@
+"""Run storage calls off the event loop and bring the answer back to the screen.
+
+Every call goes through ``call_storage``: the result reaches ``done`` on the UI thread; a
+refusal (``DomainError``) is shown as the rule's message, or handed to ``refused`` (a form
+marks its field); an unusable file or an unexpected failure becomes one line, never a
+traceback on screen.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from textual.dom import DOMNode
+from textual.worker import Worker
+
+log = logging.getLogger("cairn")
+
+
+def show_refusal(app, error: Exception) -> None:
+    from storage.errors import DomainError
+
+    if isinstance(error, DomainError):
+        app.notify(error.message[:1].upper() + error.message[1:], title=f"Refused — rule {error.rule}"
+                   if error.rule != "DB" else "Not done", severity="error", markup=False, timeout=8)
+    else:
+        app.notify(str(error), title="Database problem", severity="error", markup=False, timeout=10)
+
+
+def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
+                 refused: Callable[[Exception], None] | None = None, group: str = "storage",
+                 exclusive: bool = False, with_clock: bool = True, **kwargs: Any) -> Worker:
+    """Run ``fn(app.db, *args, clock=app.clock, **kwargs)`` in a thread worker."""
+    app = node.app
+
+    def job() -> None:
+        from storage.errors import DomainError, StorageError
+
+        try:
+            if with_clock:
+                kwargs["clock"] = app.clock
+            result = fn(app.db, *args, **kwargs)
+        except (DomainError, StorageError) as error:
+            app.call_from_thread(refused or (lambda e: show_refusal(app, e)), error)
+            return
+        except Exception as error:  # noqa: BLE001 - nothing may reach the screen as a traceback
+            log.exception("storage call failed")
+            app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}",
+                                 title="Not done", severity="error", markup=False, timeout=10)
+            return
+        if done is not None:
+            app.call_from_thread(done, result)
+
+    return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
