@@ -1,0 +1,64 @@
+"""A labelled form field with an inline error line under it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+
+class Field(Vertical):
+    """Wrap one input widget with a label and an error line.
+
+    ``set_error(message)`` marks the field (class ``-invalid``, a ``✗`` and the message, so it
+    reads without colour) and keeps whatever the user typed; ``set_error(None)`` clears it.
+    """
+
+    DEFAULT_CSS = """
+    Field {
+        height: auto;
+        margin-bottom: 0;
+    }
+    Field > .field--label {
+        color: $text-muted;
+        height: 1;
+    }
+    Field > .field--error {
+        color: $error;
+        height: auto;
+        display: none;
+    }
+    Field.-invalid > .field--error {
+        display: block;
+    }
+    Field.-invalid > .field--label {
+        color: $error;
+        text-style: bold;
+    }
+    """
+
+    def __init__(self, label: str, widget: Widget, *, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.label = label
+        self.widget = widget
+
+    def compose(self) -> ComposeResult:
+        yield Label(Text(self.label), classes="field--label")
+        yield self.widget
+        yield Static(self._error_text(), classes="field--error")
+
+    @property
+    def error(self) -> str | None:
+        return getattr(self, "_error", None)
+
+    def set_error(self, message: str | None) -> None:
+        self._error = message
+        self.set_class(bool(message), "-invalid")
+        if self.is_mounted:
+            self.query_one(".field--error", Static).update(self._error_text())
+
+    def _error_text(self) -> Text:
+        return Text(f"✗ {self.error}") if self.error else Text("")
