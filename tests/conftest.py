@@ -1,0 +1,70 @@
+"""Shared fixtures: a fresh database per test, a frozen clock, small contract builders."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage import api
+from storage.clock import FixedClock
+from storage.db import Database
+
+# A Monday noon in UTC, far from any daylight-saving change.
+T0 = "2026-03-02T12:00:00Z"
+
+TABLES = ("profile", "contract", "milestone", "ledger_entry", "change_request", "plan_draft",
+          "plan_item", "refund_request", "event")
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(T0)
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database.open(tmp_path / "cairn.db")
+    yield database
+    database.close()
+
+
+def make_contract(db: Database, clock: FixedClock, n: int = 3, *, amount: int = 100_00,
+                  my_side: str = "freelancer", currency: str = "USD", profile: str | None = None,
+                  title: str = "Website", **kw):
+    """A fixed-price contract with ``n`` milestones "M1".."Mn" of ``amount`` minor units each."""
+    milestones = [api.MilestoneIn(title=f"M{i}", amount=amount) for i in range(1, n + 1)]
+    return api.create_contract(db, title=title, client_name="Acme", currency=currency, profile=profile,
+                               my_side=my_side, milestones=milestones, clock=clock, **kw)
+
+
+def dump(db: Database) -> dict[str, list[tuple]]:
+    """Every row of every table, for "a refusal changes nothing" checks."""
+    conn = sqlite3.connect(db.path)
+    try:
+        return {t: conn.execute(f"select * from {t} order by rowid").fetchall() for t in TABLES}
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def contract(db, clock):
+    """A freelancer-side contract with three 100.00 USD milestones."""
+    return make_contract(db, clock)
+
+
+@pytest.fixture
+def client_contract(db, clock):
+    """A contract where the user is the client (subcontracting)."""
+    return make_contract(db, clock, my_side="client")
+
+
+def refused(db: Database, rule: str, fn, *args, **kw) -> api.DomainError:
+    """Call an operation that must be refused under ``rule``; assert it changed nothing."""
+    before = dump(db)
+    with pytest.raises(api.DomainError) as info:
+        fn(db, *args, **kw)
+    assert info.value.rule == rule, f"expected {rule}, got {info.value}"
+    assert str(info.value).startswith(f"{rule}: ")
+    assert dump(db) == before, "a refused operation changed the database"
+    return info.value
