@@ -88,7 +88,7 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
             raise DomainError("C1", "only fixed-price contracts have milestones; make it fixed-price "
                                     "or leave the plan empty.", field="kind")
         prof = _profile(unit, profile)
-        start = validate.due_date(started_on) if started_on else unit.now.in_timezone("local").date()
+        start = validate.due_date(started_on, rule="C2", field="started_on") if started_on else unit.now.in_timezone("local").date()
         c = Contract(
             title=validate.text(title, rule="C2", field="title", label="contract title", max_len=200,
                                 required=True),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pendulum
@@ -44,9 +44,11 @@ def message(value: str | None, *, rule: str, label: str = "message") -> str:
     return text(value, rule=rule, field="message", label=label, max_len=5000, multiline=True)
 
 
-def due_date(value: date | str | None) -> date | None:
+def due_date(value: date | str | None, *, rule: str = "M1", field: str = "due_date") -> date | None:
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        raise DomainError(rule, "give a date (YYYY-MM-DD), not a date and time.", field=field)
     if isinstance(value, date):
         return value
     raw = str(value).strip()
@@ -57,8 +59,8 @@ def due_date(value: date | str | None) -> date | None:
     if not isinstance(parsed, date) or isinstance(parsed, pendulum.DateTime) or not re.fullmatch(
         r"\d{4}-\d{2}-\d{2}", raw
     ):
-        raise DomainError("M1", f"{raw[:40]!r} is not a date; type one as YYYY-MM-DD, such as 2026-12-31.",
-                          field="due_date")
+        raise DomainError(rule, f"{raw[:40]!r} is not a date; type one as YYYY-MM-DD, such as 2026-12-31.",
+                          field=field)
     return date(parsed.year, parsed.month, parsed.day)
 
 
