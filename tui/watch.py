@@ -1,0 +1,46 @@
+"""Notice other Cairn sessions' commits and tell the screens, without the user doing anything.
+
+SQLite's ``PRAGMA data_version`` changes when another connection commits; reading it costs
+microseconds and takes no lock, so polling it twice a second is cheap even over SSH (it
+sends nothing to the terminal unless something changed).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from textual.message import Message
+
+POLL_SECONDS = 0.5
+
+
+class DatabaseChanged(Message):
+    """Posted to the active screen when the database changed outside this screen's view."""
+
+    def can_replace(self, message: Message) -> bool:
+        # A burst of commits becomes one reload.
+        return isinstance(message, DatabaseChanged)
+
+
+class DataVersionWatcher:
+    def __init__(self, path: Path) -> None:
+        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+                                     isolation_level=None)
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def changed(self) -> bool:
+        try:
+            now = self._read()
+        except sqlite3.Error:
+            return False
+        if now != self._version:
+            self._version = now
+            return True
+        return False
+
+    def close(self) -> None:
+        self._conn.close()
