@@ -32,7 +32,7 @@ from .models import (
     RequestStatus,
     Side,
 )
-from .money import check_currency, format_amount
+from .money import check_currency, format_amount, parse_amount
 from .templates import split, template_titles
 from .unit import Unit, operation
 
@@ -144,8 +144,7 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
     locked = unit.locked(c.id)
     held = bal.of(locked) if locked else 0
     if actor == Side.CLIENT:
-        release = release_minor if isinstance(release_minor, int) else validate.amount(
-            release_minor, c.currency, minimum=0, rule="C3", label="release")
+        release = _release_amount(release_minor, c.currency)
         if release < 0 or release > held:
             raise DomainError("C3", f"the client can release between {format_amount(0, c.currency)} and "
                                     f"{format_amount(held, c.currency)} from escrow when ending.",
@@ -200,6 +199,17 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
         c.feedback_rating, c.feedback_text, c.feedback_at = rating, text, unit.now
     unit.event(c, actor, "contract_ended", f"Contract ended by the {actor}: {reason}.",
                before=before, after={"status": "ended", "reason": reason, "rating": rating})
+
+
+def _release_amount(value: int | str | None, currency: str) -> int:
+    """C3: what the client releases when ending; empty or zero means none."""
+    if value is None or isinstance(value, str) and not value.strip():
+        return 0
+    if isinstance(value, bool):
+        raise DomainError("C3", "the amount to release must be a number.", field="release")
+    if isinstance(value, int):
+        return value
+    return parse_amount(value, currency, rule="C3", field="release")
 
 
 def _refund_all(unit: Unit, c: Contract, m: Milestone, held: int, actor: str) -> None:
