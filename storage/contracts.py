@@ -245,6 +245,8 @@ def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | 
 
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, must_be_open=False)
+        if actor not in (Side.CLIENT, Side.FREELANCER):
+            raise DomainError("C4", "feedback is left by the client or the freelancer.")
         if c.status != ContractStatus.ENDED:
             raise DomainError("C4", "feedback is given when a contract ends; end it first.")
         window = unit.profile(c).feedback_days
