@@ -1,0 +1,170 @@
+"""``cairn check``: SQLite's integrity check plus every ledger invariant, as a list of problems.
+
+Works on a plain ``sqlite3`` connection (or a ``Database``), so the importer can run the very
+same checks on a scratch copy before it writes anything. An empty list means all is well.
+
+Invariants (rule ids from the domain rulebook):
+- P4: ledger amounts and milestone amounts are positive integers; no milestone holds a
+  negative amount; the carried-credit pool is never negative; per contract,
+  deposited = released + refunded + held in escrow + carried credit.
+- M4: at most one milestone per contract is active or submitted, and only those hold escrow;
+  released, refunded, voided, deleted and future milestones hold nothing.
+- R3: at most one pending change request per contract.
+- Every ledger entry, refund request, event and plan item points at a milestone of its own
+  contract; ledger kinds are known, and each kind has (or lacks) a milestone as it should.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .db import Database
+
+LEDGER_KINDS = ("deposit", "release", "refund", "credit", "credit_applied", "bonus")
+# Kinds that always move money in or out of one milestone's escrow.
+_MILESTONE_KINDS = ("deposit", "release", "credit", "credit_applied")
+
+_HELD = """
+select m.id, m.contract_id, m.title, m.state,
+  coalesce(sum(case when l.kind in ('deposit', 'credit_applied') then l.amount_minor
+                    when l.kind in ('release', 'refund', 'credit') then -l.amount_minor else 0 end), 0)
+from milestone m left join ledger_entry l on l.milestone_id = m.id
+group by m.id
+"""
+
+_PER_CONTRACT = """
+select c.id, c.title,
+  coalesce(sum(case when l.kind = 'deposit' then l.amount_minor end), 0),
+  coalesce(sum(case when l.kind = 'release' then l.amount_minor end), 0),
+  coalesce(sum(case when l.kind = 'refund' then l.amount_minor end), 0),
+  coalesce(sum(case when l.kind = 'credit' then l.amount_minor
+                    when l.kind = 'credit_applied' then -l.amount_minor
+                    when l.kind = 'refund' and l.milestone_id is null then -l.amount_minor end), 0)
+from contract c left join ledger_entry l on l.contract_id = c.id
+group by c.id
+"""
+
+
+def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
+    return db if isinstance(db, sqlite3.Connection) else db.reader()
+
+
+def _money(n: int) -> str:
+    return f"{n:,} minor units"
+
+
+def integrity(conn: sqlite3.Connection) -> list[str]:
+    """SQLite's own view of the file and of the foreign keys."""
+    problems = []
+    rows = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+    if rows != ["ok"]:
+        problems += [f"SQLite integrity check: {r}" for r in rows]
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        problems.append(f"{table} row {rowid} points at a missing {parent} row.")
+    return problems
+
+
+def ledger_invariants(conn: sqlite3.Connection) -> list[str]:
+    """Every rule about money and states that ``cairn check`` verifies, beyond SQLite's own."""
+    p: list[str] = []
+
+    for lid, cid, kind, amount in conn.execute(
+            "select id, contract_id, kind, amount_minor from ledger_entry "
+            "where typeof(amount_minor) != 'integer' or amount_minor <= 0 "
+            f"or kind not in ({', '.join('?' * len(LEDGER_KINDS))}) order by id", LEDGER_KINDS):
+        if kind not in LEDGER_KINDS:
+            p.append(f"P4: ledger entry {lid} (contract {cid}) has unknown kind {kind!r}.")
+        else:
+            p.append(f"P4: ledger entry {lid} (contract {cid}) amount {amount!r} is not a positive "
+                     "integer of minor units.")
+    for mid, cid, amount in conn.execute(
+            "select id, contract_id, amount_minor from milestone "
+            "where typeof(amount_minor) != 'integer' or amount_minor <= 0 order by id"):
+        p.append(f"M1: milestone {mid} (contract {cid}) amount {amount!r} is not a positive integer "
+                 "of minor units.")
+
+    # Every ledger entry belongs to its contract's milestone, and each kind has the right shape.
+    for lid, cid, kind, mid, mcid in conn.execute(
+            "select l.id, l.contract_id, l.kind, l.milestone_id, m.contract_id from ledger_entry l "
+            "left join milestone m on m.id = l.milestone_id order by l.id"):
+        if mid is not None and mcid is None:
+            p.append(f"P4: ledger entry {lid} (contract {cid}) names milestone {mid}, which does not exist.")
+        elif mid is not None and mcid != cid:
+            p.append(f"P4: ledger entry {lid} belongs to contract {cid} but names milestone {mid} "
+                     f"of contract {mcid}.")
+        if kind in _MILESTONE_KINDS and mid is None:
+            p.append(f"P4: ledger entry {lid} (contract {cid}) is a {kind} without a milestone.")
+        if kind == "bonus" and mid is not None:
+            p.append(f"P7: ledger entry {lid} (contract {cid}) is a bonus tied to milestone {mid}; "
+                     "bonuses are outside escrow.")
+    for lid, cid, kind in conn.execute(
+            "select id, contract_id, kind from ledger_entry where kind in ('release', 'bonus') "
+            "and available_at is null order by id"):
+        p.append(f"P5: ledger entry {lid} (contract {cid}) is a {kind} without an available date.")
+    for table, what in (("refund_request", "refund request"), ("event", "event")):
+        for rid, cid, mid, mcid in conn.execute(
+                f"select t.id, t.contract_id, t.milestone_id, m.contract_id from {table} t "
+                "join milestone m on m.id = t.milestone_id where m.contract_id != t.contract_id order by t.id"):
+            p.append(f"{what.capitalize()} {rid} belongs to contract {cid} but names milestone {mid} "
+                     f"of contract {mcid}.")
+    for eid, cid, lid, lcid in conn.execute(
+            "select e.id, e.contract_id, e.ledger_id, l.contract_id from event e "
+            "join ledger_entry l on l.id = e.ledger_id where l.contract_id != e.contract_id order by e.id"):
+        p.append(f"Event {eid} belongs to contract {cid} but names ledger entry {lid} of contract {lcid}.")
+    for iid, mid, mcid, owner in conn.execute(
+            "select i.id, i.milestone_id, m.contract_id, coalesce(d.contract_id, r.contract_id) "
+            "from plan_item i join milestone m on m.id = i.milestone_id "
+            "left join plan_draft d on d.id = i.draft_id left join change_request r on r.id = i.request_id "
+            "where m.contract_id != coalesce(d.contract_id, r.contract_id) order by i.id"):
+        p.append(f"R1: plan item {iid} of contract {owner} names milestone {mid} of contract {mcid}.")
+
+    # Escrow per milestone (P4, M4).
+    for mid, cid, title, state, held in conn.execute(_HELD + " order by m.id"):
+        if held < 0:
+            p.append(f"P4: milestone {mid} \"{title}\" (contract {cid}) holds a negative amount "
+                     f"({_money(held)}).")
+        elif held > 0 and state not in ("active", "submitted"):
+            p.append(f"M4: milestone {mid} \"{title}\" (contract {cid}) is {state} but holds "
+                     f"{_money(held)} in escrow; only an active or submitted milestone holds escrow.")
+
+    # Conservation per contract (P4).
+    held_by_contract: dict[int, int] = {}
+    for _mid, cid, _t, _s, held in conn.execute(_HELD):
+        held_by_contract[cid] = held_by_contract.get(cid, 0) + held
+    for cid, title, deposited, released, refunded, credit in conn.execute(_PER_CONTRACT + " order by c.id"):
+        escrow = held_by_contract.get(cid, 0)
+        if credit < 0:
+            p.append(f"P4: contract {cid} \"{title}\" has a negative carried credit ({_money(credit)}).")
+        if deposited != released + refunded + escrow + credit:
+            p.append(f"P4: contract {cid} \"{title}\": deposited {_money(deposited)} != released "
+                     f"{_money(released)} + refunded {_money(refunded)} + escrow {_money(escrow)} "
+                     f"+ carried credit {_money(credit)}.")
+
+    # One milestone in escrow at a time (M4); one pending change request (R3).
+    for cid, n in conn.execute(
+            "select contract_id, count(*) from milestone where state in ('active', 'submitted') "
+            "group by contract_id having count(*) > 1 order by contract_id"):
+        p.append(f"M4: contract {cid} has {n} milestones active or submitted; at most one may hold escrow.")
+    for cid, n in conn.execute(
+            "select contract_id, count(*) from change_request where status = 'pending' "
+            "group by contract_id having count(*) > 1 order by contract_id"):
+        p.append(f"R3: contract {cid} has {n} pending change requests; at most one may be pending.")
+    return p
+
+
+def problems(db: Database | sqlite3.Connection) -> list[str]:
+    """Everything wrong with the database; an empty list means it passes ``cairn check``."""
+    conn = _conn(db)
+    try:
+        return integrity(conn) + ledger_invariants(conn)
+    except sqlite3.DatabaseError as exc:
+        return [f"the database cannot be read: {exc}."]
+
+
+def totals(db: Database | sqlite3.Connection) -> dict[str, int]:
+    """How much was checked, for the "OK ..." line."""
+    conn = _conn(db)
+    return {t: conn.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("contract", "milestone", "ledger_entry", "event")}

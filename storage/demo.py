@@ -1,0 +1,420 @@
+"""``cairn demo``: a realistic demo database, relative to now.
+
+The hand-made contracts go through the storage operations with a clock moved through time, so
+every event has a real date and every rule was checked on the way; dates are relative to the
+clock's "now", so "a submission two days from automatic release" stays true whenever the demo is
+built. ``synthetic`` adds N more contracts for scale, written in bulk (``executemany`` in one
+transaction) with the same consistent ledgers and events the operations would have written.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pendulum
+
+from . import api
+from .clock import FixedClock
+from .db import Database, connect_raw
+from .money import format_amount
+from .types import ISO_FORMAT
+
+F, C = api.Side.FREELANCER.value, api.Side.CLIENT.value
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    contracts: int
+    synthetic: int
+    seconds: float
+
+
+def build(db: Database, *, now: pendulum.DateTime | None = None, contracts: int = 0,
+          seed: int = 7) -> DemoSummary:
+    """The hand-made demo contracts, then ``contracts`` synthetic ones."""
+    import time
+
+    started = time.perf_counter()
+    now = (now or pendulum.now("UTC")).in_timezone("UTC")
+    n = scenario(db, now=now)
+    if contracts:
+        synthetic(db, contracts, now=now, seed=seed)
+    return DemoSummary(n, contracts, time.perf_counter() - started)
+
+
+# --- the hand-made contracts -------------------------------------------------------------
+def scenario(db: Database, *, now: pendulum.DateTime) -> int:
+    """Every state the dashboard can show, on eight contracts; returns how many."""
+    clock = FixedClock(now)
+    today = now.in_timezone("local").date()
+
+    def at(days: float, hours: float = 0) -> FixedClock:
+        clock.set(now.subtract(days=int(days), hours=hours + (days - int(days)) * 24))
+        return clock
+
+    def due(days: int) -> str:
+        return (today + timedelta(days=days)).isoformat()
+
+    M = api.MilestoneIn
+    ids = []
+
+    # 1. A submission two days from automatic release (M11), after a round of changes (M10);
+    #    an earlier milestone released long ago (available, P5).
+    b = api.create_contract(db, title="Brand refresh", client_name="Juniper Coffee Roasters",
+                            notes="Logo, guidelines and packaging for three coffee blends.",
+                            milestones=[M("Discovery and moodboard", "1,200.00", due(-60)),
+                                        M("Logo concepts", "2,400.00", due(1),
+                                          "Three directions, two rounds of revisions."),
+                                        M("Brand guidelines", "1,800.00", due(12)),
+                                        M("Packaging mockups", "2,200.00", due(30))], clock=at(75))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(74))
+    api.submit_work(db, cid, actor=F, message="Moodboard and competitor review attached.", clock=at(62))
+    api.release_payment(db, cid, actor=C, clock=at(60))
+    api.fund_next_milestone(db, cid, actor=C, clock=at(58))
+    api.submit_work(db, cid, actor=F, message="Three logo directions, see the PDF.", clock=at(20))
+    api.request_changes(db, cid, actor=C, message="Could direction B try a warmer palette?", clock=at(16))
+    api.submit_work(db, cid, actor=F, message="Direction B revised with the warmer palette.", clock=at(12))
+
+    # 2. A partial release with the remainder carried to the next milestone (P3), which is now
+    #    active and overdue (M12); the released money is still pending (P5).
+    b = api.create_contract(db, title="Shopify store migration", client_name="Harbor & Pine Outfitters",
+                            milestones=[M("Product catalogue import", "1,500.00", due(-25)),
+                                        M("Theme customisation", "2,000.00", due(-2)),
+                                        M("Checkout and payments", "1,200.00", due(9))], clock=at(40))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(39))
+    api.submit_work(db, cid, actor=F, message="All 1,240 products imported with variants.", clock=at(9))
+    api.release_payment(db, cid, actor=C, amount="1,100.00", remainder=api.Remainder.CARRY, clock=at(4))
+    api.fund_next_milestone(db, cid, actor=C, clock=at(3, 20))
+
+    # 3. EUR; the freelancer's change request is pending (R2, R3).
+    b = api.create_contract(db, title="Mobile app UI kit", client_name="Fjordline Ferries AS", currency="EUR",
+                            milestones=[M("Design tokens and type scale", "900.00", due(-10)),
+                                        M("Component library", "2,400.00", due(6)),
+                                        M("Booking flow screens", "1,800.00", due(20)),
+                                        M("Handoff and documentation", "600.00", due(28))], clock=at(30))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(29))
+    api.submit_work(db, cid, actor=F, message="Tokens exported for iOS and Android.", clock=at(21))
+    api.release_payment(db, cid, actor=C, clock=at(18))
+    b = api.fund_next_milestone(db, cid, actor=C, clock=at(17))
+    booking = next(m for m in b.milestones if m.title == "Booking flow screens")
+    api.draft_edit(db, cid, side=F, key=f"m{booking.id}", amount="2,100.00", clock=at(2, 2))
+    api.draft_add(db, cid, side=F, title="Accessibility review", amount="450.00", due_date=due(24),
+                  after_key=f"m{booking.id}", description="Contrast, focus order and screen-reader labels.",
+                  clock=at(2, 1))
+    api.propose_changes(db, cid, actor=F, message="Booking now covers seat selection; adding an "
+                                                  "accessibility pass before handoff.", clock=at(2))
+
+    # 4. Ended by the client with a future milestone voided (C3); a bonus after the end (P7), still
+    #    pending; the feedback window (C4) is still open.
+    b = api.create_contract(db, title="Conference website", client_name="Northwind Events",
+                            milestones=[M("Information architecture", "800.00", due(-80)),
+                                        M("Speaker and schedule pages", "1,600.00", due(-58)),
+                                        M("Ticketing integration", "1,400.00", due(-20))], clock=at(90))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(89))
+    api.submit_work(db, cid, actor=F, message="Sitemap and wireframes.", clock=at(80))
+    api.release_payment(db, cid, actor=C, clock=at(78))
+    api.fund_next_milestone(db, cid, actor=C, clock=at(77))
+    api.submit_work(db, cid, actor=F, message="Pages live on staging.", clock=at(60))
+    api.release_payment(db, cid, actor=C, clock=at(57))
+    api.end_contract(db, cid, actor=C, reason=api.EndReason.NOT_NEEDED, clock=at(10))
+    api.give_bonus(db, cid, actor=C, amount="250.00", note="Thanks for the quick turnaround on the speaker pages.",
+                   clock=at(1))
+
+    # 5. The user is the client (subcontracting): work waits for the user's review, and the user's
+    #    own plan draft is not sent yet (R1).
+    b = api.create_contract(db, title="Children's book illustrations", client_name="Tidewater Press",
+                            my_side=C, notes="Subcontracted to Ana Ruiz, illustrator. I am the client here.",
+                            milestones=[M("Character sketches", "600.00", due(-12)),
+                                        M("Six spread illustrations", "2,400.00", due(5)),
+                                        M("Cover art", "900.00", due(15))], clock=at(25))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(24))
+    api.submit_work(db, cid, actor=F, message="Four characters, two poses each.", clock=at(15))
+    api.release_payment(db, cid, actor=C, clock=at(14))
+    api.fund_next_milestone(db, cid, actor=C, clock=at(13))
+    api.submit_work(db, cid, actor=F, message="All six spreads; layered files in the shared folder.",
+                    clock=at(1))
+    api.draft_add(db, cid, side=C, title="Back cover and spine", amount="350.00", due_date=due(20), clock=at(0, 3))
+
+    # 6. EUR; the client asked for part of the escrow back and the freelancer has not answered (P6).
+    b = api.create_contract(db, title="Data pipeline audit", client_name="Kestrel Analytics GmbH", currency="EUR",
+                            milestones=[M("Current-state review", "1,500.00", due(-6)),
+                                        M("Recommendations report", "2,000.00", due(14))], clock=at(20))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(19))
+    api.request_refund(db, cid, actor=C, amount="500.00", clock=at(2))
+
+    # 7. A direct client (no hold, no auto-release, P9): released money available at once; the
+    #    client deleted a milestone (R1); the next one is overdue and not funded yet (M8, M12).
+    b = api.create_contract(db, title="Newsletter templates", client_name="Larkspur Yoga Studio",
+                            profile="Direct client",
+                            milestones=[M("Welcome email series", "450.00", due(-35)),
+                                        M("Promo email A/B variants", "300.00", due(-20)),
+                                        M("Monthly newsletter template", "380.00", due(-4))], clock=at(50))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(49))
+    api.submit_work(db, cid, actor=F, message="Three emails in the ESP, tested on mobile.", clock=at(40))
+    b = api.release_payment(db, cid, actor=C, clock=at(38))
+    promo = next(m for m in b.milestones if m.title == "Promo email A/B variants")
+    api.draft_delete(db, cid, side=C, key=f"m{promo.id}", clock=at(30, 1))
+    api.send_changes(db, cid, actor=C, message="Dropping the promo variants this quarter.", clock=at(30))
+
+    # 8. Refunded by the freelancer (P6), then ended by the freelancer (a milestone voided), archived (C6).
+    b = api.create_contract(db, title="Podcast audio cleanup", client_name="Bramble & Finch Media",
+                            milestones=[M("Pilot episode", "300.00", due(-40)),
+                                        M("Episodes 2-6", "1,200.00", due(-20))], clock=at(45))
+    cid = b.id
+    ids.append(cid)
+    api.fund_next_milestone(db, cid, actor=C, clock=at(44))
+    api.refund_escrow(db, cid, actor=F, clock=at(41))
+    api.end_contract(db, cid, actor=F, reason=api.EndReason.CANCELLED, feedback_rating=4,
+                     feedback_text="Source audio was beyond repair; parted on good terms.", clock=at(40))
+    api.archive_contract(db, cid, clock=at(39))
+
+    # 9. Hourly: no milestones (C1).
+    b = api.create_contract(db, title="Website care plan", client_name="Juniper Coffee Roasters",
+                            kind="hourly", notes="Two hours a month of updates and backups.", clock=at(35))
+    ids.append(b.id)
+
+    # Everything due by now (availability, P5) is applied as of now.
+    api.apply_timers(db, FixedClock(now))
+    return len(ids)
+
+
+# --- synthetic contracts, in bulk ------------------------------------------------------------
+_PROJECTS = [
+    ("Website redesign", ["Discovery and brief", "Sitemap and wireframes", "Visual design", "Homepage build",
+                          "Inner pages build", "Content migration", "Contact forms", "SEO basics",
+                          "Accessibility pass", "QA and browser testing", "Launch", "Training session"]),
+    ("Mobile app MVP", ["Product requirements", "User flows", "Wireframes", "UI design", "Authentication",
+                        "Core screens", "Offline sync", "Push notifications", "Payments", "Beta build",
+                        "App store submission", "Post-launch fixes"]),
+    ("Brand identity", ["Discovery workshop", "Moodboards", "Logo concepts", "Logo refinement", "Colour palette",
+                        "Typography", "Business cards", "Social templates", "Brand guidelines", "Signage",
+                        "Packaging", "Asset handoff"]),
+    ("Data dashboard", ["Data audit", "Metric definitions", "Warehouse schema", "ETL jobs", "Data quality checks",
+                        "Dashboard wireframes", "Sales dashboard", "Marketing dashboard", "Finance dashboard",
+                        "Alerting", "Documentation", "Team training"]),
+    ("E-commerce store", ["Platform setup", "Theme selection", "Product import", "Collections", "Checkout",
+                          "Shipping rules", "Tax setup", "Email notifications", "Reviews app", "Speed tuning",
+                          "Launch", "Handover"]),
+    ("Marketing video", ["Creative brief", "Script", "Storyboard", "Voice-over casting", "Shoot day",
+                         "Rough cut", "Fine cut", "Motion graphics", "Colour grade", "Sound mix",
+                         "Captions", "Final delivery"]),
+    ("API integration", ["Requirements", "Sandbox access", "Auth flow", "Data mapping", "Sync service",
+                         "Webhooks", "Error handling", "Rate limiting", "Load testing", "Monitoring",
+                         "Runbook", "Production cut-over"]),
+]
+_NAMES = ["Juniper", "Harbor", "Kestrel", "Larkspur", "Northwind", "Bramble", "Fjordline", "Copperleaf",
+          "Meridian", "Saffron", "Oakridge", "Bluebell", "Granite", "Willow", "Solstice", "Ember", "Tidewater",
+          "Aster", "Pinecrest", "Marigold", "Riverbend", "Sable", "Cobalt", "Hawthorn"]
+_KINDS = ["Coffee Roasters", "Analytics", "Design Studio", "Outfitters", "Events", "Labs", "Dental Care",
+          "Law Group", "Bakery", "Fitness", "Architects", "Media", "Logistics", "Health", "Books", "Realty"]
+_CURRENCIES = ["USD"] * 6 + ["EUR"] * 3 + ["GBP"]
+_REASONS = [r.value for r in api.EndReason]
+
+_COLUMNS = {
+    "contract": ("id", "title", "client_name", "kind", "currency", "profile_id", "my_side", "started_on", "notes",
+                 "status", "archived", "ended_at", "ended_by", "end_reason", "feedback_rating", "feedback_text",
+                 "feedback_at", "created_at", "version"),
+    "milestone": ("id", "contract_id", "position", "title", "description", "due_date", "amount_minor", "state",
+                  "activated_at", "submitted_at", "submission_message", "review_due_at", "closed_at",
+                  "created_at"),
+    "ledger_entry": ("id", "contract_id", "milestone_id", "kind", "amount_minor", "at", "actor", "available_at",
+                     "note"),
+    "event": ("id", "contract_id", "milestone_id", "ledger_id", "at", "actor", "kind", "summary", "before_json",
+              "after_json", "read"),
+}
+
+
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.strftime(ISO_FORMAT)
+
+
+class _Bulk:
+    """Rows for one batch, with ids handed out in order."""
+
+    def __init__(self, conn, now: datetime) -> None:
+        self.now = now
+        self.rows: dict[str, list[tuple]] = {t: [] for t in _COLUMNS}
+        self.next_id = {t: (conn.execute(f"select coalesce(max(id), 0) from {t}").fetchone()[0] + 1)
+                        for t in _COLUMNS}
+        self.profiles = {name: (pid, review, hold) for pid, name, review, hold in conn.execute(
+            "select id, name, review_days, hold_days from profile where name in ('Marketplace', 'Direct client')")}
+        self.events_of_contract = 0
+
+    def add(self, table: str, **values) -> int:
+        rid = self.next_id[table]
+        self.next_id[table] += 1
+        values["id"] = rid
+        self.rows[table].append(tuple(values.get(c) for c in _COLUMNS[table]))
+        return rid
+
+    def money(self, cid: int, mid: int | None, kind: str, amount: int, at: datetime, actor: str,
+              hold: int | None = None, note: str = "") -> int:
+        available = at + timedelta(days=hold) if hold is not None else None
+        return self.add("ledger_entry", contract_id=cid, milestone_id=mid, kind=kind, amount_minor=amount,
+                        at=_iso(at), actor=actor, available_at=_iso(available), note=note)
+
+    def event(self, cid: int, my_side: str, at: datetime, actor: str, kind: str, summary: str, *,
+              mid: int | None = None, lid: int | None = None, before=None, after=None) -> None:
+        self.events_of_contract += 1
+        # The user's own actions are read; the other party's older than a week have been seen.
+        read = 1 if actor == my_side or at < self.now - timedelta(days=7) else 0
+        self.add("event", contract_id=cid, milestone_id=mid, ledger_id=lid, at=_iso(at), actor=actor, kind=kind,
+                 summary=summary,
+                 before_json=None if before is None else json.dumps(before, sort_keys=True),
+                 after_json=None if after is None else json.dumps(after, sort_keys=True), read=read)
+
+
+def synthetic(db: Database, count: int, *, now: pendulum.DateTime, seed: int = 7) -> None:
+    """``count`` contracts of 3-12 milestones in varied states, with consistent ledgers and events."""
+    rng = random.Random(seed)
+    now_dt = datetime.fromtimestamp(now.timestamp(), UTC)
+    conn = connect_raw(db.path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            bulk = _Bulk(conn, now_dt)
+            for _ in range(count):
+                _one_contract(bulk, rng, now_dt)
+            for table, cols in _COLUMNS.items():
+                conn.executemany(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                                 bulk.rows[table])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.close()
+
+
+def _one_contract(bulk: _Bulk, rng: random.Random, now: datetime) -> None:
+    project, phases = rng.choice(_PROJECTS)
+    k = rng.randint(3, 12)
+    titles = [phases[i] for i in sorted(rng.sample(range(len(phases)), k))]
+    currency = rng.choice(_CURRENCIES)
+    my_side = C if rng.random() < 0.1 else F
+    direct = rng.random() < 0.15
+    pid, review_days, hold_days = bulk.profiles["Direct client" if direct else "Marketplace"]
+    client = f"{rng.choice(_NAMES)} {rng.choice(_KINDS)}"
+    amounts = [rng.randrange(10, 600) * 500 for _ in range(k)]
+    span_days = rng.randint(14 + 4 * k, 700)
+    start = now - timedelta(days=span_days, seconds=rng.randint(0, 86_400))
+    ended = rng.random() < 0.25
+    done = rng.randint(1, k) if ended else rng.randint(0, k)
+    locked = None if ended or done == k or rng.random() < 0.35 else rng.choice(("active", "submitted"))
+    step = (now - start - timedelta(days=2)) / (done + (2 if locked else 1))
+
+    bulk.events_of_contract = 0
+    cid = bulk.next_id["contract"]
+    bulk.event(cid, my_side, start, my_side, "contract_created",
+               f"Contract \"{project}\" created with {k} milestones worth {format_amount(sum(amounts), currency)}.",
+               after={"title": project, "client": client, "currency": currency, "milestones": k})
+
+    def due_for(i: int) -> str | None:
+        if rng.random() < 0.2:
+            return None
+        if i > done or (i == done and not locked):  # not started: mostly ahead, some overdue
+            return (now + timedelta(days=(i - done) * rng.randint(7, 21) - rng.choice((0, 0, 0, 10)))
+                    ).date().isoformat()
+        return (start + step * (i + 1) + timedelta(days=rng.randint(-3, 10))).date().isoformat()
+
+    milestones = []
+    t = start + timedelta(hours=1)
+    last = t
+    for i, (title, amount) in enumerate(zip(titles, amounts, strict=True)):
+        m = {"contract_id": cid, "position": i + 1, "title": title, "description": "", "due_date": due_for(i),
+             "amount_minor": amount, "state": "future", "created_at": _iso(start)}
+        mid = bulk.next_id["milestone"] + len(milestones)
+        fmt = format_amount(amount, currency)
+        if i < done or (i == done and locked):
+            funded = start + step * i + timedelta(hours=rng.randint(1, 48))
+            m["activated_at"] = _iso(funded)
+            dep = bulk.money(cid, mid, "deposit", amount, funded, C)
+            bulk.event(cid, my_side, funded, C, "funded", f"\"{title}\" funded with {fmt} and activated.",
+                       mid=mid, lid=dep, before={"state": "future"},
+                       after={"state": "active", "deposit": amount, "credit": 0})
+            last = funded
+        if i < done:
+            outcome = rng.random()
+            closed = funded + step * 0.8
+            if outcome < 0.1:  # refunded by the freelancer
+                m["state"] = "refunded"
+                lid = bulk.money(cid, mid, "refund", amount, closed, F, note="refunded by the freelancer (P6)")
+                bulk.event(cid, my_side, closed, F, "refund", f"{fmt} from \"{title}\" refunded to the client: "
+                           "refunded by the freelancer (P6).", mid=mid, lid=lid, after={"refunded": amount})
+            else:
+                submitted = funded + step * 0.6
+                m.update(state="released", submitted_at=_iso(submitted), submission_message="Delivered.")
+                bulk.event(cid, my_side, submitted, F, "submitted", f"Work submitted on \"{title}\".", mid=mid,
+                           before={"state": "active"}, after={"state": "submitted", "message": "Delivered."})
+                partial = outcome < 0.2 and amount >= 1000
+                paid = amount - rng.randrange(1, amount // 500) * 500 if partial else amount
+                lid = bulk.money(cid, mid, "release", paid, closed, C, hold=hold_days)
+                bulk.event(cid, my_side, closed, C, "released",
+                           f"{format_amount(paid, currency)} released on \"{title}\" (P5).", mid=mid, lid=lid,
+                           before={"state": "submitted"}, after={"state": "released", "released": paid})
+                if partial:
+                    rest = amount - paid
+                    rid = bulk.money(cid, mid, "refund", rest, closed, C, note="remainder of a partial release (P3)")
+                    bulk.event(cid, my_side, closed, C, "refund", f"{format_amount(rest, currency)} from \"{title}\" "
+                               "refunded to the client: remainder of a partial release (P3).", mid=mid, lid=rid,
+                               after={"refunded": rest})
+                available = closed + timedelta(days=hold_days)
+                if available <= now:
+                    bulk.event(cid, my_side, available, "automatic", "available",
+                               f"{format_amount(paid, currency)} payment is now available (P5).", lid=lid)
+            m["closed_at"] = _iso(closed)
+            last = closed
+        elif i == done and locked == "submitted":
+            submitted = max(funded + timedelta(hours=2), now - timedelta(days=rng.randint(0, 12), hours=rng.randint(1, 20)))
+            review_due = submitted + timedelta(days=review_days) if review_days is not None else None
+            m.update(state="submitted", submitted_at=_iso(submitted), submission_message="Ready for review.",
+                     review_due_at=_iso(review_due))
+            bulk.event(cid, my_side, submitted, F, "submitted", f"Work submitted on \"{title}\".", mid=mid,
+                       before={"state": "active"},
+                       after={"state": "submitted", "message": "Ready for review.", "review_due_at": _iso(review_due)})
+        elif i == done and locked == "active":
+            m["state"] = "active"
+        milestones.append(m)
+
+    contract = {"title": project, "client_name": client, "kind": "fixed", "currency": currency, "profile_id": pid,
+                "my_side": my_side, "started_on": start.date().isoformat(), "notes": "", "status": "open",
+                "archived": 0, "created_at": _iso(start)}
+    if ended:
+        ended_at = min(last + timedelta(days=rng.randint(1, 10)), now - timedelta(hours=1))
+        by = rng.choice((C, F))
+        reason = rng.choice(_REASONS)
+        for i, m in enumerate(milestones):
+            if m["state"] == "future":
+                m.update(state="voided", closed_at=_iso(ended_at))
+                bulk.event(cid, my_side, ended_at, by, "milestone_voided",
+                           f"\"{m['title']}\" voided: the contract ended (C3).", mid=bulk.next_id["milestone"] + i,
+                           before={"state": "future"}, after={"state": "voided"})
+        rating = rng.choice((None, 4, 5, 5))
+        contract.update(status="ended", ended_at=_iso(ended_at), ended_by=by, end_reason=reason,
+                        feedback_rating=rating, feedback_text="Great to work with." if rating else None,
+                        feedback_at=_iso(ended_at) if rating else None)
+        bulk.event(cid, my_side, ended_at, by, "contract_ended", f"Contract ended by the {by}: {reason}.",
+                   before={"status": "open"}, after={"status": "ended", "reason": reason, "rating": rating})
+        contract["archived"] = int(rng.random() < 0.3)
+    for m in milestones:
+        bulk.add("milestone", **m)
+    contract["version"] = 1 + bulk.events_of_contract
+    bulk.add("contract", **contract)
+
