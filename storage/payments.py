@@ -82,22 +82,30 @@ def release_payment(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
         elif rest and remainder != Remainder.REFUND:
             raise DomainError("P3", "the remainder is either carried to the next milestone or refunded.",
                               field="remainder")
-        release_in(unit, c, m, x, actor=actor, final=True)
-        if rest and remainder == Remainder.CARRY:
-            credit = min(rest, nxt.amount_minor)
-            e = unit.money(c, LedgerKind.CREDIT, credit, actor=actor, milestone=m,
-                           note=f"carried to \"{nxt.title}\"")
-            unit.event(c, actor, "credit", f"{format_amount(credit, c.currency)} left from \"{m.title}\" "
-                                           f"carried to \"{nxt.title}\" (P3).", milestone=m, ledger=e,
-                       after={"credit": credit, "to": nxt.id})
-            if rest > credit:
-                _refund(unit, c, m, rest - credit, actor, "remainder above the next milestone's amount (P3)")
-        elif rest:
-            _refund(unit, c, m, rest, actor, "remainder of a partial release (P3)")
         if end_contract:
-            end_in(unit, c, actor=actor, reason=end_reason, feedback_rating=feedback_rating,
+            # C3: a client who ends the contract releases all or part; the rest becomes a
+            # refund request the freelancer answers (P6), exactly as ending does.
+            end_in(unit, c, actor=actor, reason=end_reason, release_minor=x, feedback_rating=feedback_rating,
                    feedback_text=feedback_text)
+        else:
+            _release_keep_open(unit, c, m, x, rest, remainder, nxt, actor)
     return board(db, contract_id, clock)
+
+
+def _release_keep_open(unit: Unit, c: Contract, m: Milestone, x: int, rest: int, remainder: str,
+                       nxt: Milestone | None, actor: str) -> None:
+    release_in(unit, c, m, x, actor=actor, final=True)
+    if rest and remainder == Remainder.CARRY:
+        credit = min(rest, nxt.amount_minor)
+        e = unit.money(c, LedgerKind.CREDIT, credit, actor=actor, milestone=m,
+                       note=f"carried to \"{nxt.title}\"")
+        unit.event(c, actor, "credit", f"{format_amount(credit, c.currency)} left from \"{m.title}\" "
+                                       f"carried to \"{nxt.title}\" (P3).", milestone=m, ledger=e,
+                   after={"credit": credit, "to": nxt.id})
+        if rest > credit:
+            _refund(unit, c, m, rest - credit, actor, "remainder above the next milestone's amount (P3)")
+    elif rest:
+        _refund(unit, c, m, rest, actor, "remainder of a partial release (P3)")
 
 
 def release_in(unit: Unit, c: Contract, m: Milestone, amount: int, *, actor: str, final: bool,
