@@ -132,7 +132,7 @@ def end_contract(db: Database, contract_id: int, *, actor: str, reason: str = En
 
 def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: int | str = 0,
            feedback_rating: int | None = None, feedback_text: str | None = None) -> None:
-    from .payments import release_in
+    from .payments import close_refund_requests, release_in
 
     if actor not in (Side.CLIENT, Side.FREELANCER):
         raise DomainError("C3", "a contract is ended by the client or the freelancer.")
@@ -163,6 +163,8 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
             unit.event(c, actor, "milestone_voided", f"\"{m.title}\" voided: the contract ended (C3).",
                        milestone=m, before={"state": "future"}, after={"state": "voided"})
     if locked and held:
+        # Whatever was asked for before is settled by the end itself (C3).
+        close_refund_requests(unit, c, locked, actor=actor, why="the contract ended")
         if actor == Side.FREELANCER:
             _refund_all(unit, c, locked, held, actor)
         else:
@@ -213,6 +215,8 @@ def _release_amount(value: int | str | None, currency: str) -> int:
 
 
 def _refund_all(unit: Unit, c: Contract, m: Milestone, held: int, actor: str) -> None:
+    from .payments import close_refund_requests
+
     entry = unit.money(c, LedgerKind.REFUND, held, actor=actor, milestone=m)
     released_before = any(e.kind == LedgerKind.RELEASE and e.milestone_id == m.id for e in unit.ledger(c.id))
     before = {"state": m.state}
@@ -222,6 +226,7 @@ def _refund_all(unit: Unit, c: Contract, m: Milestone, held: int, actor: str) ->
     unit.event(c, actor, "refund", f"{format_amount(held, c.currency)} in escrow on \"{m.title}\" "
                                    "refunded to the client.", milestone=m, ledger=entry,
                before=before, after={"state": m.state, "refunded": held})
+    close_refund_requests(unit, c, m, actor=actor, why="the freelancer refunded the escrow")
 
 
 def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, str | None]:

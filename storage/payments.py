@@ -13,6 +13,7 @@ from . import validate
 from .errors import DomainError
 from .models import (
     AUTOMATIC,
+    LOCKED_STATES,
     Contract,
     ContractStatus,
     EndReason,
@@ -106,6 +107,7 @@ def _release_keep_open(unit: Unit, c: Contract, m: Milestone, x: int, rest: int,
             _refund(unit, c, m, rest - credit, actor, "remainder above the next milestone's amount (P3)")
     elif rest:
         _refund(unit, c, m, rest, actor, "remainder of a partial release (P3)")
+    close_refund_requests(unit, c, m, actor=actor, why="the escrow was released")
 
 
 def release_in(unit: Unit, c: Contract, m: Milestone, amount: int, *, actor: str, final: bool,
@@ -131,14 +133,35 @@ def _refund(unit: Unit, c: Contract, m: Milestone, amount: int, actor: str, why:
                after={"refunded": amount}, at=at)
 
 
-def _close_if_empty(unit: Unit, c: Contract, m: Milestone, at: datetime | None = None) -> None:
-    if unit.balances(c.id).of(m):
+def _close_if_empty(unit: Unit, c: Contract, m: Milestone, at: datetime | None = None, *,
+                    actor: str = AUTOMATIC, keep: RefundRequest | None = None) -> None:
+    """A locked milestone whose escrow is gone becomes history; history is never touched (M6)."""
+    if m.state not in LOCKED_STATES or unit.balances(c.id).of(m):
         return
     released = any(e.kind == LedgerKind.RELEASE and e.milestone_id == m.id for e in unit.ledger(c.id))
     m.state = MilestoneState.RELEASED if released else MilestoneState.REFUNDED
     m.closed_at = at or unit.now
     m.review_due_at = None
     unit.session.add(m)
+    close_refund_requests(unit, c, m, actor=actor, at=at, keep=keep)
+
+
+def close_refund_requests(unit: Unit, c: Contract, m: Milestone, *, actor: str, at: datetime | None = None,
+                          keep: RefundRequest | None = None, why: str = "nothing is left in escrow") -> None:
+    """P6: a refund request on escrow that is gone (released, refunded) is closed, with an event."""
+    q = select(RefundRequest).where(RefundRequest.milestone_id == m.id).where(
+        RefundRequest.status.in_(OPEN_REFUND_STATES))  # type: ignore[attr-defined]
+    for req in unit.session.exec(q):
+        if keep is not None and req.id == keep.id:
+            continue
+        before = {"status": req.status}
+        req.status = RefundStatus.CLOSED
+        req.answered_at = at or unit.now
+        req.answered_by = req.answered_by or str(actor)
+        unit.session.add(req)
+        unit.event(c, actor, "refund_request_closed",
+                   f"Refund request of {format_amount(req.amount_minor, c.currency)} closed: {why} (P6).",
+                   milestone=m, before=before, after={"status": req.status}, at=at)
 
 
 def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
@@ -158,23 +181,26 @@ def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCE
             raise DomainError("C5", f"\"{c.title}\" has ended and is read-only.")
         before = {"state": m.state}
         _refund(unit, c, m, x, actor, "refunded by the freelancer (P6)")
-        _close_if_empty(unit, c, m)
         req = _pending_request(unit, c)
-        if req and not unit.balances(c.id).of(m):
+        if req and req.status == RefundStatus.PENDING and not unit.balances(c.id).of(m):
             req.status = RefundStatus.ACCEPTED
             req.answered_at, req.answered_by = unit.now, actor
             unit.session.add(req)
+        _close_if_empty(unit, c, m, actor=actor)
         if m.state != before["state"]:
             unit.event(c, actor, "milestone_closed", f"\"{m.title}\" is now {m.state}.", milestone=m,
                        before=before, after={"state": m.state})
     return board(db, contract_id, clock)
 
 
+OPEN_REFUND_STATES = [RefundStatus.PENDING, RefundStatus.DISPUTED, RefundStatus.MEDIATION,
+                      RefundStatus.ARBITRATION]
+
+
 def _pending_request(unit: Unit, c: Contract) -> RefundRequest | None:
     q = select(RefundRequest).where(RefundRequest.contract_id == c.id).where(
-        RefundRequest.status.in_([RefundStatus.PENDING, RefundStatus.DISPUTED,  # type: ignore[attr-defined]
-                                  RefundStatus.MEDIATION, RefundStatus.ARBITRATION]))
-    return unit.session.exec(q).first()
+        RefundRequest.status.in_(OPEN_REFUND_STATES))  # type: ignore[attr-defined]
+    return unit.session.exec(q.order_by(RefundRequest.id.desc())).first()  # type: ignore[union-attr]
 
 
 def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
@@ -231,7 +257,7 @@ def settle_refund_request(unit: Unit, c: Contract, req: RefundRequest, *, actor:
     amount = min(req.amount_minor, held)
     if amount:
         _refund(unit, c, m, amount, actor, why, at=at)
-    _close_if_empty(unit, c, m, at=at)
+    _close_if_empty(unit, c, m, at=at, actor=actor, keep=req)
     req.status = RefundStatus.ACCEPTED
     req.answered_at, req.answered_by = at, actor
     unit.session.add(req)

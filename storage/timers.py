@@ -59,6 +59,9 @@ def _auto_releases(unit: Unit, contract_id: int | None) -> int:
         m.state = MilestoneState.RELEASED
         m.closed_at = at
         unit.session.add(m)
+        from .payments import close_refund_requests
+
+        close_refund_requests(unit, c, m, actor=AUTOMATIC, at=at, why="the escrow was released automatically (M11)")
         unit.event(c, AUTOMATIC, "auto_release",
                    f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
                    f"{unit.profile(c).review_days} days without review (M11).",
