@@ -332,7 +332,7 @@ def export_ics(db: Database, clock: Clock) -> bytes:
 
     conn = db.reader()
     now = clock.now()
-    cal = Calendar.new(prodid="-//Cairn//Cairn deadlines//EN", name="Cairn deadlines")
+    cal = Calendar.new(prodid="-//Cairn//Cairn deadlines//EN", name="Cairn deadlines", uid="cairn-deadlines@cairn")
     for mid, day, title, ctitle in conn.execute(
             """select m.id, m.due_date, m.title, c.title from milestone m join contract c on c.id = m.contract_id
                where m.due_date is not null and m.state in ('future', 'active', 'submitted') and c.status = 'open'
