@@ -32,14 +32,20 @@ if TYPE_CHECKING:
 
 def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
     """Apply every timer due by ``unit.now``; returns how many fired."""
+    # Reviews and refund answers fire in the order they fell due: a refund accepted by
+    # silence on day 7 comes before the automatic release of what is left on day 14.
+    due = [(m.review_due_at, 0, m.id, lambda m=m, c=c: _auto_release(unit, m, c))
+           for m, c in _due_reviews(unit, contract_id)]
+    due += [(r.answer_due_at, 1, r.id, lambda r=r: _silent_refund(unit, r))
+            for r in _due_refunds(unit, contract_id)]
     fired = 0
-    fired += _auto_releases(unit, contract_id)
-    fired += _silent_refunds(unit, contract_id)
+    for _at, _kind, _id, fire in sorted(due, key=lambda t: (t[0], t[1], t[2])):
+        fired += fire()
     fired += _availability(unit, contract_id)
     return fired
 
 
-def _auto_releases(unit: Unit, contract_id: int | None) -> int:
+def _due_reviews(unit: Unit, contract_id: int | None) -> list:
     q = (
         select(Milestone, Contract)
         .join(Contract, col(Contract.id) == Milestone.contract_id)
@@ -50,26 +56,30 @@ def _auto_releases(unit: Unit, contract_id: int | None) -> int:
     )
     if contract_id is not None:
         q = q.where(Milestone.contract_id == contract_id)
-    rows = list(unit.session.exec(q))
-    for m, c in rows:
-        at = m.review_due_at
-        held = unit.balances(c.id).of(m)
-        entry = unit.money(c, LedgerKind.RELEASE, held, actor=AUTOMATIC, milestone=m, at=at) if held else None
-        before = {"state": m.state}
-        m.state = MilestoneState.RELEASED
-        m.closed_at = at
-        unit.session.add(m)
-        from .payments import close_refund_requests
-
-        close_refund_requests(unit, c, m, actor=AUTOMATIC, at=at, why="the escrow was released automatically (M11)")
-        unit.event(c, AUTOMATIC, "auto_release",
-                   f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
-                   f"{unit.profile(c).review_days} days without review (M11).",
-                   milestone=m, ledger=entry, before=before, after={"state": m.state, "released": held}, at=at)
-    return len(rows)
+    return list(unit.session.exec(q))
 
 
-def _silent_refunds(unit: Unit, contract_id: int | None) -> int:
+def _auto_release(unit: Unit, m: Milestone, c: Contract) -> int:
+    if m.state != MilestoneState.SUBMITTED or c.status != ContractStatus.OPEN:
+        return 0  # an earlier timer already settled it
+    at = m.review_due_at
+    held = unit.balances(c.id).of(m)
+    entry = unit.money(c, LedgerKind.RELEASE, held, actor=AUTOMATIC, milestone=m, at=at) if held else None
+    before = {"state": m.state}
+    m.state = MilestoneState.RELEASED
+    m.closed_at = at
+    unit.session.add(m)
+    from .payments import close_refund_requests
+
+    close_refund_requests(unit, c, m, actor=AUTOMATIC, at=at, why="the escrow was released automatically (M11)")
+    unit.event(c, AUTOMATIC, "auto_release",
+               f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
+               f"{unit.profile(c).review_days} days without review (M11).",
+               milestone=m, ledger=entry, before=before, after={"state": m.state, "released": held}, at=at)
+    return 1
+
+
+def _due_refunds(unit: Unit, contract_id: int | None) -> list[RefundRequest]:
     q = (
         select(RefundRequest)
         .where(RefundRequest.status == RefundStatus.PENDING)
@@ -77,14 +87,18 @@ def _silent_refunds(unit: Unit, contract_id: int | None) -> int:
     )
     if contract_id is not None:
         q = q.where(RefundRequest.contract_id == contract_id)
-    rows = list(unit.session.exec(q))
+    return list(unit.session.exec(q))
+
+
+def _silent_refund(unit: Unit, r: RefundRequest) -> int:
     from .payments import settle_refund_request
 
-    for r in rows:
-        c = unit.session.get(Contract, r.contract_id)
-        settle_refund_request(unit, c, r, actor=AUTOMATIC, at=r.answer_due_at,
-                              why="the freelancer did not answer in time, so it was accepted (P6)")
-    return len(rows)
+    if r.status != RefundStatus.PENDING:
+        return 0
+    c = unit.session.get(Contract, r.contract_id)
+    settle_refund_request(unit, c, r, actor=AUTOMATIC, at=r.answer_due_at,
+                          why="the freelancer did not answer in time, so it was accepted (P6)")
+    return 1
 
 
 def _availability(unit: Unit, contract_id: int | None) -> int:
