@@ -1,0 +1,12 @@
+"""The board's dialogs: each runs its own storage call and dismisses with the new Board."""
+
+from .answer_refund import AnswerRefundDialog
+from .bonus import BonusDialog
+from .end_contract import EndContractDialog
+from .form import FormDialog
+from .message import MessageDialog
+from .milestone_form import MilestoneForm
+from .release import ReleaseDialog
+
+__all__ = ["AnswerRefundDialog", "BonusDialog", "EndContractDialog", "FormDialog", "MessageDialog",
+           "MilestoneForm", "ReleaseDialog"]

@@ -1,0 +1,33 @@
+"""P7: a bonus from the client, outside escrow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input
+
+from .form import FormDialog, field
+
+
+class BonusDialog(FormDialog):
+    TITLE_TEXT = "Give bonus"
+    OK_LABEL = "Give bonus"
+
+    def __init__(self, operation, contract_id: int, *, currency: str, **fixed: Any) -> None:
+        super().__init__(operation, contract_id, intro="Paid outside escrow; pending like a release (P5, P7).",
+                         **fixed)
+        self.currency = currency
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("amount", f"Amount ({self.currency})", Input(id="amount", placeholder="e.g. 100.00"))
+        yield field("message", "Note (optional)", Input(id="note"))
+
+    def on_mount(self) -> None:
+        self.query_one("#amount", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        return {"amount": self.query_one("#amount", Input).value, "note": self.query_one("#note", Input).value}
+
+    def confirm_question(self, values: dict[str, Any]) -> str | None:
+        return None

@@ -1,0 +1,131 @@
+"""The shape every board dialog shares: fields with inline errors, the storage call, escape.
+
+A dialog is a ``ModalScreen`` that runs its own storage operation (through ``call_storage``)
+and dismisses with the ``Board`` the operation returns, or ``None`` when cancelled. A refusal
+that names a field (``DomainError.field``) marks that field, shows the message under it and
+keeps what the user typed; any other refusal is shown in the dialog's error line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from storage.errors import Conflict, DomainError
+from storage.read import Board
+from tui.widgets.common import Confirm, Field
+from tui.worker import call_storage, show_refusal
+
+# Storage field names that a form shows under another field.
+FIELD_ALIASES = {"amount_minor": "amount", "release_minor": "release", "note": "message"}
+
+
+class FormDialog(ModalScreen[Board | None]):
+    """Subclasses set ``TITLE_TEXT``, ``OK_LABEL``, implement ``compose_fields`` and ``values``."""
+
+    CSS_PATH = "dialogs.tcss"
+    TITLE_TEXT = ""
+    OK_LABEL = "Save"
+    ALIASES: dict[str, str] = FIELD_ALIASES
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    def __init__(self, operation: Callable[..., Board], contract_id: int, *, intro: str = "",
+                 **fixed: Any) -> None:
+        super().__init__()
+        self.operation = operation
+        self.contract_id = contract_id
+        self.intro = intro
+        self.fixed = fixed
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.TITLE_TEXT), id="dialog-title")
+            if self.intro:
+                yield Static(Text(self.intro), id="dialog-intro")
+            with VerticalScroll(id="dialog-fields"):
+                yield from self.compose_fields()
+            yield Static("", id="form-error")
+            with Horizontal(id="dialog-buttons"):
+                yield from self.compose_buttons()
+
+    def compose_fields(self) -> ComposeResult:
+        yield from ()
+
+    def compose_buttons(self) -> ComposeResult:
+        yield Button("Cancel (esc)", id="cancel")
+        yield Button(self.OK_LABEL, id="ok", variant="primary")
+
+    def values(self) -> dict[str, Any]:
+        return {}
+
+    def confirm_question(self, values: dict[str, Any]) -> str | None:
+        """A question to confirm first (irreversible actions), or ``None``."""
+        return None
+
+    # --- flow ------------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.dismiss(None)
+        elif event.button.id == "ok":
+            self.submit()
+        else:
+            self.on_other_button(event.button.id or "")
+
+    def on_other_button(self, button_id: str) -> None:
+        pass
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def clear_errors(self) -> None:
+        for f in self.query(Field):
+            f.set_error(None)
+        self.query_one("#form-error", Static).update("")
+
+    def submit(self, **extra: Any) -> None:
+        self.clear_errors()
+        values = {**self.values(), **extra}
+        question = self.confirm_question(values)
+        if question is None:
+            self.run(values)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run(values)
+
+        self.app.push_screen(Confirm(question, "This can't be undone.", confirm_label="Yes, do it"), answered)
+
+    def run(self, values: dict[str, Any]) -> None:
+        call_storage(self, self.operation, self.contract_id, **self.fixed, **values,
+                     done=self.dismiss, refused=self.refused)
+
+    def refused(self, error: Exception) -> None:
+        if isinstance(error, Conflict) or not isinstance(error, DomainError):
+            show_refusal(self.app, error)
+            self.dismiss(None)
+            return
+        name = self.ALIASES.get(error.field or "", error.field)
+        message = error.message[:1].upper() + error.message[1:] + f" ({error.rule})"
+        fields = list(self.query(f"#field-{name}").results(Field)) if name else []
+        if fields:
+            fields[0].set_error(message)
+            fields[0].widget.focus()
+        else:
+            self.query_one("#form-error", Static).update(Text(f"✗ {message}"))
+
+
+def field(name: str, label: str, widget) -> Field:
+    return Field(label, widget, id=f"field-{name}")

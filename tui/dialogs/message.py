@@ -1,0 +1,29 @@
+"""A one-line message: submit work (M9), request changes (M10), propose changes (R2)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.widgets import Input
+
+from .form import FormDialog, field
+
+
+class MessageDialog(FormDialog):
+    def __init__(self, operation, contract_id: int, *, title: str, ok_label: str, label: str = "Message",
+                 intro: str = "", placeholder: str = "", **fixed: Any) -> None:
+        super().__init__(operation, contract_id, intro=intro, **fixed)
+        self.TITLE_TEXT = title
+        self.OK_LABEL = ok_label
+        self.label = label
+        self.placeholder = placeholder
+
+    def compose_fields(self) -> ComposeResult:
+        yield field("message", self.label, Input(id="message", placeholder=self.placeholder))
+
+    def on_mount(self) -> None:
+        self.query_one("#message", Input).focus()
+
+    def values(self) -> dict[str, Any]:
+        return {"message": self.query_one("#message", Input).value}

@@ -1,0 +1,146 @@
+"""The change-request review pane (R3, R4): the pending request against the current plan.
+
+``Show changes`` toggles between the diff and the plan as it would be. Acting as the client:
+accept or decline; acting as the freelancer: withdraw. A request that no longer applies says
+why and can only be declined. Past requests and their outcomes are listed below.
+Dismisses with the ``Board`` an answer returns, or ``None`` (back).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from storage import api
+from storage.read import Board, RequestView
+from tui.format import local, money
+from tui.widgets.board import ActingAs, DiffView, PlanTable
+from tui.widgets.board._text import clean
+from tui.worker import call_storage
+
+
+class ChangeRequestScreen(Screen[Board | None]):
+    CSS_PATH = "change_request.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="request.back"),
+        Binding("c", "show_changes", "Show changes", id="request.show_changes"),
+        Binding("g", "accept_request", "Accept change request", id="request.accept"),
+        Binding("n", "decline_request", "Decline change request", id="request.decline"),
+        Binding("W", "withdraw_request", "Withdraw change request", id="request.withdraw"),
+    ]
+
+    def __init__(self, board: Board, side: str) -> None:
+        super().__init__()
+        self.board = board
+        self.side = side
+        self.showing_plan = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="request-header"):
+            yield Static(id="request-title")
+            yield ActingAs(id="acting-as")
+        with VerticalScroll(id="request-body"):
+            yield Static(id="request-summary")
+            yield DiffView(id="request-diff")
+            yield PlanTable(id="request-plan")
+            yield Static(id="past-requests")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        b = self.board
+        title = Text("Change request · ", style="bold")
+        title.append(clean(b.contract.title))
+        self.query_one("#request-title", Static).update(title)
+        self.query_one(ActingAs).show(self.side, b.contract.my_side)
+        self.query_one("#request-summary", Static).update(self._summary(b.request))
+        self.query_one("#past-requests", Static).update(self._past(b.past_requests))
+        self.query_one("#past-requests").border_title = "Past requests"
+        self._render_toggle()
+
+    def _render_toggle(self) -> None:
+        b, r = self.board, self.board.request
+        diff_view, plan = self.query_one(DiffView), self.query_one(PlanTable)
+        if r is None:
+            diff_view.update(Text("No change request is pending.", style="dim"))
+            diff_view.display, plan.display = True, False
+            return
+        diff_view.show(r.diff, b.contract.currency, heading="Changes against the current plan")
+        plan.show(r.plan or [], b.contract.currency, self.app.clock.now())
+        diff_view.display, plan.display = not self.showing_plan, self.showing_plan
+        plan.border_title = "The plan as it would be"
+
+    def _summary(self, r: RequestView | None) -> Text:
+        text = Text()
+        if r is None:
+            return text
+        text.append(f"Proposed by the {r.proposed_by}", style="bold")
+        text.append(f" on {local(r.created_at)}")
+        if r.message:
+            text.append("\nMessage: ", style="dim")
+            text.append(clean(r.message))
+        if r.diff is not None and r.diff.problems:
+            text.append("\n⚠ This request no longer applies (R4); it can only be declined:", style="bold")
+            for p in r.diff.problems:
+                text.append("\n  • " + clean(p))
+        return text
+
+    def _past(self, requests: list[RequestView]) -> Text:
+        if not requests:
+            return Text("None.", style="dim")
+        text = Text()
+        cur = self.board.contract.currency
+        for i, r in enumerate(requests):
+            if i:
+                text.append("\n")
+            text.append(f"{r.status:<9}", style="bold")
+            text.append(f" {local(r.created_at, 'YYYY-MM-DD')} by the {r.proposed_by}")
+            if r.decided_at:
+                text.append(f"; {r.status} {local(r.decided_at, 'YYYY-MM-DD')} by the {r.decided_by}", style="dim")
+            d = r.decided_diff or {}
+            parts = [f"{len(d[k])} {k}" for k in ("added", "edited", "moved", "removed") if d.get(k)]
+            if parts:
+                text.append(" — " + ", ".join(parts))
+            if d.get("total_before") is not None and d.get("total_before") != d.get("total_after"):
+                text.append(f", {money(d['total_before'], cur)} → {money(d['total_after'], cur)}")
+            if r.outcome:
+                text.append(f" ({clean(r.outcome)})", style="dim")
+            if r.message:
+                text.append("\n    “" + clean(r.message) + "”", style="dim")
+        return text
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        r = self.board.request
+        match action:
+            case "show_changes":
+                return r is not None
+            case "accept_request":
+                return self.side == "client" and r is not None and r.diff is not None and r.diff.applies
+            case "decline_request":
+                return self.side == "client" and r is not None
+            case "withdraw_request":
+                return self.side == "freelancer" and r is not None
+        return True
+
+    def action_show_changes(self) -> None:
+        self.showing_plan = not self.showing_plan
+        self._render_toggle()
+
+    def _answer(self, fn, actor: str) -> None:
+        call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
+                     done=self.dismiss)
+
+    def action_accept_request(self) -> None:
+        self._answer(api.accept_change_request, "client")
+
+    def action_decline_request(self) -> None:
+        self._answer(api.decline_change_request, "client")
+
+    def action_withdraw_request(self) -> None:
+        self._answer(api.withdraw_change_request, "freelancer")
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,32 @@
+"""G3: the contract's deadlines as countdowns, with the local time and the UTC instant."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from storage.read import Deadline
+from tui.format import countdown, local
+
+from ._text import clean
+
+
+class DeadlinesPanel(Static):
+    def show(self, deadlines: list[Deadline], now: datetime) -> None:
+        if not deadlines:
+            self.update(Text("No deadlines.", style="dim"))
+            return
+        text = Text()
+        for i, d in enumerate(deadlines):
+            if i:
+                text.append("\n")
+            if d.overdue(now):
+                text.append("⚠ overdue ", style="bold")
+            text.append(countdown(d.at, now), style="bold")
+            text.append("  ")
+            text.append(clean(d.label))  # user text (titles) appended as plain text, never markup
+            utc = d.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+            text.append(f"\n  {local(d.at)} local · {utc}", style="dim")
+        self.update(text)

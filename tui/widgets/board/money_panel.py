@@ -1,0 +1,29 @@
+"""The contract's money (P4, P5, P8): value, funded, paid, pending, available, credit, escrow."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.widgets import Static
+
+from storage.read import Money
+from tui.format import money as fmt
+
+
+class MoneyPanel(Static):
+    def show(self, m: Money, currency: str) -> None:
+        grid = Table.grid(expand=True, padding=(0, 1))
+        grid.add_column("label", no_wrap=True)
+        grid.add_column("amount", justify="right", no_wrap=True)
+        rows = [
+            ("Value", m.value), ("Funded", m.funded), ("In escrow", m.escrow), ("Paid", m.paid),
+            ("  pending", m.pending), ("  available", m.available), ("Carried credit", m.credit),
+        ]
+        if m.refunded:
+            rows.append(("Refunded", m.refunded))
+        if m.bonus:
+            rows.append(("Bonus", m.bonus))
+        for label, amount in rows:
+            grid.add_row(Text(label, style="dim" if label.startswith("  ") else ""),
+                         Text(fmt(amount, currency), style="bold" if label == "In escrow" and amount else ""))
+        self.update(grid)
