@@ -30,7 +30,14 @@ from tui.dialogs import (
     ReleaseDialog,
 )
 from tui.format import money
-from tui.widgets.board import ActingAs, ActivityFeed, DeadlinesPanel, DiffView, MoneyPanel, PlanTable
+from tui.widgets.board import (
+    ActingAs,
+    ActivityFeed,
+    DeadlinesPanel,
+    DiffView,
+    MoneyPanel,
+    PlanTable,
+)
 from tui.widgets.board._text import clean
 from tui.widgets.common import Confirm
 from tui.worker import call_storage, show_refusal
@@ -236,9 +243,7 @@ class BoardScreen(Screen[None]):
         if action in PLAN_ACTIONS:
             if not c.is_open or c.kind != "fixed":
                 return False
-            if action != "add_milestone" and table.selected is None:
-                return False
-            return True
+            return not (action != "add_milestone" and table.selected is None)
         match action:
             case "show_changes":
                 return b.draft is not None

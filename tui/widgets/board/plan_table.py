@@ -64,7 +64,7 @@ class PlanTable(DataTable):
         self._currency, self._now = currency, now
         self.clear()
         rows = [self._cells(pr) for pr in plan]
-        others = sum(max([c.cell_len for c in col] + [4]) for i, col in enumerate(zip(*rows)) if i != 2) \
+        others = sum(max([c.cell_len for c in col] + [4]) for i, col in enumerate(zip(*rows, strict=False)) if i != 2) \
             if rows else 40
         width = max(12, self.size.width - others - 2 * 6 - 2) if self.size.width else 30
         for pr, cells in zip(plan, rows, strict=True):
