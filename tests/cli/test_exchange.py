@@ -1,0 +1,141 @@
+"""``cairn export`` and ``cairn import``: identical JSON round trip; every problem listed; nothing written."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+from icalendar import Calendar
+
+from .conftest import run
+
+
+def _export(path, tmp_path, name="out.json", fmt="json"):
+    out = tmp_path / name
+    result = run("export", "--db", path, "--format", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_export_import_export_gives_identical_json(demo_db, tmp_path):
+    first = _export(demo_db, tmp_path, "first.json")
+    copy = tmp_path / "copy.db"
+    result = run("import", first, "--db", copy)
+    assert result.exit_code == 0, result.output
+    assert "Imported into" in result.output
+    second = _export(copy, tmp_path, "second.json")
+    assert first.read_bytes() == second.read_bytes()
+    assert run("check", "--db", copy).exit_code == 0
+
+
+def test_round_trip_with_synthetic_contracts(tmp_path):
+    src, copy = tmp_path / "src.db", tmp_path / "copy.db"
+    assert run("demo", "--db", src, "--contracts", "30").exit_code == 0
+    first = _export(src, tmp_path, "a.json")
+    assert run("import", first, "--db", copy).exit_code == 0
+    assert _export(copy, tmp_path, "b.json").read_bytes() == first.read_bytes()
+
+
+def test_json_export_is_versioned_and_complete(demo_db, tmp_path):
+    doc = json.loads(_export(demo_db, tmp_path).read_text())
+    assert doc["format"] == "cairn-export" and doc["format_version"] == 1 and doc["schema_revision"] == "0002"
+    conn = sqlite3.connect(demo_db)
+    for table, rows in doc["tables"].items():
+        assert len(rows) == conn.execute(f"select count(*) from {table}").fetchone()[0], table
+    assert set(doc["tables"]) == {r[0] for r in conn.execute(
+        "select name from sqlite_master where type = 'table' and name not like 'sqlite_%' "
+        "and name != 'alembic_version'")}
+
+
+def test_export_to_stdout(demo_db):
+    result = run("export", "--db", demo_db)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["format"] == "cairn-export"
+
+
+def _broken(demo_db, tmp_path):
+    doc = json.loads(_export(demo_db, tmp_path).read_text())
+    t = doc["tables"]
+    t["milestone"][0]["amount_minor"] = 12.5                    # money must be integer minor units
+    t["milestone"][1]["state"] = "paused"                      # unknown state
+    t["contract"][0]["currency"] = "XYZ"                       # not ISO 4217
+    t["ledger_entry"][0]["kind"] = "gift"                      # unknown ledger kind
+    t["ledger_entry"][1]["milestone_id"] = 9999                # dangling reference
+    t["event"][0]["at"] = "yesterday"                          # not a UTC instant
+    del t["plan_draft"][0]["side"]                             # missing field
+    release = next(e for e in t["ledger_entry"][2:] if e["kind"] == "release")
+    release["amount_minor"] += 1                               # breaks P4 (the milestone goes negative)
+    path = tmp_path / "broken.json"
+    path.write_text(json.dumps(doc))
+    return path, release
+
+
+def test_import_refuses_a_broken_file_listing_every_problem_and_writes_nothing(demo_db, tmp_path):
+    path, release = _broken(demo_db, tmp_path)
+    target = tmp_path / "target.db"
+    result = run("import", path, "--db", target)
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "import refused" in err and "nothing was written" in err
+    for expected in ("milestone 1: amount_minor must be an integer number of minor units, not 12.5",
+                     "milestone 2: state 'paused' is not one of",
+                     "contract 1: currency 'XYZ' is not an ISO 4217 currency",
+                     "ledger_entry 1: kind 'gift' is not one of",
+                     "ledger_entry 2: milestone_id 9999 points at no milestone",
+                     "event 1: at 'yesterday' is not a UTC instant",
+                     "plan_draft 1: missing field 'side'",
+                     f"P4: milestone {release['milestone_id']}"):
+        assert expected in err, expected
+    assert "Traceback" not in result.output
+    assert not target.exists()  # the refused import left no file behind
+
+
+def test_import_refusal_leaves_an_existing_empty_database_empty(demo_db, tmp_path):
+    path, _ = _broken(demo_db, tmp_path)
+    target = tmp_path / "empty.db"
+    assert run("import", _export(demo_db, tmp_path, "ok.json"), "--db", tmp_path / "scratch.db").exit_code == 0
+    sqlite3.connect(target).close()  # an empty file: a new database
+    assert run("import", path, "--db", target).exit_code == 1
+    assert sqlite3.connect(target).execute("select count(*) from contract").fetchone() == (0,)
+
+
+def test_import_refuses_a_non_empty_database(demo_db, tmp_path):
+    result = run("import", _export(demo_db, tmp_path), "--db", demo_db)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "already holds contracts" in result.stderr
+
+
+def test_import_refuses_other_versions_and_non_exports(demo_db, tmp_path):
+    doc = json.loads(_export(demo_db, tmp_path).read_text())
+    doc["format_version"] = 2
+    (tmp_path / "v2.json").write_text(json.dumps(doc))
+    (tmp_path / "other.json").write_text('{"hello": 1}')
+    (tmp_path / "text.json").write_text("not json at all")
+    for name, expected in (("v2.json", "format_version is 2"), ("other.json", "not a Cairn export"),
+                           ("text.json", "not JSON")):
+        result = run("import", tmp_path / name, "--db", tmp_path / f"{name}.db")
+        assert result.exit_code == 1, name
+        assert expected in result.stderr, name
+        assert not (tmp_path / f"{name}.db").exists()
+
+
+def test_csv_has_one_row_per_milestone_with_contract_columns(demo_db, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(_export(demo_db, tmp_path, "m.csv", "csv").read_text())))
+    n = sqlite3.connect(demo_db).execute("select count(*) from milestone").fetchone()[0]
+    assert len(rows) == n
+    first = rows[0]
+    assert first["contract_title"] == "Brand refresh" and first["client_name"] == "Juniper Coffee Roasters"
+    assert first["amount"] == "1200.00" and first["amount_minor"] == "120000"
+    assert first["released_minor"] == "120000" and first["in_escrow_minor"] == "0"
+
+
+def test_ics_holds_due_dates_and_g3_deadlines(demo_db, tmp_path):
+    cal = Calendar.from_ical(_export(demo_db, tmp_path, "d.ics", "ics").read_bytes())
+    events = list(cal.walk("VEVENT"))
+    kinds = {str(e.get("categories").cats[0]) for e in events}
+    assert {"due", "review", "available", "refund_answer", "feedback"} <= kinds
+    review = next(e for e in events if "released automatically (M11)" in str(e.get("summary")))
+    assert "Logo concepts" in str(review.get("summary"))
+    assert len({str(e.get("uid")) for e in events}) == len(events)
