@@ -110,17 +110,29 @@ def _iso(value: object) -> object:
 
 
 def stale_problems(current: list[Row], items: list[Row]) -> list[str]:
+    """R4: why a batch no longer applies: a milestone it names has been activated or deleted.
+
+    A batch holds every future milestone as it stood when the draft began, but it only
+    *names* the ones it changes. A milestone activated since, which the batch leaves as it
+    was and puts nothing above, is not named: the batch still applies around it.
+    """
     by_id = {r.milestone_id: r for r in current}
     problems = []
+    live_above = False  # an added or still-future row precedes this one in the batch
     for it in items:
-        if it.milestone_id is None:
+        now = by_id.get(it.milestone_id) if it.milestone_id is not None else None
+        if it.milestone_id is None or (now is not None and now.state == "future"):
+            live_above = live_above or not it.deleted
             continue
-        now = by_id.get(it.milestone_id)
         if now is None:
-            problems.append(f"\"{it.title}\" has since been deleted from the plan.")
-        elif now.state != "future":
-            verb = {"active": "activated", "submitted": "activated and submitted"}.get(now.state, now.state)
-            problems.append(f"\"{now.title}\" has since been {verb}, so it can no longer change.")
+            if not it.deleted:
+                problems.append(f"\"{it.title}\" has since been deleted from the plan.")
+            continue
+        untouched = not it.deleted and all(getattr(now, f) == getattr(it, f) for f in EDITABLE)
+        if untouched and not live_above:
+            continue
+        verb = {"active": "activated", "submitted": "activated and submitted"}.get(now.state, now.state)
+        problems.append(f"\"{now.title}\" has since been {verb}, so it can no longer change or move.")
     return problems
 
 

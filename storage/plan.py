@@ -365,11 +365,15 @@ def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_
 
 def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: PlanDiff) -> None:
     current = unit.milestones(c.id)
-    by_id = {m.id: m for m in current}
+    # Only future milestones change (M6); items for milestones activated or deleted since
+    # the draft began were checked by ``stale_problems`` and are left alone.
+    by_id = {m.id: m for m in current if m.state == MilestoneState.FUTURE}
     fixed = [m for m in current if m.state != MilestoneState.FUTURE]
     named = {it.milestone_id for it in items if it.milestone_id is not None}
     order: list[Milestone] = []
     for it in items:
+        if it.milestone_id is not None and it.milestone_id not in by_id:
+            continue
         m = by_id.get(it.milestone_id) if it.milestone_id is not None else None
         if it.deleted and m is not None:
             m.state = MilestoneState.DELETED
