@@ -249,12 +249,12 @@ def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) ->
 def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[list[PlanItem], PlanDiff]:
     items = _items(unit, draft_id=d.id) if d else []
     change = diff(_current(unit, c), [item_row(i) for i in items])
-    if d is None or change.empty:
-        raise DomainError("R1", f"the draft has no changes to {verb}; add, edit, delete or move a future "
-                                "milestone first.")
     if change.problems:
         raise DomainError("R4", "the draft no longer applies: " + " ".join(change.problems)
                           + " Discard the draft and start again.")
+    if d is None or change.empty:
+        raise DomainError("R1", f"the draft has no changes to {verb}; add, edit, delete or move a future "
+                                "milestone first.")
     return items, change
 
 
