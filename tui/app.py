@@ -1,22 +1,73 @@
-"""The Cairn app: a small shell that opens the database and shows the contract list."""
+"""The Cairn app: a small shell that opens the database and shows the contract list.
+
+Only what the first screen needs is imported here; the storage operations (and with them
+SQLAlchemy and pydantic) load the first time an operation runs, in a thread worker.
+"""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
 
 from storage.clock import Clock, SystemClock
 from storage.db import Database
+from tui.commands import CairnCommands
+
+#: Themes that follow the terminal's own palette (Textual's ANSI themes).
+TERMINAL_THEMES = ("ansi-dark", "ansi-light")
+
+
+def _contract_list() -> Screen:
+    from tui.screens.contract_list import ContractListScreen
+
+    return ContractListScreen()
 
 
 class CairnApp(App):
     TITLE = "Cairn"
+    MODES = {"contracts": _contract_list}
+    DEFAULT_MODE = "contracts"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {CairnCommands}
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help",
+                tooltip="Every key of this screen, with what it does"),
+        Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False,
+                tooltip="Search every action by name"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave Cairn; everything is already saved"),
+    ]
 
-    def __init__(self, db: Database, *, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Clock | None = None, theme: str | None = None) -> None:
         super().__init__()
         self.db = db
         self.clock = clock or SystemClock()
+        theme = theme or os.environ.get("CAIRN_THEME")
+        if theme:
+            name = "ansi-dark" if theme in ("ansi", "terminal") else theme
+            if name in self.available_themes:
+                self.theme = name
+
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                command = command._replace(title="Change theme", help="Change the colours; the ANSI "
+                                           "themes follow the terminal's own palette")
+            yield command
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_unmount(self) -> None:
+        self.db.close()
 
 
 def make_app(db_path: Path | str | None = None, *, clock: Clock | None = None) -> CairnApp:

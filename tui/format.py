@@ -9,7 +9,7 @@ from rich.markup import escape
 
 from storage.money import format_amount
 
-__all__ = ["money", "local", "countdown", "day", "safe", "escape"]
+__all__ = ["money", "local", "countdown", "day", "safe", "plain", "escape", "bar"]
 
 
 def money(minor: int, currency: str) -> str:
@@ -45,9 +45,40 @@ def countdown(instant: datetime | None, now: datetime) -> str:
     return f"{body} ago" if past else f"in {body}"
 
 
-def safe(text: str | None) -> str:
-    """User text as data inside markup: escaped, and with control characters made visible."""
+def plain(text: str | None, *, newlines: bool = True) -> str:
+    """User text with control characters (escape sequences, tabs) made visible as ``\\xNN``.
+
+    For ``rich.text.Text`` (which never parses markup); ``newlines=False`` also shows line
+    breaks as ``\\x0a`` so a one-line cell stays one line.
+    """
     if not text:
         return ""
-    cleaned = "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
-    return escape(cleaned)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() or (newlines and ch == "\n") else f"\\x{ord(ch):02x}"
+                   for ch in text)
+
+
+def safe(text: str | None) -> str:
+    """User text as data inside markup: escaped, and with control characters made visible."""
+    return escape(plain(text))
+
+
+BAR_PAID, BAR_ESCROW, BAR_UNFUNDED = "█", "▓", "░"
+
+
+def bar(paid: int, escrow: int, value: int, width: int = 10) -> str:
+    """Progress as text of a fixed width: paid █, in escrow ▓, not yet funded ░.
+
+    Readable without colour; a contract with no plan shows a dotted line.
+    """
+    if value <= 0:
+        return "·" * width
+    paid_n = min(width, round(width * max(paid, 0) / value))
+    funded_n = min(width, round(width * (max(paid, 0) + max(escrow, 0)) / value))
+    if paid and not paid_n:
+        paid_n = 1
+    funded_n = max(funded_n, paid_n)
+    if escrow and funded_n <= paid_n and paid_n < width:
+        funded_n = paid_n + 1
+    return BAR_PAID * paid_n + BAR_ESCROW * (funded_n - paid_n) + BAR_UNFUNDED * (width - funded_n)

@@ -1,0 +1,250 @@
+"""Screen 1: every contract in one table, with the earnings report (P8) above it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+
+from tui import format as fmt
+from tui.widgets.common import Confirm
+from tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
+from tui.widgets.contract_list.rows import SORTABLE
+from tui.worker import call_storage
+
+if TYPE_CHECKING:
+    from storage.clock import Clock
+
+EMPTY = ("No contracts yet. Press n to create your first contract (a template can split the total "
+         "into milestones), or quit with q and run `cairn demo` to explore a demo database.")
+
+
+def load(db, *, clock: Clock):
+    """The list's data, built in a thread: every contract's row (ended and archived too, so
+    the toggle needs no query) and the earnings report."""
+    from storage import read
+
+    now = clock.now()
+    rows = [build_row(s, now) for s in read.contract_summaries(db, clock, include_ended=True,
+                                                               include_archived=True)]
+    return rows, read.earnings(db, clock)
+
+
+def archive(db, contract_id: int, archived: bool, *, clock: Clock):
+    from storage import api
+
+    return api.archive_contract(db, contract_id, archived=archived, clock=clock)
+
+
+class ContractListScreen(Screen):
+    CSS_PATH = "contract_list.tcss"
+    HELP_TITLE = "Contract list"
+    AUTO_FOCUS = "ContractTable"
+    BINDINGS = [
+        Binding("n", "new_contract", "New contract", id="new_contract",
+                tooltip="Create a contract; a template (G2) can split the total into milestones"),
+        Binding("enter", "open_contract", "Open contract", id="open_contract", show=False,
+                tooltip="Open the selected contract's board"),
+        Binding("a", "archive_contract", "Archive contract", id="archive_contract",
+                tooltip="Hide the selected contract from the default list (C6); asks first"),
+        Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
+                tooltip="Show or hide contracts that have ended or are archived"),
+        Binding("slash", "filter", "Filter", id="filter",
+                tooltip="Type to filter by title or client; escape clears"),
+        Binding("s", "sort", "Sort", id="sort",
+                tooltip="Sort by the next column (or click a column header)"),
+        Binding("S", "reverse_sort", "Reverse sort", id="reverse_sort", show=False,
+                tooltip="Reverse the sort order"),
+        Binding("escape", "clear_filter", "Clear filter", id="clear_filter", show=False,
+                tooltip="Empty the filter and go back to the table"),
+        Binding("down", "focus_table", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = View()
+        self._load_seq = 0
+        self._loaded = False
+        self._select_after_load: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield EarningsPanel(id="earnings")
+        with Horizontal(id="filter-bar"):
+            yield Input(placeholder="Filter by title or client  ( / )", id="filter", compact=True)
+            yield Label("", id="list-status")
+        yield ContractTable(id="contracts")
+        yield Static("", id="empty")
+        yield Footer(compact=True)
+
+    @property
+    def table(self) -> ContractTable:
+        return self.query_one(ContractTable)
+
+    # --- loading ------------------------------------------------------------------------------
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self, *, select: int | None = None) -> None:
+        """Load the summaries in a thread; the newest load wins."""
+        if select is not None:
+            self._select_after_load = select
+        self._load_seq += 1
+        seq = self._load_seq
+        call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
+
+    def _loaded_data(self, seq: int, result) -> None:
+        if seq != self._load_seq or not self.is_mounted:
+            return
+        rows, earnings = result
+        self._loaded = True
+        self.query_one(EarningsPanel).show(earnings)
+        table = self.table
+        table.view = self.view
+        table.set_rows(rows)
+        if self._select_after_load is not None:
+            target = self._select_after_load
+            self._select_after_load = None
+            if not table.select_contract(target) and any(r.id == target for r in rows):
+                self.view = replace(self.view, show_all=True, query="")
+                self.query_one("#filter", Input).value = ""
+                table.set_view(self.view)
+                table.select_contract(target)
+        self._after_populate()
+
+    def _after_populate(self) -> None:
+        table = self.table
+        total = len(table.rows_all)
+        shown = len(table.shown)
+        hidden = 0 if self.view.show_all else sum(r.hidden_by_default for r in table.rows_all)
+        status = f"{shown} of {total} · {self.view.describe_sort()}"
+        if hidden:
+            status += f" · {hidden} ended/archived hidden (e)"
+        elif self.view.show_all:
+            status += " · showing ended and archived"
+        self.query_one("#list-status", Label).update(Text(status))
+        empty = self.query_one("#empty", Static)
+        if not total:
+            message = EMPTY
+        elif not shown and self.view.query:
+            message = (f"No contract matches “{fmt.plain(self.view.query, newlines=False)}”. "
+                       "Press escape to clear the filter.")
+        elif not shown:
+            message = "Every contract has ended or is archived. Press e to show them."
+        else:
+            message = ""
+        empty.update(Text(message))
+        empty.display = bool(message)
+        table.display = bool(shown)
+        self.refresh_bindings()
+
+    def _set_view(self, view: View) -> None:
+        self.view = view
+        self.table.set_view(view)
+        self._after_populate()
+
+    # --- actions ----------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("open_contract", "archive_contract"):
+            return self._loaded and self.table.selected is not None
+        return True
+
+    def action_open_contract(self) -> None:
+        row = self.table.selected
+        if row is None:
+            return
+        try:
+            from tui.screens.board import BoardScreen
+        except ImportError:
+            self.notify("The contract board is not available in this version yet.", severity="warning")
+            return
+        self.app.push_screen(BoardScreen(row.id))
+
+    @on(DataTable.RowSelected, "#contracts")
+    def _row_clicked(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_contract()
+
+    def action_new_contract(self) -> None:
+        from tui.screens.new_contract import NewContractScreen
+
+        def created(contract_id: int | None) -> None:
+            if contract_id is not None:
+                self.reload(select=contract_id)
+
+        self.app.push_screen(NewContractScreen(), created)
+
+    def action_archive_contract(self) -> None:
+        row = self.table.selected
+        if row is None:
+            return
+        s = row.summary
+        title = fmt.plain(s.title, newlines=False)
+        if s.archived:
+            question = f"Bring “{title}” back from the archive?"
+            detail = "It shows in the default list again."
+        else:
+            question = f"Archive “{title}”?"
+            detail = ("It leaves the default list; nothing is deleted (C6). Press e to show archived "
+                      "contracts, and a again to bring it back.")
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                call_storage(self, archive, s.id, not s.archived, done=lambda board: self._archived(board),
+                             group="archive")
+
+        self.app.push_screen(Confirm(question, detail, confirm_label="Bring back" if s.archived
+                                     else "Archive"), answer)
+
+    def _archived(self, board) -> None:
+        info = board.contract
+        what = "archived" if info.archived else "brought back from the archive"
+        self.notify(f"“{fmt.plain(info.title, newlines=False)}” {what}.", markup=False)
+        self.reload(select=info.id if not info.archived or self.view.show_all else None)
+
+    def action_toggle_ended(self) -> None:
+        self._set_view(replace(self.view, show_all=not self.view.show_all))
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        if self.table.display:
+            self.table.focus()
+
+    def action_focus_table(self) -> None:
+        if self.table.display:
+            self.table.focus()
+
+    def action_sort(self) -> None:
+        order = (None, *SORTABLE)
+        nxt = order[(order.index(self.view.sort) + 1) % len(order)]
+        self._set_view(replace(self.view, sort=nxt, reverse=False))
+
+    def action_reverse_sort(self) -> None:
+        self._set_view(replace(self.view, reverse=not self.view.reverse))
+
+    @on(ContractTable.SortRequested)
+    def _sort_by_header(self, event: ContractTable.SortRequested) -> None:
+        if self.view.sort == event.column:
+            self._set_view(replace(self.view, reverse=not self.view.reverse))
+        else:
+            self._set_view(replace(self.view, sort=event.column, reverse=False))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        if event.value != self.view.query:
+            self._set_view(replace(self.view, query=event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.action_focus_table()

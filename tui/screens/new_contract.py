@@ -1,0 +1,224 @@
+"""The `New contract` form: the contract's fields and a template split of the total (G2)
+with a live preview; storage decides, and a refusal marks the field it names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tui import format as fmt
+from tui.widgets.common import Field
+from tui.worker import call_storage, show_refusal
+
+if TYPE_CHECKING:
+    from storage.clock import Clock
+
+TEMPLATES = [
+    ("25 / 50 / 25", "25/50/25"),
+    ("Equal thirds", "thirds"),
+    ("Equal, N milestones", "equal"),
+    ("Custom percentages", "custom"),
+    ("No milestones (plan later)", "none"),
+]
+SIDES = [("Freelancer (I do the work)", "freelancer"), ("Client (I pay)", "client")]
+PROFILES = [("Marketplace", "Marketplace"), ("Direct client", "Direct client")]
+
+# DomainError.field -> the form field that shows it.
+FIELD_OF = {
+    "title": "title", "client_name": "client_name", "currency": "currency", "my_side": "my_side",
+    "profile": "profile", "started_on": "started_on", "due_date": "started_on", "total": "total",
+    "amount": "total", "template": "template", "n": "n", "percentages": "percentages",
+}
+
+
+def create(db, form: dict[str, str], *, clock: Clock):
+    """Runs in a thread: split the total by the template (G2) and create the contract."""
+    from storage import api
+    from storage.money import check_currency, parse_amount
+
+    milestones = []
+    if form["template"] != "none":
+        currency = check_currency(form["currency"])
+        total = parse_amount(form["total"], currency, field="total")
+        n = int(form["n"]) if form["template"] == "equal" and form["n"].strip().isdigit() else None
+        percentages = form["percentages"].replace(";", ",").split(",") if form["template"] == "custom" else None
+        milestones = api.plan_from_template(total, form["template"], n=n, percentages=percentages)
+    return api.create_contract(
+        db, title=form["title"], client_name=form["client_name"], currency=form["currency"],
+        profile=form["profile"], my_side=form["my_side"], started_on=form["started_on"] or None,
+        milestones=milestones, clock=clock,
+    )
+
+
+class NewContractScreen(ModalScreen[int | None]):
+    """Dismisses with the new contract's id, or ``None`` when cancelled."""
+
+    CSS_PATH = "new_contract.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "create", "Create contract", id="create_contract",
+                tooltip="Create the contract with the plan shown in the preview"),
+        Binding("escape", "cancel", "Cancel", id="cancel", tooltip="Close the form without creating anything"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._busy = False
+
+    def compose(self) -> ComposeResult:
+        today = fmt.local(self.app.clock.now(), "YYYY-MM-DD")
+        with VerticalScroll(id="form"):
+            yield Label("New contract", id="form-title")
+            yield Field("Title", Input(placeholder="e.g. Website redesign", id="title", compact=True,
+                                       max_length=200), id="field-title")
+            yield Field("Client", Input(placeholder="Who pays", id="client_name", compact=True,
+                                        max_length=200), id="field-client_name")
+            with Horizontal(classes="row"):
+                yield Field("Currency", Input("USD", id="currency", compact=True, max_length=3),
+                            id="field-currency")
+                yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
+                                              compact=True), id="field-my_side")
+                yield Field("Platform profile", Select(PROFILES, value="Marketplace", allow_blank=False,
+                                                       id="profile", compact=True), id="field-profile")
+            with Horizontal(classes="row"):
+                yield Field("Start date", Input(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
+                                                max_length=10), id="field-started_on")
+                yield Field("Total", Input(placeholder="4,000.00", id="total", compact=True), id="field-total")
+                yield Field("Payment structure (G2)", Select(TEMPLATES, value="25/50/25", allow_blank=False,
+                                                              id="template", compact=True), id="field-template")
+            with Horizontal(classes="row", id="template-options"):
+                yield Field("Number of milestones", Input("4", id="n", type="integer", compact=True,
+                                                          max_length=3), id="field-n")
+                yield Field("Percentages", Input(placeholder="30, 30, 40", id="percentages", compact=True),
+                            id="field-percentages")
+            yield Static("", id="preview")
+            with Horizontal(id="buttons"):
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+                yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+        self._update_template_options()
+        self._update_preview()
+        self._warm_up()
+
+    @work(thread=True, group="warm-up", exit_on_error=False)
+    def _warm_up(self) -> None:
+        """Load the storage operations (SQLAlchemy, pydantic) while the user types."""
+        import storage.api  # noqa: F401
+
+    # --- reading the form ---------------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        def text(name: str) -> str:
+            return self.query_one(f"#{name}", Input).value
+
+        def choice(name: str) -> str:
+            value = self.query_one(f"#{name}", Select).value
+            return "" if value is Select.NULL else str(value)
+
+        return {
+            "title": text("title"), "client_name": text("client_name"), "currency": text("currency").strip(),
+            "my_side": choice("my_side"), "profile": choice("profile"), "started_on": text("started_on").strip(),
+            "total": text("total"), "template": choice("template"), "n": text("n"),
+            "percentages": text("percentages"),
+        }
+
+    def field(self, name: str) -> Field:
+        return self.query_one(f"#field-{name}", Field)
+
+    # --- live preview -----------------------------------------------------------------------------
+    def _update_template_options(self) -> None:
+        template = self.values()["template"]
+        self.field("n").display = template == "equal"
+        self.field("percentages").display = template == "custom"
+        self.query_one("#template-options").display = template in ("equal", "custom")
+
+    def _update_preview(self) -> None:
+        from storage.errors import DomainError
+        from storage.money import check_currency, parse_amount
+        from storage.templates import split, template_titles
+
+        form = self.values()
+        preview = self.query_one("#preview", Static)
+        if form["template"] == "none":
+            preview.update(Text("No milestones: add them on the contract's board after creating it.",
+                                style="dim"))
+            return
+        if not form["total"].strip():
+            preview.update(Text("Type the total to see how it splits into milestones.", style="dim"))
+            return
+        try:
+            currency = check_currency(form["currency"])
+            total = parse_amount(form["total"], currency, field="total")
+            n = int(form["n"]) if form["n"].strip().isdigit() else None
+            parts = split(total, form["template"], n=n,
+                          percentages=form["percentages"].replace(";", ",").split(","))
+        except DomainError as error:
+            preview.update(Text(f"✗ {error.message}", style="dim"))
+            return
+        titles = template_titles(len(parts))
+        text = Text(f"{len(parts)} milestone{'s' if len(parts) != 1 else ''}: ", style="bold")
+        for i, (title, amount) in enumerate(zip(titles, parts, strict=True)):
+            if i:
+                text.append(" · ", style="dim")
+            text.append(f"{title} ")
+            text.append(fmt.money(amount, currency), style="bold")
+        text.append(f"  = {fmt.money(sum(parts), currency)}", style="dim")
+        preview.update(text)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self, event: Input.Changed | Select.Changed) -> None:
+        if event.control.id == "template":
+            self._update_template_options()
+        self._update_preview()
+
+    # --- submitting ----------------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_create()
+
+    @on(Button.Pressed, "#create")
+    def _create_pressed(self) -> None:
+        self.action_create()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_create(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        for f in self.query(Field):
+            f.set_error(None)
+        call_storage(self, create, self.values(), done=self._created, refused=self._refused,
+                     group="new-contract")
+
+    def _created(self, board) -> None:
+        self._busy = False
+        self.notify(f"Contract “{fmt.plain(board.contract.title, newlines=False)}” created.", markup=False)
+        self.dismiss(board.id)
+
+    def _refused(self, error: Exception) -> None:
+        from storage.errors import DomainError
+
+        self._busy = False
+        name = FIELD_OF.get(getattr(error, "field", None) or "")
+        if not isinstance(error, DomainError) or name is None:
+            show_refusal(self.app, error)
+            return
+        if name in ("n", "percentages") and not self.field(name).display:
+            name = "template"
+        message = error.message[:1].upper() + error.message[1:]
+        self.field(name).set_error(f"{message} ({error.rule})")
+        self.field(name).widget.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

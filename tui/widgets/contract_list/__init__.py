@@ -1,0 +1,7 @@
+"""The contract list's parts: the table, its rows and the earnings panel."""
+
+from .earnings import EarningsPanel
+from .rows import COLUMNS, ContractRow, View, build_row, select
+from .table import ContractTable
+
+__all__ = ["COLUMNS", "ContractRow", "ContractTable", "EarningsPanel", "View", "build_row", "select"]

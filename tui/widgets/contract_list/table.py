@@ -1,0 +1,128 @@
+"""The contract table: one DataTable for every contract, repopulated in one go."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.widgets import DataTable
+
+from .rows import COLUMN_BY_KEY, COLUMNS, ContractRow, View, layout, select
+
+
+class ContractTable(DataTable):
+    """Shows ``ContractRow`` objects; knows nothing of the database.
+
+    ``set_rows`` takes the rows of a fresh load, ``set_view`` a new filter/sort/toggle; both
+    repopulate with one ``clear()`` and one ``add_rows()``, keeping the cursor on the same
+    contract. Column widths follow the widget's width: the least important columns drop out
+    first and titles are truncated with an ellipsis.
+    """
+
+    DEFAULT_CSS = """
+    ContractTable {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "screen.open_contract", "Open contract", tooltip="Open the contract's board"),
+    ]
+
+    class SortRequested(Message):
+        """A column header was clicked."""
+
+        def __init__(self, column: str) -> None:
+            super().__init__()
+            self.column = column
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=False)
+        self.rows_all: list[ContractRow] = []
+        self.shown: list[ContractRow] = []
+        self.view = View()
+        self._widths: dict[str, int] = {}
+
+    # --- data in ---------------------------------------------------------------------------
+    def set_rows(self, rows: list[ContractRow]) -> None:
+        self.rows_all = rows
+        self._populate(relayout=True)
+
+    def set_view(self, view: View) -> None:
+        self.view = view
+        self._populate(relayout=False)
+
+    @property
+    def selected(self) -> ContractRow | None:
+        if not self.shown or not (0 <= self.cursor_row < len(self.shown)):
+            return None
+        return self.shown[self.cursor_row]
+
+    def select_contract(self, contract_id: int) -> bool:
+        for index, row in enumerate(self.shown):
+            if row.id == contract_id:
+                self.move_cursor(row=index, animate=False)
+                return True
+        return False
+
+    # --- layout --------------------------------------------------------------------------------
+    def _available_width(self) -> int:
+        width = self.scrollable_content_region.width or self.size.width or self.app.size.width
+        return max(width, 20)
+
+    def _natural(self) -> dict[str, int]:
+        natural: dict[str, int] = {}
+        for row in self.rows_all:
+            for key, w in row.widths.items():
+                if w > natural.get(key, 0):
+                    natural[key] = w
+        return natural
+
+    def _populate(self, *, relayout: bool) -> None:
+        keep = self.selected.id if self.selected else None
+        widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
+        if relayout or widths != self._widths or not self.columns:
+            self._widths = widths
+            self.clear(columns=True)
+            for col in COLUMNS:
+                if col.key in widths:
+                    label = Text(col.label, justify=col.justify, no_wrap=True, overflow="ellipsis")
+                    self.add_column(label, width=widths[col.key], key=col.key)
+        else:
+            self.clear()
+        self.shown = select(self.rows_all, self.view)
+        keys = [c.key for c in COLUMNS if c.key in widths]
+        status_shown = "status" in widths
+        self.add_rows(
+            [r.cells[k] if k != "attention" or status_shown else r.status_marker for k in keys]
+            for r in self.shown
+        )
+        # Row keys are contract ids (DataTable assigns keys in add_rows; we map by index).
+        if keep is not None:
+            self.select_contract(keep)
+
+    def on_resize(self, event: events.Resize) -> None:
+        widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
+        if widths != self._widths and self.rows_all is not None:
+            self._populate(relayout=True)
+
+    # --- DataTable internals: widths are fixed, so skip measuring every cell ---------------------
+    def _update_dimensions(self, new_rows) -> None:  # noqa: ANN001 - DataTable's signature
+        """Every column has a fixed width and every row is one line high, so the virtual size
+        is known without measuring 100,000 cells (DataTable's default)."""
+        if self.columns and not any(c.auto_width for c in self.columns.values()):
+            header = self.header_height if self.show_header else 0
+            width = sum(c.get_render_width(self) for c in self.columns.values())
+            self.virtual_size = Size(width, len(self.rows) + header)
+            return
+        super()._update_dimensions(new_rows)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        key = event.column_key.value
+        if key in COLUMN_BY_KEY:
+            self.post_message(self.SortRequested(key))
