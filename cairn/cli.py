@@ -131,10 +131,7 @@ def demo(ctx: click.Context, db_path: Path | None, contracts: int, seed: int, fo
             db.close()
             raise CliError(f"{path} already holds contracts; add --force to replace it with the demo, "
                            "or choose another file with --db.")
-        db.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        db = Database.open(path)
+        demo_data.wipe(db)
     try:
         summary = demo_data.build(db, now=ctx.find_object(State).clock.now(), contracts=contracts, seed=seed)
     finally:

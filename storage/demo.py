@@ -45,6 +45,31 @@ def build(db: Database, *, now: pendulum.DateTime | None = None, contracts: int 
     return DemoSummary(n, contracts, time.perf_counter() - started)
 
 
+def wipe(db: Database) -> None:
+    """Empty a Cairn database in one transaction (``cairn demo --force``), keeping the built-in
+    profiles. It waits for, and never breaks, another session's write: the file is not deleted."""
+    import sqlite3
+
+    from .errors import StorageError
+
+    conn = connect_raw(db.path)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        for table in ("event", "plan_item", "refund_request", "plan_draft", "change_request", "ledger_entry",
+                      "milestone", "contract"):
+            conn.execute(f"delete from {table}")
+        conn.execute("delete from profile where builtin = 0")
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise StorageError(f"{db.path} is busy in another program for too long; try again in a moment.") from None
+        raise StorageError(f"{db.path}: {exc}") from None
+    finally:
+        conn.close()
+
+
 # --- the hand-made contracts -------------------------------------------------------------
 def scenario(db: Database, *, now: pendulum.DateTime) -> int:
     """Every state the dashboard can show, on eight contracts; returns how many."""

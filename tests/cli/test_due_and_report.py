@@ -1,0 +1,106 @@
+"""``cairn due`` (G3) and ``cairn report`` (P8) print what they should, as of a frozen clock."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from cairn.cli import countdown, parse_duration
+
+from .conftest import run
+
+_UTC = re.compile(r"\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}Z)\)")
+
+
+def test_p8_report_per_currency(demo_db):
+    result = run("report", "--db", demo_db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("Earnings as the freelancer (P8)")
+    assert lines[1].split() == ["Work", "in", "progress", "In", "review", "Pending", "Available"]
+    assert lines[2].split() == ["EUR", "€3,900.00", "€0.00", "€0.00", "€900.00"]
+    assert lines[3].split() == ["USD", "$2,000.00", "$2,400.00", "$1,350.00", "$4,050.00"]
+    assert len(lines) == 4
+
+
+def test_p8_report_per_contract(demo_db):
+    result = run("report", "--db", demo_db, "--per-contract")
+    assert result.exit_code == 0, result.output
+    rows = {line.split(" (#")[0]: line.split(")", 1)[1].split() for line in result.output.splitlines()
+            if " (#" in line}
+    assert rows["Shopify store migration"] == ["USD", "$2,000.00", "$0.00", "$1,100.00", "$0.00"]
+    assert rows["Brand refresh"] == ["USD", "$0.00", "$2,400.00", "$0.00", "$1,200.00"]
+    assert rows["Conference website"] == ["USD", "$0.00", "$0.00", "$250.00", "$2,400.00"]
+    assert "Children's book illustrations" not in rows  # the user is the client there: not earnings
+
+
+def test_p8_report_later_shows_the_m11_release_and_p5_availability(demo_db):
+    # Three weeks on, the submission was released automatically (M11) and everything is available (P5).
+    result = run("report", "--db", demo_db, now="2026-03-31T12:00:00Z")
+    usd = next(line for line in result.output.splitlines() if line.startswith("USD")).split()
+    assert usd == ["USD", "$2,000.00", "$0.00", "$0.00", "$7,800.00"]
+
+
+def test_g3_due_lists_every_kind_soonest_first_with_utc_instants(demo_db):
+    result = run("due", "--db", demo_db)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    instants = [_UTC.search(line).group(1) for line in lines]
+    assert instants == sorted(instants)
+    text = result.output
+    assert "Brand refresh: \"Logo concepts\" released automatically (M11)" in text
+    m11 = next(line for line in lines if "(M11)" in line and "Logo concepts" in line)
+    assert "2026-03-12T12:00Z" in m11 and "in 2d" in m11
+    assert "becomes available (P5)" in text
+    assert "answer the €500.00 refund request or it is accepted (P6)" in text
+    assert "feedback window closes (C4)" in text
+    assert "overdue" in text and "\"Theme customisation\" due" in text
+
+
+def test_g3_due_within_limits_the_horizon(demo_db):
+    result = run("due", "--db", demo_db, "--within", "7d")
+    assert result.exit_code == 0
+    assert "Packaging mockups" not in result.output  # due in 30 days
+    assert "released automatically (M11)" in result.output
+    assert all(_UTC.search(line).group(1) <= "2026-03-17T12:00Z" for line in result.output.splitlines())
+    wide = run("due", "--db", demo_db, "--within", "5w")
+    assert "Packaging mockups" in wide.output
+
+
+def test_g3_due_with_nothing_ahead(tmp_path):
+    from storage.db import Database
+
+    path = tmp_path / "empty.db"
+    Database.open(path).close()
+    result = run("due", "--db", path, "--within", "1h")
+    assert result.exit_code == 0
+    assert result.output == "No deadlines in the next 1 hour.\n"
+
+
+@pytest.mark.parametrize("text, expected", [("12h", timedelta(hours=12)), ("7d", timedelta(days=7)),
+                                            ("2w", timedelta(weeks=2)), (" 3D ", timedelta(days=3))])
+def test_parse_duration(text, expected):
+    assert parse_duration(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "7", "d", "-1d", "1.5d", "7days", "3x"])
+def test_parse_duration_refuses(text):
+    with pytest.raises(ValueError):
+        parse_duration(text)
+
+
+def test_due_bad_within_is_one_line(demo_db):
+    result = run("due", "--db", demo_db, "--within", "soon")
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and "12h, 7d or 2w" in result.output
+
+
+def test_countdown():
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    assert countdown(now + timedelta(days=2, hours=3), now) == "in 2d 3h"
+    assert countdown(now + timedelta(minutes=35), now) == "in 35m"
+    assert countdown(now - timedelta(days=3), now) == "overdue 3d"
