@@ -27,8 +27,11 @@ class EarningsPanel(Static):
     }
     """
 
+    shown: list[Earnings] = []
+
     def show(self, rows: list[Earnings]) -> None:
         rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES)]
+        self.shown = rows
         if not rows:
             self.update(Text("Earnings (P8): nothing in escrow or paid yet on your freelancer contracts.",
                              style="dim"))

@@ -1,0 +1,337 @@
+"""The contract list through its keys: rows, filter, sort, toggle, archive, new, open; every
+change checked in the database afterwards."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+
+from storage import api
+from storage.read import contract_summaries
+from tui.screens.contract_list import ContractListScreen
+from tui.widgets.contract_list import ContractTable, EarningsPanel
+
+
+# --- helpers shared with the other list/app test files ---------------------------------------------
+def drive(app, scenario, size=(120, 36)):
+    """Run ``scenario(pilot)`` against ``app`` in a headless terminal (no async plugin needed)."""
+
+    async def main():
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            return await scenario(pilot)
+
+    return asyncio.run(main())
+
+
+async def settle(pilot, rounds: int = 4) -> None:
+    """Wait for thread workers and for the callbacks that start the next one."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def table_of(pilot) -> ContractTable:
+    return pilot.app.screen.query_one(ContractTable)
+
+
+def shown_titles(pilot) -> list[str]:
+    return [r.summary.title for r in table_of(pilot).shown]
+
+
+def summaries(db_path, clock, **kw):
+    db = api.Database.open(db_path)
+    try:
+        return contract_summaries(db, clock, **kw)
+    finally:
+        db.close()
+
+
+def add_contract(db_path, clock, title: str, client: str = "Acme", **kw) -> int:
+    db = api.Database.open(db_path)
+    try:
+        return api.create_contract(db, title=title, client_name=client, clock=clock,
+                                   milestones=[api.MilestoneIn("One", "100.00")], **kw).id
+    finally:
+        db.close()
+
+
+def cell_text(pilot, row: int, column: str) -> str:
+    table = table_of(pilot)
+    return str(table.get_cell_at((row, list(table.columns).index(column))))
+
+
+# --- rows -------------------------------------------------------------------------------------------
+def test_rows_show_each_contract_with_money_progress_deadline_and_markers(seeded, make_test_app):
+    async def scenario(pilot):
+        assert isinstance(pilot.app.screen, ContractListScreen)
+        table = table_of(pilot)
+        assert table.row_count == 2
+        assert shown_titles(pilot) == ["Logo refresh", "Website redesign"]
+        web = table.shown[1].cells
+        assert web["value"].plain == "$4,300.00"
+        assert web["escrow"].plain == "$1,200.00"
+        assert web["paid"].plain == "$500.00"
+        assert web["progress"].plain == "█▓▓▓░░░░░░"
+        assert web["next"].plain.startswith("due in ")
+        assert "● 4 new" in web["attention"].plain
+        logo = table.shown[0].cells
+        assert "⇄ changes" in logo["attention"].plain
+        assert logo["side"].plain == "client"
+        # Cells are Text: user text is never parsed as markup.
+        assert all(isinstance(c, Text) for c in web.values())
+
+    drive(make_test_app(), scenario)
+
+
+def test_earnings_report_per_currency(seeded, make_test_app):
+    async def scenario(pilot):
+        panel = pilot.app.screen.query_one(EarningsPanel)
+        [usd] = panel.shown
+        assert (usd.currency, usd.work_in_progress, usd.in_review, usd.pending, usd.available) == (
+            "USD", 120000, 0, 0, 50000)
+
+    drive(make_test_app(), scenario)
+
+
+def test_first_run_explains_how_to_start(make_test_app):
+    async def scenario(pilot):
+        empty = pilot.app.screen.query_one("#empty")
+        assert empty.display
+        text = str(empty.content)
+        assert "Press n" in text and "cairn demo" in text
+        assert not table_of(pilot).display
+
+    drive(make_test_app(), scenario)
+
+
+def test_markup_and_escape_sequences_in_user_text_show_as_typed(db_path, clock, make_test_app):
+    db = api.Database.open(db_path)
+    api.create_contract(db, title="[bold]Big[/bold] [link=https://x.test]deal[/link]",
+                        client_name="[red]Client", clock=clock)
+    db.close()
+
+    async def scenario(pilot):
+        row = table_of(pilot).shown[0]
+        assert row.cells["title"].plain == "[bold]Big[/bold] [link=https://x.test]deal[/link]"
+        assert row.cells["title"].spans == []
+        assert row.cells["client"].plain == "[red]Client"
+        assert row.cells["client"].style == ""
+
+    drive(make_test_app(), scenario)
+
+
+def test_control_characters_are_made_visible():
+    from tui import format as fmt
+
+    assert fmt.plain("a\x1b[31mb", newlines=False) == "a\\x1b[31mb"
+    assert fmt.safe("[bold]x") == "\\[bold]x"
+
+
+# --- filter, sort, toggle -----------------------------------------------------------------------
+def test_filter_by_typing_title_or_client_and_escape_clears(seeded, make_test_app):
+    async def scenario(pilot):
+        await pilot.press("slash")
+        assert pilot.app.focused.id == "filter"
+        await pilot.press(*"north")
+        assert shown_titles(pilot) == ["Website redesign"]  # matches the client
+        await pilot.press("escape")
+        assert shown_titles(pilot) == ["Logo refresh", "Website redesign"]
+        assert isinstance(pilot.app.focused, ContractTable)
+        await pilot.press("slash", *"zzz")
+        assert shown_titles(pilot) == []
+        empty = pilot.app.screen.query_one("#empty")
+        assert empty.display and "No contract matches" in str(empty.content)
+
+    drive(make_test_app(), scenario)
+
+
+def test_sort_key_cycles_columns_and_header_click_sorts(seeded, db_path, clock, make_test_app):
+    add_contract(db_path, clock, "Alpha app", "Zed")
+
+    async def scenario(pilot):
+        assert shown_titles(pilot) == ["Alpha app", "Logo refresh", "Website redesign"]
+        await pilot.press("s")  # by title
+        assert pilot.app.screen.view.sort == "title"
+        assert shown_titles(pilot) == ["Alpha app", "Logo refresh", "Website redesign"]
+        await pilot.press("S")
+        assert shown_titles(pilot) == ["Website redesign", "Logo refresh", "Alpha app"]
+        await pilot.press("s")  # by client
+        assert pilot.app.screen.view.sort == "client"
+        assert shown_titles(pilot)[0] == "Logo refresh"  # "Me (subcontract)"
+        # A click on the Value header sorts by value; a second click reverses.
+        table = table_of(pilot)
+        table.post_message(ContractTable.SortRequested("value"))
+        await pilot.pause()
+        assert pilot.app.screen.view.sort == "value"
+        first = shown_titles(pilot)
+        table.post_message(ContractTable.SortRequested("value"))
+        await pilot.pause()
+        assert shown_titles(pilot) == list(reversed(first))
+
+    drive(make_test_app(), scenario)
+
+
+def test_clicking_a_header_sorts(seeded, make_test_app):
+    async def scenario(pilot):
+        table = table_of(pilot)
+        x = sum(c.get_render_width(table) for c in table.ordered_columns[:1]) + 2  # "Client" header
+        await pilot.click(ContractTable, offset=(x, 0))
+        await pilot.pause()
+        assert pilot.app.screen.view.sort == "client"
+
+    drive(make_test_app(), scenario)
+
+
+def test_toggle_shows_ended_and_archived(seeded, db_path, clock, make_test_app):
+    old = add_contract(db_path, clock, "Old job")
+    db = api.Database.open(db_path)
+    api.archive_contract(db, old, clock=clock)
+    db.close()
+
+    async def scenario(pilot):
+        assert "Old job" not in shown_titles(pilot)
+        await pilot.press("e")
+        assert "Old job" in shown_titles(pilot)
+        row = next(r for r in table_of(pilot).shown if r.summary.title == "Old job")
+        assert row.cells["status"].plain == "archived"
+        await pilot.press("e")
+        assert "Old job" not in shown_titles(pilot)
+
+    drive(make_test_app(), scenario)
+
+
+# --- actions that write -------------------------------------------------------------------------------
+def test_archive_asks_first_then_archives_in_the_database(seeded, db_path, clock, make_test_app):
+    async def scenario(pilot):
+        table = table_of(pilot)
+        table.select_contract(seeded["web"])
+        await pilot.press("a")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "Confirm"
+        await pilot.press("n")  # no: nothing happens
+        await settle(pilot)
+        assert not any(s.archived for s in summaries(db_path, clock, include_archived=True))
+        table.select_contract(seeded["web"])
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Website redesign" not in shown_titles(pilot)
+
+    drive(make_test_app(), scenario)
+    archived = {s.id: s.archived for s in summaries(db_path, clock, include_archived=True)}
+    assert archived == {seeded["web"]: True, seeded["logo"]: False}
+
+
+def test_archive_again_brings_it_back(seeded, db_path, clock, make_test_app):
+    db = api.Database.open(db_path)
+    api.archive_contract(db, seeded["logo"], clock=clock)
+    db.close()
+
+    async def scenario(pilot):
+        await pilot.press("e")
+        table_of(pilot).select_contract(seeded["logo"])
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+
+    drive(make_test_app(), scenario)
+    assert not any(s.archived for s in summaries(db_path, clock, include_archived=True))
+
+
+def test_new_contract_key_creates_it_and_selects_it(seeded, db_path, clock, make_test_app):
+    async def scenario(pilot):
+        await pilot.press("n")
+        await pilot.pause()
+        assert type(pilot.app.screen).__name__ == "NewContractScreen"
+        await pilot.press(*"Mobile app")
+        pilot.app.screen.query_one("#client_name").value = "Contoso"
+        pilot.app.screen.query_one("#total").value = "3000"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+        assert table_of(pilot).selected.summary.title == "Mobile app"
+
+    drive(make_test_app(), scenario)
+    new = next(s for s in summaries(db_path, clock) if s.title == "Mobile app")
+    assert (new.client_name, new.milestones, new.value) == ("Contoso", 3, 300000)
+
+
+def test_enter_opens_the_selected_contract(seeded, make_test_app):
+    async def scenario(pilot):
+        table_of(pilot).select_contract(seeded["web"])
+        await pilot.press("enter")
+        await settle(pilot)
+        try:
+            from tui.screens.board import BoardScreen
+        except ImportError:  # the board is built separately
+            assert pilot.app.screen.query_one(ContractTable)
+            return
+        screen = pilot.app.screen
+        assert isinstance(screen, BoardScreen)
+        assert screen.contract_id == seeded["web"]
+
+    drive(make_test_app(), scenario)
+
+
+def test_list_refreshes_when_it_becomes_active_again(seeded, db_path, clock, make_test_app):
+    async def scenario(pilot):
+        assert len(shown_titles(pilot)) == 2
+        add_contract(db_path, clock, "Made elsewhere")  # e.g. by a board or a second session
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "Made elsewhere" in shown_titles(pilot)
+
+    drive(make_test_app(), scenario)
+
+
+def test_cursor_moves_do_no_database_work(seeded, make_test_app):
+    async def scenario(pilot):
+        calls = []
+        db = pilot.app.db
+        original = db.reader
+        db.reader = lambda: calls.append(1) or original()
+        try:
+            for key in ("down", "up", "down", "pagedown", "pageup"):
+                await pilot.press(key)
+            await pilot.pause()
+        finally:
+            db.reader = original
+        assert calls == []
+
+    drive(make_test_app(), scenario)
+
+
+# --- scale ----------------------------------------------------------------------------------------------------
+def test_ten_thousand_rows_in_one_table(make_test_app, clock):
+    from datetime import timedelta
+
+    from storage.read import ContractSummary, Deadline
+    from tui.widgets.contract_list import build_row
+
+    now = clock.now()
+    rows = [build_row(ContractSummary(
+        id=i, title=f"Contract {i}", client_name=f"Client {i % 97}", my_side="freelancer", status="open",
+        archived=False, currency="USD", value=100000, funded=50000, escrow=25000, paid=25000, pending=0,
+        available=25000, credit=0, unread=i % 3, pending_request=False, refund_request=False,
+        awaiting_review=False, overdue=False, milestones=4, released_count=1,
+        next_deadline=Deadline(now + timedelta(hours=i), "due", "due", i, "x"), attention="", version=1),
+        now) for i in range(10_000)]
+
+    async def scenario(pilot):
+        table = table_of(pilot)
+        table.set_rows(rows)
+        await pilot.pause()
+        assert table.row_count == 10_000
+        assert len(pilot.app.screen.query("ContractTable")) == 1
+        await pilot.press("slash", *"client 5")
+        assert 0 < len(table.shown) < 10_000
+        assert all("5" in r.summary.title + r.summary.client_name for r in table.shown)
+        assert table.row_count == len(table.shown)
+
+    drive(make_test_app(), scenario)
