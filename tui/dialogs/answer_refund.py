@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import Button, Input
 
 from .form import FormDialog, field
@@ -13,7 +12,6 @@ from .form import FormDialog, field
 
 class AnswerRefundDialog(FormDialog):
     TITLE_TEXT = "Answer refund request"
-    BINDINGS = [*FormDialog.BINDINGS, Binding("ctrl+d", "dispute", "Dispute", show=False)]
 
     def compose_fields(self) -> ComposeResult:
         yield field("message", "Note (optional, kept with a dispute)", Input(id="note"))
