@@ -1,0 +1,98 @@
+"""Board dialogs: bad input marks the field and keeps what was typed; user text stays data."""
+
+from __future__ import annotations
+
+from storage import api
+from tests.tui.test_board_actions import asynctest, db_board, open_board, settle, type_text
+from tui.widgets.common import Field
+
+
+@asynctest
+async def test_bad_amount_marks_the_field_and_keeps_the_input(make_test_app, seeded, db_path, clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"])
+        await pilot.press("a")
+        await type_text(pilot, "Extra")
+        await pilot.press("tab")
+        await type_text(pilot, "12.345")
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        field = dialog.query_one("#field-amount", Field)
+        assert field.has_class("-invalid") and field.error
+        assert dialog.query_one("#amount").value == "12.345"
+        assert dialog.query_one("#title").value == "Extra"
+        await pilot.press("escape")
+        await settle(pilot)
+    assert db_board(db_path, clock, seeded["web"], side="freelancer").draft is None
+
+
+@asynctest
+async def test_bad_date_and_empty_title_are_marked(make_test_app, seeded):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"])
+        await pilot.press("a")
+        await pilot.press("tab")
+        await type_text(pilot, "100")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen.query_one("#field-title", Field).has_class("-invalid")
+        assert pilot.app.focused.id == "title"  # the refused field has the focus
+        await type_text(pilot, "Ok")
+        await pilot.press("tab", "tab")
+        await type_text(pilot, "31/12/2026")
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert dialog.query_one("#field-due_date", Field).has_class("-invalid")
+        assert not dialog.query_one("#field-title", Field).has_class("-invalid")
+
+
+@asynctest
+async def test_release_more_than_escrow_is_marked_p1(make_test_app, seeded, db_path, clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("r", "ctrl+u")
+        await type_text(pilot, "5000")
+        await pilot.press("enter", "y")
+        await settle(pilot)
+        field = pilot.app.screen.query_one("#field-amount", Field)
+        assert field.has_class("-invalid") and "escrow" in field.error
+    assert db_board(db_path, clock, seeded["web"]).locked.state == "active"
+
+
+MARKUP = "[bold]Bold[/bold] [link=https://x.example]x[/link] [red]"
+
+
+@asynctest
+async def test_user_text_is_shown_as_typed(make_test_app, db_path, clock):
+    db = api.Database.open(db_path)
+    b = api.create_contract(db, title=MARKUP, client_name="[i]Client[/i]", milestones=[
+        api.MilestoneIn(MARKUP, "100.00")], clock=clock)
+    api.fund_next_milestone(db, b.id, clock=clock)
+    api.submit_work(db, b.id, message="[blink]msg[/blink]", clock=clock)
+    db.close()
+    app = make_test_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_board(pilot, b.id)
+        title = screen.query_one("#board-title").render()
+        assert MARKUP in str(title) and "[i]Client[/i]" in str(title)
+        row = screen.query_one("#plan").get_row_at(0)
+        assert str(row[2]).startswith("[bold]Bold")
+        assert MARKUP in str(screen.query_one("#activity-lines").render())
+
+
+@asynctest
+async def test_escape_cancels_a_dialog_and_changes_nothing(make_test_app, seeded, db_path, clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("b")
+        await type_text(pilot, "10")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is screen
+    assert db_board(db_path, clock, seeded["web"]).money.bonus == 0
