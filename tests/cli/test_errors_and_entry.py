@@ -151,3 +151,16 @@ def test_installed_command_and_python_m(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "cairn", "--db", str(tmp_path), "report"], capture_output=True,
                          text=True, timeout=120)
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_readme_and_ci_run_use_the_same_test_command():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    ci = (root / ".ci" / "run").read_text()
+    command = re.search(r'^TEST_COMMAND="(.+)"$', ci, re.MULTILINE).group(1)
+    blocks = re.findall(r"```sh\n(.+?)\n```", (root / "README.md").read_text(), re.DOTALL)
+    assert command in blocks
+    assert "pytest" in command and "[test]" in command
+    assert (root / ".ci" / "run").stat().st_mode & 0o111
