@@ -1,0 +1,74 @@
+"""The app shell: one factory, global keys, themes, and a first screen that needs no ORM."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from tests.tui.test_contract_list import drive, shown_titles
+from tui.app import CairnApp, make_app
+from tui.screens.contract_list import ContractListScreen
+
+
+def test_factory_exposes_db_and_clock(db_path, clock):
+    app = make_app(db_path, clock=clock)
+    assert isinstance(app, CairnApp)
+    assert app.db.path == db_path
+    assert app.clock is clock
+
+
+def test_opens_on_the_contract_list_and_q_quits(seeded, make_test_app):
+    async def scenario(pilot):
+        assert isinstance(pilot.app.screen, ContractListScreen)
+        assert shown_titles(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not pilot.app.is_running
+
+    drive(make_test_app(), scenario)
+
+
+def test_terminal_theme_from_the_environment(monkeypatch, make_test_app):
+    monkeypatch.setenv("CAIRN_THEME", "ansi")
+    assert make_test_app().theme == "ansi-dark"
+    monkeypatch.setenv("CAIRN_THEME", "ansi-light")
+    assert make_test_app().theme == "ansi-light"
+    monkeypatch.setenv("CAIRN_THEME", "no-such-theme")
+    assert make_test_app().theme == "textual-dark"
+
+
+def test_works_with_no_color(monkeypatch, seeded, make_test_app):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_test_app()
+    assert app.no_color
+
+    async def scenario(pilot):
+        # Markers carry a glyph and a word, so they read without colour.
+        row = next(r for r in pilot.app.screen.table.shown if r.summary.title == "Website redesign")
+        assert "● 4 new" in row.cells["attention"].plain
+
+    drive(app, scenario)
+
+
+def test_first_screen_loads_without_the_orm(seeded, db_path):
+    """The contract list is drawn from storage.read (plain sqlite3): SQLAlchemy, pydantic and
+    alembic are not imported until an operation runs."""
+    code = textwrap.dedent(f"""
+        import asyncio, sys
+        from tui.app import make_app
+
+        async def main():
+            app = make_app({str(db_path)!r})
+            async with app.run_test(size=(80, 24)) as pilot:
+                await pilot.app.workers.wait_for_complete()
+                await pilot.pause()
+                assert pilot.app.screen.table.row_count == 2
+            heavy = sorted(m for m in ("sqlalchemy", "sqlmodel", "pydantic", "alembic") if m in sys.modules)
+            print("HEAVY", heavy)
+
+        asyncio.run(main())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "HEAVY []" in out.stdout

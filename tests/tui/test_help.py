@@ -1,0 +1,56 @@
+"""`?` lists every key of the screen it was opened from; escape closes it."""
+
+from __future__ import annotations
+
+from tests.tui.test_contract_list import drive
+from tui.screens.contract_list import ContractListScreen
+from tui.screens.help import HelpScreen
+
+
+def help_rows(screen: HelpScreen, widget_id: str) -> list[str]:
+    table = screen.query_one(f"#{widget_id}").content
+    return [str(cell) for cell in table.columns[1]._cells]
+
+
+def test_help_lists_the_screen_bindings_and_escape_closes(seeded, make_test_app):
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, HelpScreen)
+        own = help_rows(screen, "help-screen-keys")
+        for name in ("New contract", "Open contract", "Archive contract", "Show ended and archived", "Filter",
+                     "Sort", "Reverse sort", "Clear filter"):
+            assert name in own
+        keys = [str(c) for c in screen.query_one("#help-screen-keys").content.columns[0]._cells]
+        assert "n" in keys and "/" in keys
+        everywhere = help_rows(screen, "help-app-keys")
+        assert "Help" in everywhere and "Quit" in everywhere
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+
+
+def test_help_marks_actions_that_do_not_apply_now(make_test_app):
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        own = help_rows(pilot.app.screen, "help-screen-keys")
+        assert "Archive contract (not now)" in own
+
+    drive(make_test_app(), scenario)
+
+
+def test_help_is_scrollable_at_80x24(seeded, make_test_app):
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        body = pilot.app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 0
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > 0
+
+    drive(make_test_app(), scenario, size=(80, 24))

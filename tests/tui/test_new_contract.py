@@ -1,0 +1,153 @@
+"""The New contract form: template splits (G2) with a live preview, refusals on the field."""
+
+from __future__ import annotations
+
+from tests.tui.test_contract_list import drive, settle, summaries
+from tui.screens.contract_list import ContractListScreen
+from tui.screens.new_contract import NewContractScreen
+
+
+async def open_form(pilot) -> NewContractScreen:
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, NewContractScreen)
+    return pilot.app.screen
+
+
+async def fill(pilot, form: NewContractScreen, **values) -> None:
+    from textual.widgets import Input, Select
+
+    for name, value in values.items():
+        widget = form.query_one(f"#{name}")
+        if isinstance(widget, Select):
+            widget.value = value
+        else:
+            assert isinstance(widget, Input)
+            widget.value = value
+    await pilot.pause()
+
+
+def preview(form) -> str:
+    return str(form.query_one("#preview").content)
+
+
+def test_live_preview_splits_the_total_exactly(make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Site", total="1000.01")
+        assert "Kick-off $250.00" in preview(form) and "Final revisions $250.01" in preview(form)
+        await fill(pilot, form, template="thirds")
+        assert "$333.33" in preview(form) and "$333.35" in preview(form)
+        await fill(pilot, form, template="equal", n="4")
+        assert form.field("n").display and "4 milestones" in preview(form)
+        await fill(pilot, form, template="custom", percentages="30, 30")
+        assert form.field("percentages").display and "add up to 100" in preview(form)
+        await fill(pilot, form, template="none")
+        assert "No milestones" in preview(form)
+
+    drive(make_test_app(), scenario)
+
+
+def test_creates_with_equal_n_split_as_client_on_direct_profile(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Subcontract", client_name="Me", currency="EUR", my_side="client",
+                   profile="Direct client", started_on="2026-11-01", total="100", template="equal", n="3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+    [s] = summaries(db_path, clock)
+    assert (s.title, s.currency, s.my_side, s.milestones, s.value) == ("Subcontract", "EUR", "client", 3, 10000)
+
+
+def test_custom_percentages_and_no_milestones(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Custom", total="2000", template="custom", percentages="10, 20, 70")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Hourly-ish", template="none")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+
+    drive(make_test_app(), scenario)
+    by_title = {s.title: s for s in summaries(db_path, clock)}
+    assert (by_title["Custom"].milestones, by_title["Custom"].value) == (3, 200000)
+    assert by_title["Hourly-ish"].milestones == 0
+
+
+def test_empty_title_marks_the_field_and_keeps_what_was_typed(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="   ", client_name="Kept client", total="900")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        field = form.field("title")
+        assert field.has_class("-invalid")
+        assert "title is empty" in field.error and "(C2)" in field.error
+        assert form.query_one("#client_name").value == "Kept client"
+        assert form.query_one("#total").value == "900"
+        assert pilot.app.focused is form.query_one("#title")
+        # Fixing it clears the error and creates the contract.
+        await fill(pilot, form, title="Fixed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+    assert [s.title for s in summaries(db_path, clock)] == ["Fixed"]
+
+
+def test_each_refusal_lands_on_its_field(db_path, clock, make_test_app):
+    cases = [
+        (dict(currency="XYZ", total="100"), "currency", "ISO 4217"),
+        (dict(total="12.345"), "total", "finer"),
+        (dict(total="abc"), "total", "not a number"),
+        (dict(total="10", template="equal", n="3"), "total", "at least $5.00"),
+        (dict(total="100", template="custom", percentages="50, 40"), "percentages", "add up to 100"),
+        (dict(total="100", started_on="31/12/2026"), "started_on", "not a date"),
+    ]
+
+    async def scenario(pilot):
+        for values, field, words in cases:
+            form = await open_form(pilot)
+            await fill(pilot, form, title="T", **values)
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert pilot.app.screen is form, values
+            assert form.field(field).has_class("-invalid"), values
+            assert words in form.field(field).error, (values, form.field(field).error)
+            await pilot.press("escape")
+            await pilot.pause()
+
+    drive(make_test_app(), scenario)
+    assert summaries(db_path, clock) == []
+
+
+def test_escape_cancels_without_creating(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Never", total="100")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+    assert summaries(db_path, clock) == []
+
+
+def test_markup_in_the_title_is_stored_and_shown_as_typed(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="[bold]Loud[/] [link=https://e.test]x", total="100")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        row = pilot.app.screen.table.selected
+        assert row.cells["title"].plain == "[bold]Loud[/] [link=https://e.test]x"
+
+    drive(make_test_app(), scenario)
+    assert summaries(db_path, clock)[0].title == "[bold]Loud[/] [link=https://e.test]x"
