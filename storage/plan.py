@@ -89,6 +89,20 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
             unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=m.id, title=m.title,
                                       description=m.description, due_date=m.due_date, amount_minor=m.amount_minor))
         unit.session.flush()
+    else:
+        # Futures added since the draft began (by the other side's batch) sit after the
+        # draft's rows, as ``resulting_plan`` shows them; make them rows so they can be
+        # edited, deleted and moved like the rest.
+        items = _items(unit, draft_id=d.id)
+        named = {it.milestone_id for it in items if it.milestone_id is not None}
+        seq = len(items)
+        for m in unit.milestones(c.id):
+            if m.state == MilestoneState.FUTURE and m.id not in named:
+                unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=m.id, title=m.title,
+                                          description=m.description, due_date=m.due_date,
+                                          amount_minor=m.amount_minor))
+                seq += 1
+        unit.session.flush()
     d.updated_at = unit.now
     unit.session.add(d)
     return c, d

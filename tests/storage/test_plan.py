@@ -315,3 +315,20 @@ def test_diff_through_the_board_shows_plan_marks(db, clock, contract):
 def test_template_contract_two_sides(db, clock):
     b = make_contract(db, clock, my_side="client")
     assert b.contract.my_side == "client" and b.side == "client"
+
+
+def test_r2_draft_can_change_a_milestone_added_after_it_began(db, clock, contract):
+    """The freelancer's draft began before the client added M4; M4 is still a future milestone."""
+    cid = contract.id
+    api.draft_add(db, cid, side="freelancer", title="Freelancer's idea", amount=10_00, clock=clock)
+    api.draft_add(db, cid, side="client", title="M4", amount=40_00, clock=clock)
+    b = api.send_changes(db, cid, clock=clock)
+    m4 = f"m{b.milestones[-1].id}"
+    b = api.draft_edit(db, cid, side="freelancer", key=m4, amount="45.00", clock=clock)
+    assert [r.row.title for r in b.plan] == ["M1", "M2", "M3", "Freelancer's idea", "M4"]
+    assert b.draft_diff.edited[0].changes[0].new == 45_00
+    b = api.draft_move(db, cid, side="freelancer", key=m4, to_index=0, clock=clock)
+    assert [r.row.title for r in b.plan][0] == "M4"
+    api.propose_changes(db, cid, clock=clock)
+    b = api.accept_change_request(db, cid, clock=clock)
+    assert [(m.title, m.amount_minor) for m in b.milestones][0] == ("M4", 45_00)
