@@ -39,7 +39,7 @@ class CairnApp(App):
                 tooltip="Every key of this screen, with what it does"),
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False,
                 tooltip="Search every action by name"),
-        Binding("q", "quit", "Quit", id="quit", tooltip="Leave Cairn; everything is already saved"),
+        Binding("q", "quit", "Quit", id="quit", show=False, tooltip="Leave Cairn; everything is already saved"),
     ]
 
     def __init__(self, db: Database, *, clock: Clock | None = None, theme: str | None = None) -> None:

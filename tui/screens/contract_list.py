@@ -58,7 +58,7 @@ class ContractListScreen(Screen):
                 tooltip="Show or hide contracts that have ended or are archived"),
         Binding("slash", "filter", "Filter", id="filter",
                 tooltip="Type to filter by title or client; escape clears"),
-        Binding("s", "sort", "Sort", id="sort",
+        Binding("s", "sort", "Sort", id="sort", show=False,
                 tooltip="Sort by the next column (or click a column header)"),
         Binding("S", "reverse_sort", "Reverse sort", id="reverse_sort", show=False,
                 tooltip="Reverse the sort order"),
@@ -78,11 +78,11 @@ class ContractListScreen(Screen):
         yield Header(icon="◆")
         yield EarningsPanel(id="earnings")
         with Horizontal(id="filter-bar"):
-            yield Input(placeholder="Filter by title or client  ( / )", id="filter", compact=True)
+            yield Input(placeholder="/ filter by title or client · ctrl+p actions · ? keys", id="filter", compact=True)
             yield Label("", id="list-status")
         yield ContractTable(id="contracts")
         yield Static("", id="empty")
-        yield Footer(compact=True)
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def table(self) -> ContractTable:
@@ -126,9 +126,9 @@ class ContractListScreen(Screen):
         hidden = 0 if self.view.show_all else sum(r.hidden_by_default for r in table.rows_all)
         status = f"{shown} of {total} · {self.view.describe_sort()}"
         if hidden:
-            status += f" · {hidden} ended/archived hidden (e)"
+            status += f" · {hidden} ended/archived hidden"
         elif self.view.show_all:
-            status += " · showing ended and archived"
+            status += " · with ended/archived"
         self.query_one("#list-status", Label).update(Text(status))
         empty = self.query_one("#empty", Static)
         if not total:

@@ -48,8 +48,8 @@ BAR_WIDTH = 10
 COMFORT = 16  # flexible columns get this wide before nice-to-have columns are shown
 OPTIONAL = 5  # priority from which a column is nice to have (side, escrow, paid, pending)
 SIDE = {"freelancer": "freel.", "client": "client"}
-DEADLINE = {"due": "due", "review": "auto-release", "available": "available", "refund_answer": "refund",
-            "feedback": "feedback"}
+DEADLINE = {"due": "due", "review": "release", "available": "avail.", "refund_answer": "refund",
+            "feedback": "feedback"}  # "release": automatic release at the end of the review (M11)
 
 # Attention markers: a glyph and a word each, so they read without colour.
 UNREAD, CHANGE, REVIEW, OVERDUE, REFUND = "●", "⇄", "◷", "!", "↩"
@@ -219,7 +219,7 @@ def natural_widths(rows: list[ContractRow]) -> dict[str, int]:
         if len(r.client) > out["client"]:
             out["client"] = cell_len(r.client)
         if s.next_deadline is not None:
-            out["next"] = max(out["next"], len(DEADLINE.get(s.next_deadline.kind, "")) + 11)
+            out["next"] = max(out["next"], len(_deadline_text(s, r.now)))
         marks = markers(s)
         width = sum(len(t) + 2 for t, _ in marks) - 2 if marks else len(s.attention)
         if s.archived or s.status != "open":

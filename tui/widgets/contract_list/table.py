@@ -31,7 +31,8 @@ class ContractTable(DataTable):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.open_contract", "Open contract", tooltip="Open the contract's board"),
+        Binding("enter", "screen.open_contract", "Open contract", show=False,
+                tooltip="Open the contract's board"),
     ]
 
     class SortRequested(Message):
