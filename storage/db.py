@@ -112,6 +112,15 @@ class Database:
             self._readers.append(conn)
         return conn
 
+    def release_reader(self) -> None:
+        """Close this thread's read connection (worker threads are short-lived)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            self._local.conn = None
+            if conn in self._readers:
+                self._readers.remove(conn)
+            conn.close()
+
     @contextmanager
     def session(self) -> Iterator:
         """One write transaction: commits whole or rolls back whole."""

@@ -49,6 +49,8 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
             app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}",
                                  title="Not done", severity="error", markup=False, timeout=10)
             return
+        finally:
+            app.db.release_reader()
         if done is not None:
             app.call_from_thread(done, result)
 
