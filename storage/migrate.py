@@ -53,11 +53,22 @@ def upgrade(db: Database, revision: str = "head") -> None:
     from alembic import command
 
     with db.engine.connect() as connection:
-        # Batch migrations copy tables; with foreign keys on, SQLite would run
-        # ON DELETE actions and silently drop child rows.
-        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # Batch migrations copy tables; with foreign keys on, SQLite would run ON DELETE
+        # actions and silently drop child rows, or refuse to drop the old table. The pragma
+        # is a no-op inside a transaction, and SQLAlchemy begins one (BEGIN IMMEDIATE, see
+        # db.make_engine) on the first statement, so set it on the driver connection first.
+        raw = connection.connection.driver_connection
+        raw.execute("PRAGMA foreign_keys=OFF")
         try:
             command.upgrade(alembic_config(connection), revision)
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise StorageError(f"{db.path}: upgrading the schema would break {len(broken)} links between "
+                                   "rows; the database was left as it was.")
             connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
         finally:
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            # Back on before the connection returns to the pool (outside any transaction).
+            raw.execute("PRAGMA foreign_keys=ON")
