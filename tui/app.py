@@ -52,6 +52,33 @@ class CairnApp(App):
             if name in self.available_themes:
                 self.theme = name
 
+    def on_mount(self) -> None:
+        from tui.watch import POLL_SECONDS, DataVersionWatcher
+
+        self._watcher = DataVersionWatcher(self.db.path)
+        self.set_interval(POLL_SECONDS, self._poll_database)
+        # Timers (M11 auto-release, P6 silence, P5 availability) as of now, after the first
+        # paint, and again every minute while the dashboard stays open.
+        self.set_timer(0.5, self._apply_timers)
+        self.set_interval(60, self._apply_timers)
+
+    def _apply_timers(self) -> None:
+        from tui.worker import call_storage
+
+        def apply(db, clock):
+            from storage.api import apply_timers
+
+            return apply_timers(db, clock)
+
+        call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None)
+
+    def _poll_database(self) -> None:
+        # Another session (or a timer) committed: every screen that shows data reloads.
+        if self._watcher.changed():
+            from tui.watch import DatabaseChanged
+
+            for screen in self.screen_stack:
+                screen.post_message(DatabaseChanged())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
@@ -67,6 +94,8 @@ class CairnApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def on_unmount(self) -> None:
+        if hasattr(self, "_watcher"):
+            self._watcher.close()
         self.db.close()
 
 

@@ -92,6 +92,10 @@ class ContractListScreen(Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def on_database_changed(self) -> None:
+        if self.is_current:
+            self.reload()
+
     def reload(self, *, select: int | None = None) -> None:
         """Load the summaries in a thread; the newest load wins."""
         if select is not None:
