@@ -170,8 +170,11 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
     else:
         if output.is_dir():
             raise CliError(f"{output} is a folder; give a file name with -o.")
+        # Owner-only, like the database: an export holds everything in it.
         tmp = output.with_name(output.name + ".part")
-        tmp.write_bytes(data)
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
         tmp.replace(output)
         click.echo(f"Exported {fmt.upper()} to {output}.", err=True)
 

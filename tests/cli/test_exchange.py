@@ -49,6 +49,10 @@ def test_json_export_is_versioned_and_complete(demo_db, tmp_path):
         "and name != 'alembic_version'")}
 
 
+def test_export_file_is_owner_only(demo_db, tmp_path):
+    assert _export(demo_db, tmp_path).stat().st_mode & 0o077 == 0
+
+
 def test_export_to_stdout(demo_db):
     result = run("export", "--db", demo_db)
     assert result.exit_code == 0
