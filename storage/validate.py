@@ -18,6 +18,11 @@ _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def text(value: str | None, *, rule: str, field: str, label: str, max_len: int,
          required: bool = False, multiline: bool = False) -> str:
     value = "" if value is None else str(value)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise DomainError(rule, f"the {label} contains characters that are not valid text (lone surrogates); "
+                                "type plain text.", field=field) from None
     if not multiline:
         value = value.strip()
     pattern = _CONTROL if multiline else _CONTROL_LINE
