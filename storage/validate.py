@@ -23,7 +23,9 @@ def text(value: str | None, *, rule: str, field: str, label: str, max_len: int,
     except UnicodeEncodeError:
         raise DomainError(rule, f"the {label} contains characters that are not valid text (lone surrogates); "
                                 "type plain text.", field=field) from None
-    if not multiline:
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")  # pasted Windows or old Mac text
+    else:
         value = value.strip()
     pattern = _CONTROL if multiline else _CONTROL_LINE
     if pattern.search(value):
