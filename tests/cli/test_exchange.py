@@ -143,3 +143,13 @@ def test_ics_holds_due_dates_and_g3_deadlines(demo_db, tmp_path):
     review = next(e for e in events if "released automatically (M11)" in str(e.get("summary")))
     assert "Logo concepts" in str(review.get("summary"))
     assert len({str(e.get("uid")) for e in events}) == len(events)
+
+
+def test_import_reports_unique_conflicts(demo_db, tmp_path):
+    doc = json.loads(_export(demo_db, tmp_path).read_text())
+    doc["tables"]["profile"][1]["name"] = "Marketplace"  # two profiles with one name
+    path = tmp_path / "dupe.json"
+    path.write_text(json.dumps(doc))
+    result = run("import", path, "--db", tmp_path / "dupe.db")
+    assert result.exit_code == 1
+    assert "profile 2: UNIQUE constraint failed: profile.name" in result.stderr
