@@ -6,6 +6,7 @@ exact number of minor units; floats never touch money.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import DomainError
@@ -30,6 +31,8 @@ EXPONENTS: dict[str, int] = {
     **{c: 4 for c in _FOUR.split()},
 }
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+_PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 # Far above any real contract, far below SQLite's 64-bit integer limit.
 MAX_MINOR = 10**15
@@ -57,6 +60,10 @@ def parse_amount(text: str | int | Decimal, currency: str, *, rule: str = "M1", 
         raw = raw.removeprefix(sym).strip()
     if not raw:
         raise DomainError(rule, "the amount is empty; type a number such as 250.00.", field=field)
+    if not _PLAIN.fullmatch(raw):
+        # Decimal would also read "1e3", "NaN" and non-ASCII digits; people type plain digits.
+        raise DomainError(rule, f"{str(text)[:40]!r} is not an amount; type digits with an optional decimal "
+                                "point, such as 250.00.", field=field)
     try:
         value = Decimal(raw)
     except InvalidOperation:
