@@ -28,7 +28,9 @@ def _day(text: str | None) -> date | None:
 
 
 def _now(clock: Clock) -> datetime:
-    return clock.now().astimezone(UTC)
+    # A plain datetime: arithmetic and comparisons stay in the standard library (fast, and
+    # pendulum 3 drops the zone of ``now + timedelta`` when tzinfo is datetime.UTC).
+    return datetime.fromtimestamp(clock.now().timestamp(), UTC)
 
 
 def _iso(dt: datetime) -> str:
@@ -257,8 +259,9 @@ select contract_id,
 from ledger_entry {where} group by contract_id
 """
 
-_SUMMARIES = f"""
-with led as ({_LEDGER_BY_CONTRACT.format(where="")}),
+_SUMMARIES = """
+with page as (select c.id from contract c {where} order by c.status = 'ended', c.id desc {limit}),
+led as (""" + _LEDGER_BY_CONTRACT.format(where="where contract_id in (select id from page)") + """),
 ms as (
   select contract_id,
     sum(case when state in ('future', 'active', 'submitted', 'released') then amount_minor else 0 end) as value,
@@ -269,8 +272,9 @@ ms as (
     max(case when state = 'submitted' then 1 else 0 end) as has_submitted,
     min(case when state = 'submitted' then review_due_at end) as review_due,
     min(case when state in ('future', 'active', 'submitted') then due_date end) as next_due
-  from milestone where state != 'deleted' group by contract_id),
-ev as (select contract_id, count(*) as unread from event where read = 0 group by contract_id),
+  from milestone where state != 'deleted' and contract_id in (select id from page) group by contract_id),
+ev as (select contract_id, count(*) as unread from event where read = 0
+       and contract_id in (select id from page) group by contract_id),
 cr as (select contract_id, count(*) as n from change_request where status = 'pending' group by contract_id),
 rr as (select contract_id, min(answer_due_at) as due from refund_request where status = 'pending'
        group by contract_id)
@@ -280,18 +284,20 @@ select c.id, c.title, c.client_name, c.my_side, c.status, c.archived, c.currency
   coalesce(cr.n, 0), rr.due, coalesce(ms.has_submitted, 0), coalesce(ms.has_active, 0),
   coalesce(ms.futures, 0), coalesce(ms.n, 0), coalesce(ms.released_n, 0), ms.review_due, ms.next_due,
   led.next_available, c.ended_at, c.feedback_at, p.feedback_days, c.kind
-from contract c join profile p on p.id = c.profile_id
+from page join contract c on c.id = page.id join profile p on p.id = c.profile_id
 left join led on led.contract_id = c.id left join ms on ms.contract_id = c.id
 left join ev on ev.contract_id = c.id left join cr on cr.contract_id = c.id
 left join rr on rr.contract_id = c.id
-{{where}}
 order by c.status = 'ended', c.id desc
 """
 
 
 def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bool = True,
-                       include_archived: bool = False) -> list[ContractSummary]:
-    """Every contract with its money and what needs attention, in one statement."""
+                       include_archived: bool = False, limit: int | None = None) -> list[ContractSummary]:
+    """Every contract with its money and what needs attention, in one statement.
+
+    ``limit`` returns only the first rows in the default order (open first, newest first):
+    enough for a first screen, in milliseconds even with 10,000 contracts."""
     conn = _conn(db)
     now = _now(clock)
     where = []
@@ -299,7 +305,8 @@ def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bo
         where.append("c.status = 'open'")
     if not include_archived:
         where.append("c.archived = 0")
-    sql = _SUMMARIES.format(where=("where " + " and ".join(where)) if where else "")
+    sql = _SUMMARIES.format(where=("where " + " and ".join(where)) if where else "",
+                            limit=f"limit {int(limit)}" if limit is not None else "")
     out = []
     today_due = due_instant
     for r in conn.execute(sql, {"now": _iso(now)}):
