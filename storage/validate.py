@@ -23,10 +23,8 @@ def text(value: str | None, *, rule: str, field: str, label: str, max_len: int,
     except UnicodeEncodeError:
         raise DomainError(rule, f"the {label} contains characters that are not valid text (lone surrogates); "
                                 "type plain text.", field=field) from None
-    if multiline:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")  # pasted Windows or old Mac text
-    else:
-        value = value.strip()
+    # Pasted Windows or old Mac line endings become newlines; single lines are trimmed.
+    value = value.replace("\r\n", "\n").replace("\r", "\n") if multiline else value.strip()
     pattern = _CONTROL if multiline else _CONTROL_LINE
     if pattern.search(value):
         raise DomainError(rule, f"the {label} contains control characters (such as terminal escape "
