@@ -12,7 +12,6 @@ from storage.read import board as read_board
 from tui.screens.board import BoardScreen
 
 
-
 def asynctest(fn):
     """Run an async Pilot test with asyncio (the project has no async pytest plugin)."""
     @functools.wraps(fn)
@@ -24,8 +23,13 @@ def asynctest(fn):
 # --- helpers (shared with the other board test files) ----------------------------------------
 async def settle(pilot, rounds: int = 6) -> None:
     """Wait for thread workers and the callbacks that start the next one."""
+    from textual.worker import WorkerCancelled
+
     for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:  # a dialog's worker, closed with its dialog after it finished
+            pass
         await pilot.pause()
 
 

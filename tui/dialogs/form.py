@@ -109,8 +109,9 @@ class FormDialog(ModalScreen[Board | None]):
         self.app.push_screen(Confirm(question, "This can't be undone.", confirm_label="Yes, do it"), answered)
 
     def run(self, values: dict[str, Any]) -> None:
+        # Dismiss after the worker has finished, so closing the dialog never cancels it.
         call_storage(self, self.operation, self.contract_id, **self.fixed, **values,
-                     done=self.dismiss, refused=self.refused)
+                     done=lambda board: self.call_later(self.dismiss, board), refused=self.refused)
 
     def refused(self, error: Exception) -> None:
         if isinstance(error, Conflict) or not isinstance(error, DomainError):

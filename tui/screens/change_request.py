@@ -131,7 +131,7 @@ class ChangeRequestScreen(Screen[Board | None]):
 
     def _answer(self, fn, actor: str) -> None:
         call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
-                     done=self.dismiss)
+                     done=lambda board: self.call_later(self.dismiss, board))
 
     def action_accept_request(self) -> None:
         self._answer(api.accept_change_request, "client")
