@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 
 import pytest
@@ -26,10 +27,8 @@ async def settle(pilot, rounds: int = 6) -> None:
     from textual.worker import WorkerCancelled
 
     for _ in range(rounds):
-        try:
+        with contextlib.suppress(WorkerCancelled):  # a dialog's worker, closed with its dialog
             await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # a dialog's worker, closed with its dialog after it finished
-            pass
         await pilot.pause()
 
 

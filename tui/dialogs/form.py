@@ -111,7 +111,10 @@ class FormDialog(ModalScreen[Board | None]):
     def run(self, values: dict[str, Any]) -> None:
         # Dismiss after the worker has finished, so closing the dialog never cancels it.
         call_storage(self, self.operation, self.contract_id, **self.fixed, **values,
-                     done=lambda board: self.call_later(self.dismiss, board), refused=self.refused)
+                     done=lambda board: self.call_later(self._close, board), refused=self.refused)
+
+    def _close(self, board: Board) -> None:
+        self.dismiss(board)  # not returned: call_later would await it from our own handler
 
     def refused(self, error: Exception) -> None:
         if isinstance(error, Conflict) or not isinstance(error, DomainError):

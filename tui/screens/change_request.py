@@ -131,7 +131,7 @@ class ChangeRequestScreen(Screen[Board | None]):
 
     def _answer(self, fn, actor: str) -> None:
         call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
-                     done=lambda board: self.call_later(self.dismiss, board))
+                     done=lambda board: self.call_later(self._close, board))
 
     def action_accept_request(self) -> None:
         self._answer(api.accept_change_request, "client")
@@ -144,3 +144,6 @@ class ChangeRequestScreen(Screen[Board | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def _close(self, board: Board) -> None:
+        self.dismiss(board)
