@@ -30,7 +30,8 @@ def _day(text: str | None) -> date | None:
 def _now(clock: Clock) -> datetime:
     # A plain datetime: arithmetic and comparisons stay in the standard library (fast, and
     # pendulum 3 drops the zone of ``now + timedelta`` when tzinfo is datetime.UTC).
-    return datetime.fromtimestamp(clock.now().timestamp(), UTC)
+    n = clock.now().astimezone(UTC)
+    return datetime(n.year, n.month, n.day, n.hour, n.minute, n.second, n.microsecond, tzinfo=UTC)
 
 
 def _iso(dt: datetime) -> str:

@@ -115,8 +115,9 @@ class Unit:
             raise NotFound("Contract", contract_id)
         if expect_version is not None and c.version != expect_version:
             raise Conflict(
-                "this contract was changed in another Cairn session; the screen now shows the "
-                "current state, so check it and try again if still needed."
+                "this contract changed since the screen showed it (in another Cairn session, or by a "
+                "timer such as an automatic release); the screen now shows the current state, so "
+                "check it and try again if still needed."
             )
         if must_be_open and c.status == ContractStatus.ENDED:
             raise DomainError("C5", f"\"{c.title}\" has ended and is read-only; you cannot {action}.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import random
 import signal
+import threading
 import time
 
 from tests.field.helpers import acked, cairn_check, driver, recorded, seed_shared_contract
@@ -20,11 +21,23 @@ def test_sigkill_during_operations_loses_nothing_acknowledged(tmp_path):
     all_acks: dict[str, str] = {}
     for round_ in range(ROUNDS):
         proc = driver(path, cid, f"r{round_}", 100_000, seed=round_)
-        time.sleep(rng.uniform(1.0, 3.0))  # start-up is about a second; then kill mid-run
+        lines: list[str] = []
+        first = threading.Event()
+
+        def read(proc=proc, lines=lines, first=first) -> None:
+            for line in proc.stdout:
+                lines.append(line)
+                first.set()
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        assert first.wait(60), "the driver never answered"
+        time.sleep(rng.uniform(0.05, 1.5))  # then kill it at a random point mid-run
         os.kill(proc.pid, signal.SIGKILL)
-        out, _err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
+        reader.join(timeout=30)
         assert proc.returncode == -signal.SIGKILL
-        all_acks.update(acked(out))
+        all_acks.update(acked("".join(lines)))
         notes, titles = recorded(path)
         bonus_tags = {t for t, op in all_acks.items() if op == "bonus"}
         assert bonus_tags <= set(notes), "an acknowledged bonus was lost"

@@ -106,7 +106,7 @@ def test_each_refusal_lands_on_its_field(db_path, clock, make_test_app):
     cases = [
         (dict(currency="XYZ", total="100"), "currency", "ISO 4217"),
         (dict(total="12.345"), "total", "finer"),
-        (dict(total="abc"), "total", "not a number"),
+        (dict(total="abc"), "total", "not an amount"),
         (dict(total="10", template="equal", n="3"), "total", "at least $5.00"),
         (dict(total="100", template="custom", percentages="50, 40"), "percentages", "add up to 100"),
         (dict(total="100", started_on="31/12/2026"), "started_on", "not a date"),

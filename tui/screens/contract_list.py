@@ -26,12 +26,20 @@ EMPTY = ("No contracts yet. Press n to create your first contract (a template ca
          "into milestones), or quit with q and run `cairn demo` to explore a demo database.")
 
 
-def load(db, *, clock: Clock):
+FIRST_PAGE = 80  # rows enough to fill the tallest screen before everything else has loaded
+
+
+def load(db, *, clock: Clock, first_page: int | None = None):
     """The list's data, built in a thread: every contract's row (ended and archived too, so
-    the toggle needs no query) and the earnings report."""
+    the toggle needs no query) and the earnings report. With ``first_page``, only the first
+    rows of the default view and no report: the first frame, in milliseconds."""
     from storage import read
 
     now = clock.now()
+    if first_page:
+        page = read.contract_summaries(db, clock, include_ended=False, include_archived=False,
+                                       limit=first_page)
+        return [build_row(s, now) for s in page], None
     rows = [build_row(s, now) for s in read.contract_summaries(db, clock, include_ended=True,
                                                                include_archived=True)]
     return rows, read.earnings(db, clock)
@@ -102,12 +110,26 @@ class ContractListScreen(Screen):
             self._select_after_load = select
         self._load_seq += 1
         seq = self._load_seq
+        if not self._loaded and not self.table.rows_all:
+            # First paint: the first screenful is read right here (one indexed query of a few
+            # milliseconds, even with 10,000 contracts), so it is in the very first frame; the
+            # full list follows in a thread once that frame is on the terminal, since building
+            # 10,000 rows holds the GIL.
+            self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=FIRST_PAGE))
+            self.call_after_refresh(lambda: call_storage(
+                self, load, done=lambda full: self._loaded_data(seq, full), group="contract-list"))
+            return
         call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
 
     def _loaded_data(self, seq: int, result) -> None:
         if seq != self._load_seq or not self.is_mounted:
             return
         rows, earnings = result
+        if earnings is None:  # the first page: the rest is on its way
+            table = self.table
+            table.view = self.view
+            table.set_rows(rows)
+            return
         self._loaded = True
         self.query_one(EarningsPanel).show(earnings)
         table = self.table

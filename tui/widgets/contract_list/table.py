@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -140,6 +142,38 @@ class ContractTable(DataTable):
             self.virtual_size = Size(width, len(self.rows) + header)
             return
         super()._update_dimensions(new_rows)
+
+    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
+                     cursor: bool = False, hover: bool = False):  # noqa: ANN202 - DataTable's signature
+        """Body cells are one-line ``Text``: turn them into segments directly. DataTable's
+        general path (Padding inside Styled through Console.render_lines) costs ~0.5 ms a
+        cell, which made the first frame of the list 0.2 s slower than everything else."""
+        if row_index < 0 or column_index < 0:
+            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
+        row_key = self._row_locations.get_key(row_index)
+        column_key = self._column_locations.get_key(column_index)
+        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
+               self._pseudo_class_state)
+        cache = self._cell_render_cache
+        lines = cache.get(key)
+        if lines is None:
+            _label, cells = self._get_row_renderables(row_index)
+            cell = cells[column_index]
+            text = cell.__rich__() if hasattr(cell, "__rich__") else Text(str(cell))
+            component, post = self._get_styles_to_render_cell(
+                False, False, row_index < self.fixed_rows or column_index < self.fixed_columns, hover, cursor,
+                self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
+                self.cursor_background_priority == "css")
+            pad = self.cell_padding
+            inner = max(0, width - 2 * pad)
+            text = text.copy()
+            text.end = ""
+            text.align(text.justify if text.justify in ("left", "center", "right") else "left", inner)
+            segments = [Segment(" " * pad), *text.render(self.app.console), Segment(" " * pad)]
+            style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+            lines = [list(Segment.apply_style(segments, style, post))]
+            cache[key] = lines
+        return lines
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
