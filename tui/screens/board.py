@@ -114,6 +114,12 @@ class BoardScreen(Screen[None]):
         self.query_one(PlanTable).focus()
         self.reload()
 
+    def on_database_changed(self) -> None:
+        # Another session (or a timer) committed: show the current state, unless one of our
+        # own operations is in flight, whose answer will be the current state anyway.
+        if not self._busy:
+            self.reload()
+
     def reload(self) -> None:
         call_storage(self, api.board, self.contract_id, side=self.side, done=self.show_board,
                      group="board-read")
