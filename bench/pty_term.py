@@ -90,6 +90,28 @@ class PtyProgram:
         self.output += got
         return ((last or time.perf_counter()) - sent), len(got)
 
+    def key_until(self, data: bytes, needle: bytes, *, timeout: float = 10.0) -> tuple[float, int]:
+        """Send a key; return (seconds until the frame that shows ``needle`` was complete, bytes)."""
+        self.settle(0.15)
+        sent = time.perf_counter()
+        os.write(self.fd, data)
+        got = bytearray()
+        end = sent + timeout
+        while time.perf_counter() < end:
+            r, _, _ = select.select([self.fd], [], [], 0.5)
+            if not r:
+                continue
+            chunk = os.read(self.fd, 65536)
+            self._answer_queries(chunk)
+            got += chunk
+            if needle in got and (got.endswith(b"\x1b[?2026l") or b"\x1b[?2026l" not in got):
+                break
+        else:
+            raise TimeoutError(f"{needle!r} did not appear")
+        took = time.perf_counter() - sent
+        self.output += got
+        return took, len(got)
+
     def peak_rss_kb(self) -> int:
         with open(f"/proc/{self.pid}/status") as fh:
             for line in fh:

@@ -158,6 +158,8 @@ class LedgerEntry(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("amount_minor > 0", name="ledger_amount_positive"),
         Index("ix_ledger_contract", "contract_id"),
+        Index("ix_ledger_milestone", "milestone_id"),
+        Index("ix_ledger_contract_available", "contract_id", "kind", "available_at"),
         Index("ix_ledger_available", "kind", "available_at"),
     )
 

@@ -8,6 +8,7 @@ sends nothing to the terminal unless something changed).
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from textual.message import Message
@@ -27,20 +28,27 @@ class DataVersionWatcher:
     def __init__(self, path: Path) -> None:
         self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
                                      isolation_level=None)
+        self._lock = threading.Lock()
         self._version = self._read()
 
     def _read(self) -> int:
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
     def changed(self) -> bool:
-        try:
-            now = self._read()
-        except sqlite3.Error:
+        with self._lock:
+            try:
+                now = self._read()
+            except sqlite3.Error:
+                return False
+            if now != self._version:
+                self._version = now
+                return True
             return False
-        if now != self._version:
-            self._version = now
-            return True
-        return False
+
+    def absorb(self) -> None:
+        """Our own write just committed and its answer is on its way to the screen: don't
+        reload for it. Called from the worker right after the operation returned."""
+        self.changed()
 
     def close(self) -> None:
         self._conn.close()

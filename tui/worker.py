@@ -41,6 +41,9 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
             if with_clock:
                 kwargs["clock"] = app.clock
             result = fn(app.db, *args, **kwargs)
+            watcher = getattr(app, "_watcher", None)
+            if watcher is not None:
+                watcher.absorb()
         except (DomainError, StorageError) as error:
             app.call_from_thread(refused or (lambda e: show_refusal(app, e)), error)
             return

@@ -9,6 +9,8 @@ import sqlite3
 
 from icalendar import Calendar
 
+from storage.migrate import HEAD
+
 from .conftest import run
 
 
@@ -40,7 +42,7 @@ def test_round_trip_with_synthetic_contracts(tmp_path):
 
 def test_json_export_is_versioned_and_complete(demo_db, tmp_path):
     doc = json.loads(_export(demo_db, tmp_path).read_text())
-    assert doc["format"] == "cairn-export" and doc["format_version"] == 1 and doc["schema_revision"] == "0002"
+    assert doc["format"] == "cairn-export" and doc["format_version"] == 1 and doc["schema_revision"] == HEAD
     conn = sqlite3.connect(demo_db)
     for table, rows in doc["tables"].items():
         assert len(rows) == conn.execute(f"select count(*) from {table}").fetchone()[0], table
