@@ -1,9 +1,17 @@
 """The command palette: every bound action of the active screen, named by its binding.
 
 A screen only declares ``Binding(key, action, "Description", tooltip=...)``; the palette
-offers it under exactly that description, hides it when ``check_action`` says it makes no
-sense now, and runs it through the screen's (or the app's) ``run_action``. The help
-screen lists the same bindings.
+offers it under exactly that description (``show=False`` only keeps a binding out of the
+footer) and runs it through the screen's (or the app's) ``run_action``, so parameterised
+actions such as ``act_as('client')`` run as their key would run them. The help screen lists
+the same bindings.
+
+``check_action`` decides what is offered, as it decides what the footer shows:
+
+- ``True``: offered, and runs.
+- ``False`` (makes no sense now): left out of the palette; help lists it as "(not now)".
+- ``None`` (the footer shows it disabled): offered, marked "not available now"; choosing it
+  says so instead of doing nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +20,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -25,6 +32,7 @@ if TYPE_CHECKING:
 HIDDEN_ACTIONS = {"command_palette", "quit", "screenshot", "change_theme"}
 # Textual's own screen bindings (focus, copy): listed under "Everywhere" in help, not in the palette.
 GENERIC_ACTIONS = {"app.focus_next", "app.focus_previous", "screen.copy_text"}
+NOT_NOW = "Not available now"
 
 
 @dataclass(frozen=True)
@@ -36,7 +44,16 @@ class BoundAction:
     keys: tuple[str, ...]
     tooltip: str
     node: DOMNode
-    available: bool
+    state: bool | None
+    """What ``check_action`` answered: True, False (hidden) or None (disabled)."""
+
+    @property
+    def available(self) -> bool:
+        return bool(self.state)
+
+    @property
+    def disabled(self) -> bool:
+        return self.state is None
 
     @property
     def generic(self) -> bool:
@@ -46,23 +63,28 @@ class BoundAction:
     def key_display(self) -> str:
         return " / ".join(self.keys)
 
-    async def run(self) -> None:
-        await self.node.run_action(self.action)
+    async def run(self) -> bool:
+        """Run the action as its key would (``check_action`` is asked again); if it no longer
+        applies, say so instead of doing nothing. Returns whether it ran."""
+        app = self.node.app
+        ran = await app.run_action(self.action, self.node)
+        if not ran:
+            app.notify(f"{self.description}: not available now.", severity="warning", markup=False, timeout=4)
+        return ran
 
 
 def _state(node: DOMNode, action: str) -> bool | None:
-    namespace, name, params = parse(action)
-    target = {"app": node.app, "screen": getattr(node, "screen", node)}.get(namespace, node)
-    return target.check_action(name, params)
+    # The same parse (namespaces ``app``, ``screen``, ``focused``; parameters) as ``run_action``.
+    return node.app._check_action_state(action, node)
 
 
-def bound_actions(screen: Screen, *, include_unavailable: bool = False,
+def bound_actions(screen: Screen, *, include_unavailable: bool = False, include_disabled: bool = False,
                   nodes: list[DOMNode] | None = None) -> list[BoundAction]:
     """The described bindings of ``screen`` then of the app (or of ``nodes``), one entry per
-    action.
+    action, in declaration order, whether or not the footer shows them.
 
-    ``check_action`` decides availability: ``False`` or ``None`` (disabled) makes an action
-    unavailable; unavailable actions are left out unless ``include_unavailable``.
+    Actions ``check_action`` answers ``True`` for are always included; disabled ones (``None``)
+    with ``include_disabled``; every one with ``include_unavailable``.
     """
     app = screen.app
     if nodes is None:
@@ -83,11 +105,11 @@ def bound_actions(screen: Screen, *, include_unavailable: bool = False,
                 found[slot] = (binding, [key], node)
     out = []
     for binding, keys, node in found.values():
-        available = bool(_state(node, binding.action))
-        if not available and not include_unavailable:
+        state = _state(node, binding.action)
+        if not (state or include_unavailable or (state is None and include_disabled)):
             continue
         out.append(BoundAction(binding.description, binding.action, tuple(keys), binding.tooltip or "",
-                               node, available))
+                               node, state))
     return out
 
 
@@ -95,14 +117,17 @@ class CairnCommands(Provider):
     """Offers the active screen's actions (and the app's) by their binding descriptions."""
 
     def _actions(self) -> list[BoundAction]:
-        return [a for a in bound_actions(self.screen) if a.action not in HIDDEN_ACTIONS and not a.generic]
+        return [a for a in bound_actions(self.screen, include_disabled=True)
+                if a.action not in HIDDEN_ACTIONS and not a.generic]
 
     @staticmethod
     def _help(action: BoundAction) -> str:
-        return f"{action.tooltip}  ({action.key_display})" if action.tooltip else f"Key: {action.key_display}"
+        text = f"{action.tooltip}  ({action.key_display})" if action.tooltip else f"Key: {action.key_display}"
+        return f"{NOT_NOW} · {text}" if action.disabled else text
 
     async def discover(self) -> Hits:
-        for action in sorted(self._actions(), key=lambda a: a.description):
+        # What can be done now first, then what the screen shows disabled.
+        for action in sorted(self._actions(), key=lambda a: (a.disabled, a.description)):
             yield DiscoveryHit(action.description, partial(action.run), help=self._help(action))
 
     async def search(self, query: str) -> Hits:
@@ -110,5 +135,7 @@ class CairnCommands(Provider):
         for action in self._actions():
             score = matcher.match(action.description)
             if score > 0:
+                if action.disabled:
+                    score /= 2
                 yield Hit(score, matcher.highlight(action.description), partial(action.run),
                           text=action.description, help=self._help(action))

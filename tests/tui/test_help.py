@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.tui.test_contract_list import drive
+from tests.tui.asynctest import drive, settle
 from tui.screens.contract_list import ContractListScreen
 from tui.screens.help import HelpScreen
 
@@ -54,3 +54,31 @@ def test_help_is_scrollable_at_80x24(seeded, make_test_app):
         assert body.scroll_y > 0
 
     drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_help_of_the_board_lists_every_action_of_the_issue(seeded, make_test_app):
+    from tests.tui.test_palette_board import ISSUE_NAMES
+    from tui.screens.board import BoardScreen
+
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        listed = set(help_rows(pilot.app.screen, "help-screen-keys"))
+        assert "New contract" in listed  # the contract list's action
+        await pilot.press("escape")
+        await pilot.app.push_screen(BoardScreen(seeded["web"]))
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        assert isinstance(screen, HelpScreen)
+        rows = help_rows(screen, "help-screen-keys")
+        names = {row.removesuffix(" (not now)") for row in rows}
+        assert set(ISSUE_NAMES) - {"New contract"} <= names
+        # Shown on the freelancer's side with escrow held: what applies and what does not.
+        assert "Submit work" in rows and "Release payment (not now)" in rows
+        keys = dict(zip(rows, [str(c) for c in screen.query_one("#help-screen-keys").content.columns[0]._cells],
+                        strict=True))
+        assert keys["Move milestone up"] == "shift+↑" and keys["Act as client"] == "w"
+
+    drive(make_test_app(), scenario)
