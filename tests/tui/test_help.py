@@ -82,3 +82,30 @@ def test_help_of_the_board_lists_every_action_of_the_issue(seeded, make_test_app
         assert keys["Move milestone up"] == "shift+↑" and keys["Act as client"] == "w"
 
     drive(make_test_app(), scenario)
+
+
+def test_readme_keys_are_the_bindings():
+    """The README's key tables name each action exactly as its binding (and the palette) does."""
+    import re
+    from pathlib import Path
+
+    from tui.app import CairnApp
+    from tui.screens.board import BoardScreen
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Keys", 1)[1].split("\n## ", 1)[0]
+    tables = [t for t in re.split(r"\n\n", section) if t.startswith("|")]
+    assert len(tables) == 2
+    checked = 0
+    for table, screen in zip(tables, (ContractListScreen, BoardScreen), strict=True):
+        bindings = [*screen.BINDINGS, *CairnApp.BINDINGS]
+        for line in table.splitlines()[2:]:
+            keys_cell, names_cell = (c.strip() for c in line.strip("|").split("|"))
+            keys = [{"/": "slash"}.get(k, k) for k in re.findall(r"`([^`]+)`", keys_cell)]
+            names = [re.sub(r"\s*\(.*\)$", "", n).strip() for n in names_cell.split(" / ")]
+            if len(keys) == 1:
+                keys = keys * len(names)
+            for key, name in zip(keys, names, strict=True):
+                assert any(b.description == name and key in b.key.split(",") for b in bindings), (key, name)
+                checked += 1
+    assert checked >= 30
