@@ -1,6 +1,6 @@
 """``python -m cairn``: the same as the ``cairn`` command."""
 
-from cairn.cli import main
+from cairn.entry import main
 
 if __name__ == "__main__":
     main()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
 
-import pendulum
+if TYPE_CHECKING:
+    import pendulum
 
 
 class Clock(Protocol):
@@ -13,13 +15,21 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> pendulum.DateTime:
+        import pendulum  # not at import time: reading the first screen needs no pendulum
+
         return pendulum.now("UTC")
+
+    def utcnow(self) -> datetime:
+        """The instant as a plain datetime, for reads that need no calendar arithmetic."""
+        return datetime.now(UTC)
 
 
 class FixedClock:
     """A clock that only moves when told to."""
 
     def __init__(self, instant: pendulum.DateTime | str) -> None:
+        import pendulum
+
         if isinstance(instant, str):
             instant = pendulum.parse(instant)
         self._now = instant.in_timezone("UTC")

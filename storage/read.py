@@ -27,9 +27,17 @@ def _day(text: str | None) -> date | None:
     return None if text is None else date.fromisoformat(text)
 
 
+def instant(clock: Clock) -> datetime:
+    """The clock's instant as a plain UTC datetime (SystemClock needs no pendulum for it)."""
+    return _now(clock)
+
+
 def _now(clock: Clock) -> datetime:
     # A plain datetime: arithmetic and comparisons stay in the standard library (fast, and
     # pendulum 3 drops the zone of ``now + timedelta`` when tzinfo is datetime.UTC).
+    fast = getattr(clock, "utcnow", None)
+    if fast is not None:
+        return fast()
     n = clock.now().astimezone(UTC)
     return datetime(n.year, n.month, n.day, n.hour, n.minute, n.second, n.microsecond, tzinfo=UTC)
 
@@ -294,11 +302,13 @@ order by c.status = 'ended', c.id desc
 
 
 def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bool = True,
-                       include_archived: bool = False, limit: int | None = None) -> list[ContractSummary]:
+                       include_archived: bool = False, limit: int | None = None,
+                       ids: list[int] | None = None) -> list[ContractSummary]:
     """Every contract with its money and what needs attention, in one statement.
 
     ``limit`` returns only the first rows in the default order (open first, newest first):
-    enough for a first screen, in milliseconds even with 10,000 contracts."""
+    enough for a first screen, in milliseconds even with 10,000 contracts; ``ids`` only
+    those contracts (a refresh of what changed, see ``contract_versions``)."""
     conn = _conn(db)
     now = _now(clock)
     where = []
@@ -306,6 +316,8 @@ def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bo
         where.append("c.status = 'open'")
     if not include_archived:
         where.append("c.archived = 0")
+    if ids is not None:
+        where.append(f"c.id in ({','.join(str(int(i)) for i in ids) or 'null'})")
     sql = _SUMMARIES.format(where=("where " + " and ".join(where)) if where else "",
                             limit=f"limit {int(limit)}" if limit is not None else "")
     out = []
@@ -339,6 +351,11 @@ def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bo
             milestones=n, released_count=released_n, next_deadline=nxt, attention=attention, version=version,
         ))
     return out
+
+
+def contract_versions(db) -> dict[int, int]:
+    """Every contract's version, bumped by each change: what a list must re-read."""
+    return dict(_conn(db).execute("select id, version from contract"))
 
 
 def _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures, overdue, n) -> str:

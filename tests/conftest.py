@@ -68,3 +68,12 @@ def refused(db: Database, rule: str, fn, *args, **kw) -> api.DomainError:
     assert str(info.value).startswith(f"{rule}: ")
     assert dump(db) == before, "a refused operation changed the database"
     return info.value
+
+
+@pytest.fixture(autouse=True)
+def _load_contract_list_at_once(monkeypatch):
+    """The dashboard waits a moment after its first frame before loading every contract
+    (so the frame reaches the terminal first); tests need no such wait."""
+    import tui.screens.contract_list as contract_list
+
+    monkeypatch.setattr(contract_list, "FULL_LOAD_DELAY", 0)

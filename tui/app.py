@@ -62,6 +62,12 @@ class CairnApp(App):
         self.set_timer(0.5, self._apply_timers)
         self.set_interval(60, self._apply_timers)
 
+    def on_ready(self) -> None:
+        # The first frame is on the terminal: now the screen may do its heavy loading.
+        after = getattr(self.screen, "after_first_frame", None)
+        if after is not None:
+            after()
+
     def _apply_timers(self) -> None:
         from tui.worker import call_storage
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import pendulum
 from rich.markup import escape
 
 from storage.money import format_amount
@@ -19,6 +18,8 @@ def money(minor: int, currency: str) -> str:
 def local(instant: datetime | None, fmt: str = "YYYY-MM-DD HH:mm") -> str:
     if instant is None:
         return ""
+    import pendulum
+
     return pendulum.instance(instant).in_timezone(pendulum.local_timezone()).format(fmt)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ EMPTY = ("No contracts yet. Press n to create your first contract (a template ca
 
 
 FIRST_PAGE = 80  # rows enough to fill the tallest screen before everything else has loaded
+FULL_LOAD_DELAY = 0.15  # seconds after the first frame; tests set it to 0
 
 
 def load(db, *, clock: Clock, first_page: int | None = None):
@@ -35,7 +37,7 @@ def load(db, *, clock: Clock, first_page: int | None = None):
     rows of the default view and no report: the first frame, in milliseconds."""
     from storage import read
 
-    now = clock.now()
+    now = read.instant(clock)
     if first_page:
         page = read.contract_summaries(db, clock, include_ended=False, include_archived=False,
                                        limit=first_page)
@@ -43,6 +45,24 @@ def load(db, *, clock: Clock, first_page: int | None = None):
     rows = [build_row(s, now) for s in read.contract_summaries(db, clock, include_ended=True,
                                                                include_archived=True)]
     return rows, read.earnings(db, clock)
+
+
+def refresh(db, versions: dict[int, int], *, clock: Clock):
+    """What changed since the last load, by contract version: only those rows are re-read,
+    so coming back from a board or another session's commit costs milliseconds, not a
+    reload of 10,000 rows. Returns None when so much changed that a full load is simpler."""
+    from storage import read
+
+    current = read.contract_versions(db)
+    changed = [cid for cid, v in current.items() if versions.get(cid) != v]
+    removed = [cid for cid in versions if cid not in current]
+    if len(changed) > 1000:
+        return None
+    now = read.instant(clock)
+    summaries = read.contract_summaries(db, clock, include_ended=True, include_archived=True,
+                                        ids=changed) if changed else []
+    earnings = read.earnings(db, clock) if changed or removed else None
+    return [build_row(s, now) for s in summaries], removed, earnings, now
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
@@ -81,6 +101,8 @@ class ContractListScreen(Screen):
         self._load_seq = 0
         self._loaded = False
         self._select_after_load: int | None = None
+        self._versions: dict[int, int] = {}
+        self._full_load: Callable[[], object] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -116,10 +138,53 @@ class ContractListScreen(Screen):
             # full list follows in a thread once that frame is on the terminal, since building
             # 10,000 rows holds the GIL.
             self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=FIRST_PAGE))
-            self.call_after_refresh(lambda: call_storage(
-                self, load, done=lambda full: self._loaded_data(seq, full), group="contract-list"))
+            self._full_load = lambda: call_storage(
+                self, load, done=lambda full: self._loaded_data(seq, full), group="contract-list")
+            if self.app._dom_ready:  # the first frame is already out
+                self.after_first_frame()
+            return
+        if self._loaded:
+            call_storage(self, refresh, self._versions, done=lambda delta: self._refreshed(seq, delta),
+                         group="contract-list")
             return
         call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
+
+    def after_first_frame(self) -> None:
+        """Called by the app once the first frame has been rendered (Textual's Ready)."""
+        start, self._full_load = self._full_load, None
+        if start is not None:
+            # Ready comes as the frame is handed to the writer thread; give it time to reach
+            # the terminal before the big load takes the GIL.
+            if FULL_LOAD_DELAY:
+                self.set_timer(FULL_LOAD_DELAY, start)
+            else:
+                start()
+
+    def _refreshed(self, seq: int, delta) -> None:
+        if seq != self._load_seq or not self.is_mounted:
+            return
+        if delta is None:
+            call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
+            return
+        fresh, removed, earnings, now = delta
+        table = self.table
+        for row in table.rows_all:
+            row.touch(now)  # countdowns move on even where nothing else changed
+        if fresh or removed:
+            by_id = {r.id: r for r in table.rows_all}
+            for cid in removed:
+                by_id.pop(cid, None)
+            by_id.update((r.id, r) for r in fresh)
+            rows = sorted(by_id.values(), key=lambda r: (r.summary.status == "ended", -r.id))
+            self._versions = {r.id: r.summary.version for r in rows}
+            if earnings is not None:
+                self.query_one(EarningsPanel).show(earnings)
+            table.set_rows(rows)
+        else:
+            table._clear_caches()  # the countdowns' cells were drawn for an earlier instant
+            table.refresh()
+        self._select_pending()
+        self._after_populate()
 
     def _loaded_data(self, seq: int, result) -> None:
         if seq != self._load_seq or not self.is_mounted:
@@ -131,10 +196,17 @@ class ContractListScreen(Screen):
             table.set_rows(rows)
             return
         self._loaded = True
+        self._versions = {r.id: r.summary.version for r in rows}
         self.query_one(EarningsPanel).show(earnings)
         table = self.table
         table.view = self.view
         table.set_rows(rows)
+        self._select_pending()
+        self._after_populate()
+
+    def _select_pending(self) -> None:
+        table = self.table
+        rows = table.rows_all
         if self._select_after_load is not None:
             target = self._select_after_load
             self._select_after_load = None
@@ -143,7 +215,6 @@ class ContractListScreen(Screen):
                 self.query_one("#filter", Input).value = ""
                 table.set_view(self.view)
                 table.select_contract(target)
-        self._after_populate()
 
     def _after_populate(self) -> None:
         table = self.table

@@ -99,6 +99,11 @@ class ContractRow:
     def id(self) -> int:
         return self.summary.id
 
+    def touch(self, now: datetime) -> None:
+        """A later instant: countdown cells are rebuilt the next time they are drawn."""
+        self.now = now
+        self._cells = None
+
     @property
     def hidden_by_default(self) -> bool:
         return self.summary.archived or self.summary.status != "open"

@@ -29,6 +29,8 @@ class ContractTable(DataTable):
     DEFAULT_CSS = """
     ContractTable {
         height: 1fr;
+        /* The width never changes when the scrollbar appears, so columns are laid out once. */
+        scrollbar-gutter: stable;
     }
     """
 
@@ -142,6 +144,12 @@ class ContractTable(DataTable):
             self.virtual_size = Size(width, len(self.rows) + header)
             return
         super()._update_dimensions(new_rows)
+
+    def _set_hover_cursor(self, active: bool) -> None:
+        # DataTable repaints the hover row on every key press even when the hover cursor is
+        # already off: one row more than a cursor move needs to send over SSH.
+        if active != self._show_hover_cursor:
+            super()._set_hover_cursor(active)
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):  # noqa: ANN202 - DataTable's signature
