@@ -6,6 +6,7 @@ on 127.0.0.1 only, accepts only that key, and is stopped when the test ends.
 
 from __future__ import annotations
 
+import contextlib
 import getpass
 import os
 import shutil
@@ -19,6 +20,7 @@ SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 
 
 def available() -> bool:
+    """An OpenSSH server and client are installed (``.ci/run`` installs them)."""
     return os.path.exists(SSHD) and shutil.which("ssh") is not None and shutil.which("ssh-keygen") is not None
 
 
@@ -52,19 +54,33 @@ UsePAM no
 PidFile {workdir / 'sshd.pid'}
 AcceptEnv TERM LANG LC_*
 """)
-    Path("/run/sshd").mkdir(exist_ok=True)  # privilege separation directory
-    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # The privilege separation directory sshd insists on (as root); a non-root sshd does without.
+    with contextlib.suppress(OSError):
+        Path("/run/sshd").mkdir(exist_ok=True)
+    log = workdir / "sshd.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=out, stderr=subprocess.STDOUT)
     try:
-        for _ in range(100):
+        deadline = time.monotonic() + 20
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"sshd exited with status {proc.returncode}:\n{log.read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
                     break
             except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"sshd is not listening on port {port}:\n{log.read_text()}") from None
                 time.sleep(0.05)
-        ssh = ["ssh", "-t", "-p", str(port), "-i", str(user_key), "-o", "StrictHostKeyChecking=no",
+        ssh = ["ssh", "-t", "-F", "/dev/null", "-p", str(port), "-i", str(user_key), "-o", "IdentitiesOnly=yes",
+               "-o", "BatchMode=yes", "-o", "ConnectTimeout=30", "-o", "StrictHostKeyChecking=no",
                "-o", f"UserKnownHostsFile={workdir / 'known_hosts'}", "-o", "LogLevel=ERROR",
                f"{getpass.getuser()}@127.0.0.1"]
         yield ssh
     finally:
         proc.terminate()
-        proc.wait(timeout=5)
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -127,6 +127,10 @@ class Tmux:
         out = self._tmux("display-message", "-p", "-t", self.name, "#{pane_width} #{pane_height}").stdout.split()
         return (int(out[0]), int(out[1])) if len(out) == 2 else (0, 0)
 
+    def term(self) -> str:
+        """The terminal type programs in the pane see (``TERM``)."""
+        return self._tmux("show-options", "-gv", "default-terminal").stdout.strip()
+
     def dead(self) -> bool:
         out = self._tmux("display-message", "-p", "-t", self.name, "#{pane_dead}").stdout.strip()
         return out == "1"
