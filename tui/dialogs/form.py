@@ -65,6 +65,30 @@ class FormDialog(ModalScreen[Board | None]):
     def values(self) -> dict[str, Any]:
         return {}
 
+    # --- fitting the terminal ----------------------------------------------------------
+    FIELDS_MAX_HEIGHT = 16
+
+    # Textual calls these as well as a subclass's own ``on_mount`` (handlers run along the MRO).
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def _fit(self) -> None:
+        """Let the fields scroll rather than push the buttons off a short terminal (80x24, 60x20):
+        the fields get what the title, intro, error line and buttons leave of the screen."""
+        if not self.is_mounted:
+            return
+        dialog = self.query_one("#dialog")
+        fields = self.query_one("#dialog-fields")
+        others = sum(w.outer_size.height + w.styles.margin.top + w.styles.margin.bottom
+                     for w in dialog.children if w is not fields and w.display)
+        room = self.size.height - dialog.styles.gutter.height - others
+        height = max(3, min(self.FIELDS_MAX_HEIGHT, room))
+        if fields.styles.max_height is None or fields.styles.max_height.value != height:
+            fields.styles.max_height = height
+
     def confirm_question(self, values: dict[str, Any]) -> str | None:
         """A question to confirm first (irreversible actions), or ``None``."""
         return None
