@@ -49,6 +49,7 @@ PLAN_ACTIONS = {"add_milestone", "edit_milestone", "delete_milestone", "move_up"
 class BoardScreen(Screen[None]):
     CSS_PATH = "board.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # short: the activity feed folds away
     # Order matters: the footer shows them in this order, the most useful for the state first.
     BINDINGS = [
         Binding("f", "fund", "Fund and activate next milestone", id="board.fund"),
