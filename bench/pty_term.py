@@ -90,6 +90,11 @@ class PtyProgram:
         self.output += got
         return ((last or time.perf_counter()) - sent), len(got)
 
+    def tap(self, data: bytes, pause: float = 0.02) -> None:
+        """Send a key without timing it (for getting somewhere)."""
+        os.write(self.fd, data)
+        self.read_for(pause)
+
     def key_until(self, data: bytes, needle: bytes, *, timeout: float = 10.0) -> tuple[float, int]:
         """Send a key; return (seconds until the frame that shows ``needle`` was complete, bytes)."""
         self.settle(0.15)

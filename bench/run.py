@@ -138,14 +138,14 @@ def main() -> int:
             app.key_until(ESC, b"Earnings")
             app.key(DOWN)
         # A contract whose last milestones are future ones: move the last one up and down.
-        for _ in range(200):
-            app.key(UP, quiet=0.03)
+        for _ in range(120):
+            app.tap(UP)
         for _ in range(index):
-            app.key(DOWN, quiet=0.03)
+            app.tap(DOWN)
         app.key_until(ENTER, b"Acting as")
         app.settle(0.5)
         for _ in range(15):
-            app.key(DOWN, quiet=0.03)
+            app.tap(DOWN)
         move = []
         for i in range(30):
             seconds, _ = app.key_until(SHIFT_UP if i % 2 == 0 else SHIFT_DOWN, MOVE_NEEDLES[i % 2])

@@ -353,9 +353,13 @@ def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bo
     return out
 
 
-def contract_versions(db) -> dict[int, int]:
-    """Every contract's version, bumped by each change: what a list must re-read."""
-    return dict(_conn(db).execute("select id, version from contract"))
+def contract_versions(db) -> dict[int, tuple[int, int]]:
+    """Every contract's (version, unread events): the version is bumped by each change, the
+    unread count by reading events on a board. What changed is what a list must re-read."""
+    return {cid: (version, unread) for cid, version, unread in _conn(db).execute(
+        """select c.id, c.version, coalesce(u.n, 0) from contract c
+           left join (select contract_id, count(*) as n from event where read = 0 group by contract_id) u
+             on u.contract_id = c.id""")}
 
 
 def _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures, overdue, n) -> str:

@@ -80,10 +80,11 @@ class BoardScreen(Screen[None]):
         Binding("escape", "back", "Back", id="board.back", show=False),
     ]
 
-    def __init__(self, contract_id: int, *, side: str | None = None) -> None:
+    def __init__(self, contract_id: int, *, side: str | None = None, initial: Board | None = None) -> None:
         super().__init__()
         self.contract_id = contract_id
         self.side = side
+        self._initial = initial if side is None or (initial and initial.side == side) else None
         self.board: Board | None = None
         self.showing_diff = False
         self._follow: str | None = None
@@ -113,7 +114,11 @@ class BoardScreen(Screen[None]):
         self.query_one("#activity").border_title = "Activity (● unread)"
         self.query_one("#plan-area").border_title = "Plan"
         self.query_one(PlanTable).focus()
-        self.reload()
+        if self._initial is not None:
+            initial, self._initial = self._initial, None
+            self.show_board(initial)
+        else:
+            self.reload()
 
     def on_database_changed(self) -> None:
         # Another session (or a timer) committed: show the current state, unless one of our

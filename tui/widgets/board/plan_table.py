@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -23,6 +24,8 @@ from tui.format import money
 from ._text import clean
 
 DRAG_THRESHOLD = 2
+COLUMNS = (("mark", ""), ("pos", "#"), ("title", "Milestone"), ("amount", "Amount"), ("due", "Due"),
+           ("state", "State"))
 _MARKS = (("added", "+"), ("edited", "~"), ("moved", "↕"), ("deleted", "✗"))
 
 
@@ -51,24 +54,35 @@ class PlanTable(DataTable):
         self._dragging = False
         self._drop: int | None = None
         self._just_dragged = False
+        self._widths: list[int] = []
 
-    def on_mount(self) -> None:
-        for key, label in (("mark", ""), ("pos", "#"), ("title", "Milestone"), ("amount", "Amount"),
-                           ("due", "Due"), ("state", "State")):
-            self.add_column(label, key=key)
+    DEFAULT_CSS = """
+    PlanTable {
+        /* The width stays the same when the scrollbar appears, so the columns fit once. */
+        scrollbar-gutter: stable;
+    }
+    """
 
     # --- showing -----------------------------------------------------------------
     def show(self, plan: list[PlanRow], currency: str, now: datetime, *, follow: str | None = None) -> None:
         keep = follow or self.selected_key
         self.rows_shown = list(plan)
         self._currency, self._now = currency, now
-        self.clear()
         rows = [self._cells(pr) for pr in plan]
-        others = sum(max([c.cell_len for c in col] + [4]) for i, col in enumerate(zip(*rows, strict=False)) if i != 2) \
-            if rows else 40
-        width = max(12, self.size.width - others - 2 * 6 - 2) if self.size.width else 30
+        # Every column but the title is as wide as its widest cell; the title gets the rest,
+        # so nothing is cut off and no horizontal scrollbar appears.
+        widths = [max([cell_len(label)] + [r[i].cell_len for r in rows]) for i, (_, label) in enumerate(COLUMNS)]
+        available = self.scrollable_content_region.width or self.size.width or 80
+        widths[2] = max(10, available - sum(widths) + widths[2] - 2 * self.cell_padding * len(COLUMNS))
+        if widths != self._widths:
+            self._widths = widths
+            self.clear(columns=True)
+            for (key, label), width in zip(COLUMNS, widths, strict=True):
+                self.add_column(label, key=key, width=width)
+        else:
+            self.clear()
         for pr, cells in zip(plan, rows, strict=True):
-            cells[2].truncate(width, overflow="ellipsis")
+            cells[2].truncate(widths[2], overflow="ellipsis")
             self.add_row(*cells, key=pr.key)
         if keep is not None:
             index = next((i for i, pr in enumerate(plan) if pr.key == keep), None)
