@@ -43,6 +43,16 @@ def describe(condition: Condition) -> str:
     return repr(condition)
 
 
+# The server, and so every program in it, starts with the test's environment. COLUMNS and LINES
+# (pytest plugins set them) would pin the program's idea of the terminal size: no resize would
+# ever reach it. TMUX would make tmux think it runs inside another tmux.
+_UNSET = ("COLUMNS", "LINES", "TMUX", "TMUX_PANE")
+
+
+def _server_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _UNSET}
+
+
 def all_of(*conditions: Condition) -> Callable[[str], bool]:
     """A condition that holds when every one of ``conditions`` does."""
     def check(screen: str) -> bool:
@@ -73,7 +83,7 @@ class Tmux:
 
     def _tmux(self, *args: str, check: bool = False) -> subprocess.CompletedProcess:
         return subprocess.run(["tmux", "-u", "-f", "/dev/null", "-L", self.socket, *args],
-                              capture_output=True, text=True, check=check)
+                              capture_output=True, text=True, check=check, env=_server_env())
 
     # --- input ----------------------------------------------------------------------------
     def keys(self, *keys: str, pause: float = 0.05) -> None:
