@@ -48,7 +48,8 @@ class ChangeRequestScreen(Screen[Board | None]):
             yield DiffView(id="request-diff")
             yield PlanTable(id="request-plan")
             yield Static(id="past-requests")
-        yield Footer(compact=True)
+        # No palette hint: at 80 columns it covered the last keys; ctrl+p is listed in help.
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         b = self.board
