@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 from storage.errors import DomainError
 from storage.money import parse_amount, plain_amount
 from tui.format import money
+from tui.widgets.common import Choice
 
 from .form import FormDialog, field
 
@@ -32,12 +33,12 @@ class ReleaseDialog(FormDialog):
             "Fund the next milestone (there is none)"
         yield Label(Text("The remainder:"), classes="section-label remainder")
         with RadioSet(id="remainder", classes="remainder"):
-            yield RadioButton(Text(nxt), value=self.next_milestone is not None, id="carry")
-            yield RadioButton(Text("Refund it to the client"), value=self.next_milestone is None, id="refund")
+            yield Choice(Text(nxt), value=self.next_milestone is not None, id="carry")
+            yield Choice(Text("Refund it to the client"), value=self.next_milestone is None, id="refund")
         yield Label(Text("Afterwards:"), classes="section-label")
         with RadioSet(id="after"):
-            yield RadioButton(Text("Keep the contract open"), value=True, id="keep")
-            yield RadioButton(Text("End the contract (completed successfully)"), id="end")
+            yield Choice(Text("Keep the contract open"), value=True, id="keep")
+            yield Choice(Text("End the contract (completed successfully)"), id="end")
         yield Static(id="summary")
 
     def on_mount(self) -> None:
