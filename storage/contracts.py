@@ -184,13 +184,16 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
         entry = unit.money(c, LedgerKind.REFUND, bal.credit, actor=actor, note="carried credit, contract ended")
         unit.event(c, actor, "refund", f"Carried credit of {format_amount(bal.credit, c.currency)} "
                                        "refunded to the client: the contract ended (C3).", ledger=entry)
-    for req in unit.session.exec(select(ChangeRequest).where(ChangeRequest.contract_id == c.id)
-                                 .where(ChangeRequest.status == RequestStatus.PENDING)):
+    for req in list(unit.session.exec(select(ChangeRequest).where(ChangeRequest.contract_id == c.id)
+                                      .where(ChangeRequest.status == RequestStatus.PENDING))):
         req.status = RequestStatus.DECLINED
         req.decided_at = unit.now
         req.decided_by = actor
         req.outcome = "the contract ended (C3)"
         unit.session.add(req)
+        unit.event(c, actor, "change_request_declined",
+                   "Pending change request declined: the contract ended (C3).",
+                   before={"status": "pending"}, after={"status": "declined", "reason": req.outcome})
     _drop_drafts(unit, c.id)
     before = {"status": c.status}
     c.status = ContractStatus.ENDED
