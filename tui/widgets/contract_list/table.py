@@ -53,6 +53,8 @@ class ContractTable(DataTable):
         self.view = View()
         self._widths: dict[str, int] = {}
         self._natural_cache: dict[str, int] | None = None
+        self._cells_drawn: dict[tuple, list] = {}
+        self._generation = 0  # bumped whenever what the cells show may have changed
 
     # --- data in ---------------------------------------------------------------------------
     def set_rows(self, rows: list[ContractRow]) -> None:
@@ -79,7 +81,12 @@ class ContractTable(DataTable):
 
     # --- layout --------------------------------------------------------------------------------
     def _available_width(self) -> int:
-        width = self.scrollable_content_region.width or self.size.width or self.app.size.width
+        width = self.scrollable_content_region.width
+        if not width:
+            # Not laid out yet (the first screenful is added before the first layout): the
+            # table spans the screen less its scrollbar gutter. Guessing right means the
+            # first frame is drawn once, not again after the first resize.
+            width = self.app.size.width - self.styles.scrollbar_size_vertical
         return max(width, 20)
 
     def _natural(self) -> dict[str, int]:
@@ -87,7 +94,14 @@ class ContractTable(DataTable):
             self._natural_cache = natural_widths(self.rows_all)
         return self._natural_cache
 
+    def _clear_caches(self) -> None:
+        super()._clear_caches()
+        self._generation += 1
+        self._cells_drawn.clear()
+
     def _populate(self, *, relayout: bool) -> None:
+        self._generation += 1
+        self._cells_drawn.clear()
         keep = self.selected.id if self.selected else None
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
         if relayout or widths != self._widths or not self.columns:
@@ -131,7 +145,7 @@ class ContractTable(DataTable):
 
     def on_resize(self, event: events.Resize) -> None:
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
-        if widths != self._widths and self.rows_all is not None:
+        if (widths != self._widths or not self.columns) and self.rows_all:
             self._populate(relayout=True)
 
     # --- DataTable internals: widths are fixed, so skip measuring every cell ---------------------
@@ -160,9 +174,13 @@ class ContractTable(DataTable):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        key = (row_key, column_key, base_style, cursor, hover, self._show_hover_cursor, self._update_count,
-               self._pseudo_class_state)
-        cache = self._cell_render_cache
+        # Our own cache, keyed by what the cell shows: DataTable's is emptied on every resize
+        # (its _update_count), which drew the first screen twice before the first frame.
+        key = (row_index, row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
+               self._generation, self._pseudo_class_state, width)
+        cache = self._cells_drawn
+        if len(cache) > 20_000:
+            cache.clear()
         lines = cache.get(key)
         if lines is None:
             _label, cells = self._get_row_renderables(row_index)
