@@ -116,6 +116,7 @@ class BoardScreen(Screen[None]):
         self.showing_diff = False
         self._follow: str | None = None
         self._marked_read = False
+        self._shown: dict[type, tuple] = {}
         self._busy = False
         self._queue: list[Callable[[], None]] = []
 
@@ -183,20 +184,30 @@ class BoardScreen(Screen[None]):
         table = self.query_one(PlanTable)
         table.show(b.plan, c.currency, now, follow=self._follow)
         self._follow = None
-        self.query_one(DiffView).show(b.draft_diff, c.currency)
+        self._show_if_changed(DiffView, b.draft_diff, c.currency)
         self.query_one("#plan").display = not self.showing_diff
         self.query_one("#diff-scroll").display = self.showing_diff
         plan_area = self.query_one("#plan-area")
         plan_area.border_title = ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan") \
             if not self.showing_diff else "Plan — changes in your draft"
-        self.query_one(MoneyPanel).show(b.money, c.currency)
-        self.query_one(DeadlinesPanel).show(b.deadlines, now)
-        self.query_one(ActivityFeed).show(b.events, now)
+        self._show_if_changed(MoneyPanel, b.money, c.currency)
+        self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)
+        self._show_if_changed(ActivityFeed, b.events, now, minute=True)
         if not self._marked_read and b.unread:
             self._marked_read = True
             call_storage(self, api.mark_events_read, self.contract_id, group="mark-read",
                          refused=lambda e: None)
         self.refresh_bindings()
+
+    def _show_if_changed(self, widget: type, *args: Any, minute: bool = False) -> None:
+        """Redraw a panel only when what it shows changed: a plan move then repaints the plan,
+        not every panel (countdowns are shown to the minute)."""
+        key = tuple(a.replace(second=0, microsecond=0) if minute and hasattr(a, "replace") and
+                    hasattr(a, "minute") else a for a in args)
+        if self._shown.get(widget) == key:
+            return
+        self._shown[widget] = key
+        self.query_one(widget).show(*args)
 
     def _notice(self, b: Board) -> Text:
         text = Text()
