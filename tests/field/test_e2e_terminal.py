@@ -78,6 +78,11 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
         t.keys(key)
         return t.wait_for(until, timeout)
 
+    def type_then_tab(text: str) -> None:
+        t.type(text)
+        t.wait_for(text, timeout)
+        t.keys("Tab")
+
     def act_as(side: str, footer: str) -> None:
         label = "Acting as: freelancer (you)" if side == "freelancer" else "Acting as: client (other party)"
         press("w", all_of(label, footer))
@@ -86,9 +91,11 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
     # --- a contract with a template split (G2) ---------------------------------------------
     press("n", all_of("New contract", "Payment structure (G2)", "25 / 50 / 25"))
-    t.type(TITLE)
-    t.keys("Tab")
+    # A Tab right behind typed text can be lost (it arrives in the same read; seen about 1 in 5
+    # on a loaded machine, reported), so each field's text is on screen before the next key.
+    type_then_tab(TITLE)
     t.type(CLIENT)
+    t.wait_for(CLIENT, timeout)
     # Currency, my side, platform profile, start date: defaults. Then the total.
     t.keys("Tab", "Tab", "Tab", "Tab", "Tab")
     t.type("1000")
@@ -129,10 +136,9 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     # --- a change request: proposed by the freelancer (R2), accepted by the client (R4) --------
     act_as("freelancer", "w Act as client")
     press("a", all_of("Add milestone", "What gets delivered"))
-    t.type("Extra polish")
-    t.keys("Tab")
+    type_then_tab("Extra polish")
     t.type("100")
-    t.wait_for(all_of("Extra polish", "100"), timeout)
+    t.wait_for(all_of("Extra polish", re.compile(r"▊\s+100\s")), timeout)
     press("Enter", all_of("Plan — your draft (freelancer)", row("Extra polish", "$100.00", "future"),
                           "p Propose changes"))
     press("p", all_of("Propose changes", "Message to the client (optional)"))
