@@ -117,6 +117,7 @@ class BoardScreen(Screen[None]):
         self._follow: str | None = None
         self._marked_read = False
         self._shown: dict[type, tuple] = {}
+        self._available: tuple = ()
         self._busy = False
         self._queue: list[Callable[[], None]] = []
 
@@ -197,7 +198,12 @@ class BoardScreen(Screen[None]):
             self._marked_read = True
             call_storage(self, api.mark_events_read, self.contract_id, group="mark-read",
                          refused=lambda e: None)
-        self.refresh_bindings()
+        # The footer is rebuilt only when the set of available actions changed (a rebuild
+        # costs a frame's worth of work on every move otherwise).
+        available = (self.side, *(self.check_action(b.action.split("(")[0], ()) for b in self.BINDINGS))
+        if available != self._available:
+            self._available = available
+            self.refresh_bindings()
 
     def _show_if_changed(self, widget: type, *args: Any, minute: bool = False) -> None:
         """Redraw a panel only when what it shows changed: a plan move then repaints the plan,
