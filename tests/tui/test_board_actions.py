@@ -2,36 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import functools
-
 import pytest
 
 from storage import api
 from storage.read import board as read_board
+from tests.tui.asynctest import asynctest, settle
 from tui.screens.board import BoardScreen
 
 
-def asynctest(fn):
-    """Run an async Pilot test with asyncio (the project has no async pytest plugin)."""
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return asyncio.run(fn(*args, **kwargs))
-    return wrapper
-
-
 # --- helpers (shared with the other board test files) ----------------------------------------
-async def settle(pilot, rounds: int = 6) -> None:
-    """Wait for thread workers and the callbacks that start the next one."""
-    from textual.worker import WorkerCancelled
-
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):  # a dialog's worker, closed with its dialog
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def open_board(pilot, contract_id: int, side: str | None = None) -> BoardScreen:
     screen = BoardScreen(contract_id, side=side)
     await pilot.app.push_screen(screen)

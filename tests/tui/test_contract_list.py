@@ -3,33 +3,15 @@ change checked in the database afterwards."""
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.text import Text
 
 from storage import api
 from storage.read import contract_summaries
-from tui.screens.contract_list import ContractListScreen
-from tui.widgets.contract_list import ContractTable, EarningsPanel
-
 
 # --- helpers shared with the other list/app test files ---------------------------------------------
-def drive(app, scenario, size=(120, 36)):
-    """Run ``scenario(pilot)`` against ``app`` in a headless terminal (no async plugin needed)."""
-
-    async def main():
-        async with app.run_test(size=size) as pilot:
-            await settle(pilot)
-            return await scenario(pilot)
-
-    return asyncio.run(main())
-
-
-async def settle(pilot, rounds: int = 4) -> None:
-    """Wait for thread workers and for the callbacks that start the next one."""
-    for _ in range(rounds):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+from tests.tui.asynctest import drive, settle  # noqa: E402  (shared with the other list tests)
+from tui.screens.contract_list import ContractListScreen
+from tui.widgets.contract_list import ContractTable, EarningsPanel
 
 
 def table_of(pilot) -> ContractTable:
