@@ -159,6 +159,27 @@ class ContractTable(DataTable):
             return
         super()._update_dimensions(new_rows)
 
+    def _scroll_cursor_into_view(self, animate: bool = False) -> None:
+        """Page-wise, like mutt with menu_scroll off: when the cursor leaves the visible rows
+        the view jumps a page, so the cursor's row starts (or ends) it. Scrolling one line at
+        a time redraws the whole table (about 11 KB) on every key; a page jump redraws it
+        once per page, which is what matters over an SSH link."""
+        if self.cursor_type != "row" or not self.rows:
+            super()._scroll_cursor_into_view(animate)
+            return
+        header = self.header_height if self.show_header else 0
+        height = self.scrollable_content_region.height - header
+        if height < 3:
+            super()._scroll_cursor_into_view(animate)
+            return
+        # Every row is one line high: no need for DataTable's walk over all 10,000 rows.
+        y, h = self.cursor_row + header, 1
+        top = int(self.scroll_y) + header
+        if top <= y and y + h <= top + height:
+            return
+        target = y - header if y >= top + height else y + h - height - header
+        self.scroll_to(y=max(0, target), animate=False, force=True)
+
     def _set_hover_cursor(self, active: bool) -> None:
         # DataTable repaints the hover row on every key press even when the hover cursor is
         # already off: one row more than a cursor move needs to send over SSH.
