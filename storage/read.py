@@ -519,10 +519,13 @@ def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int |
     where = "and c.id = :cid" if contract_id is not None else ""
     rows = conn.execute(f"""
         with held as (
+          -- Only milestones that can hold escrow: a handful, found through ix_ledger_milestone.
           select l.milestone_id,
             sum(case when l.kind in ('deposit', 'credit_applied') then l.amount_minor
                      when l.kind in ('release', 'refund', 'credit') then -l.amount_minor else 0 end) as amount
-          from ledger_entry l where l.milestone_id is not null group by l.milestone_id),
+          from ledger_entry l
+          where l.milestone_id in (select id from milestone where state in ('active', 'submitted'))
+          group by l.milestone_id),
         stage as (
           select m.contract_id,
             sum(case when m.state = 'active' then h.amount else 0 end) as wip,

@@ -55,12 +55,34 @@ class ContractTable(DataTable):
         self._natural_cache: dict[str, int] | None = None
         self._cells_drawn: dict[tuple, list] = {}
         self._generation = 0  # bumped whenever what the cells show may have changed
+        self._cell_keys: tuple[str, ...] = ()
 
     # --- data in ---------------------------------------------------------------------------
     def set_rows(self, rows: list[ContractRow]) -> None:
         self.rows_all = rows
         self._natural_cache = None
         self._populate(relayout=True)
+
+    def update_rows(self, rows: list[ContractRow], changed: set[int]) -> None:
+        """Rows after a refresh in which only ``changed`` contracts differ: when they keep
+        their places and fit the columns, only their cells are replaced; otherwise the table
+        is repopulated. Coming back from a board then costs a redraw, not 10,000 rows."""
+        shown = select(rows, self.view)
+        fits = bool(self.columns) and len(shown) == len(self.shown) and all(
+            a.id == b.id for a, b in zip(shown, self.shown, strict=True))
+        if fits and self._natural_cache is not None:
+            fresh = natural_widths([r for r in rows if r.id in changed])
+            fits = all(fresh.get(k, 0) <= v for k, v in self._natural_cache.items())
+        if not fits:
+            self.set_rows(rows)
+            return
+        self.rows_all, self.shown = rows, shown
+        column_keys = tuple(c.key.value for c in self.ordered_columns)
+        for row in rows:
+            if row.id in changed:
+                self._data[RowKey(str(row.id))] = row.table_cells(self._cell_keys, column_keys)
+        self._clear_caches()
+        self.refresh()
 
     def set_view(self, view: View) -> None:
         self.view = view
@@ -117,6 +139,7 @@ class ContractTable(DataTable):
         keys = [c.key for c in COLUMNS if c.key in widths]
         if "status" not in widths:  # say "ended" / "archived" in the attention column instead
             keys = [k if k != "attention" else "attention+status" for k in keys]
+        self._cell_keys = tuple(keys)
         self._add_rows_at_once(self.shown, keys)
         if keep is not None:
             self.select_contract(keep)
