@@ -74,7 +74,10 @@ class CairnApp(App):
         def apply(db, clock):
             from storage.api import apply_timers
 
-            return apply_timers(db, clock)
+            fired = apply_timers(db, clock)
+            import tui.screens.board  # noqa: F401 - loaded here, so opening the first contract is quick
+
+            return fired
 
         call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None)
 
