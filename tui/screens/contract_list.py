@@ -62,7 +62,9 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
     now = read.instant(clock)
     summaries = read.contract_summaries(db, clock, include_ended=True, include_archived=True,
                                         ids=changed) if changed else []
-    earnings = read.earnings(db, clock) if changed or removed else None
+    # Reading events on a board changes only the unread count: no money moved.
+    moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
+    earnings = read.earnings(db, clock) if moved else None
     return [build_row(s, now) for s in summaries], removed, earnings, now
 
 
