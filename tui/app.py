@@ -46,6 +46,7 @@ class CairnApp(App):
         super().__init__()
         self.db = db
         self.clock = clock or SystemClock()
+        self._board_styles_warm = False
         theme = theme or os.environ.get("CAIRN_THEME")
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
@@ -79,7 +80,18 @@ class CairnApp(App):
 
             return fired
 
-        call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None)
+        call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None,
+                     done=lambda _fired: self._warm_board_styles())
+
+    def _warm_board_styles(self) -> None:
+        """Parse the board's stylesheet once, early and while nothing happens, rather than
+        on the first Enter (Textual re-parses every sheet when a new screen brings its own)."""
+        if self._board_styles_warm:
+            return
+        self._board_styles_warm = True
+        from tui.screens.board import BoardScreen
+
+        self._load_screen_css(BoardScreen(0))  # Textual's own loader (pinned below 9)
 
     def _poll_database(self) -> None:
         # Another session (or a timer) committed: every screen that shows data reloads.
