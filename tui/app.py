@@ -19,7 +19,8 @@ from storage.clock import Clock, SystemClock
 from storage.db import Database
 from tui.commands import CairnCommands
 
-GC_SECONDS = 30
+GC_SECONDS = 3
+DEFAULT_GC_THRESHOLD = gc.get_threshold()
 
 #: Themes that follow the terminal's own palette (Textual's ANSI themes).
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
@@ -59,16 +60,24 @@ class CairnApp(App):
     def on_mount(self) -> None:
         from tui.watch import POLL_SECONDS, DataVersionWatcher
 
-        # The collector's automatic full passes paused the screen for 50-100 ms at random
-        # keypresses; collect on a clock instead, between keys more often than not.
-        gc.disable()
-        self.set_interval(GC_SECONDS, gc.collect)
+        # Garbage is collected on a clock (see settle_memory), not by automatic full passes
+        # that paused the screen for 50-100 ms at random keypresses.
+        self.set_interval(GC_SECONDS, lambda: gc.collect())
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self._poll_database)
         # Timers (M11 auto-release, P6 silence, P5 availability) as of now, after the first
         # paint, and again every minute while the dashboard stays open.
         self.set_timer(0.5, self._apply_timers)
         self.set_interval(60, self._apply_timers)
+
+    def settle_memory(self) -> None:
+        """Once the big data is loaded: collect, move what survives out of the collector's
+        sight (it lives as long as the app), and from then on collect only on the clock."""
+        gc.collect()
+        gc.freeze()
+        # Young garbage is still collected as usual (cheap); only the full passes wait for
+        # the clock.
+        gc.set_threshold(700, 10, 1_000_000)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.
@@ -122,7 +131,8 @@ class CairnApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def on_unmount(self) -> None:
-        gc.enable()
+        gc.unfreeze()
+        gc.set_threshold(*DEFAULT_GC_THRESHOLD)
         if hasattr(self, "_watcher"):
             self._watcher.close()
         self.db.close()

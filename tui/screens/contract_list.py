@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -199,9 +198,10 @@ class ContractListScreen(Screen):
             table.set_rows(rows)
             return
         self._loaded = True
-        # 10,000 rows are long-lived: keep them out of the garbage collector's full passes,
-        # which otherwise pause the screen for 100-200 ms at unpredictable moments.
-        gc.freeze()
+        # 10,000 rows are long-lived: keep them out of the garbage collector's passes.
+        settle = getattr(self.app, "settle_memory", None)
+        if settle is not None:
+            self.call_after_refresh(settle)
         self._versions = {r.id: (r.summary.version, r.summary.unread) for r in rows}
         self.query_one(EarningsPanel).show(earnings)
         table = self.table
