@@ -1,100 +1,36 @@
-"""Queries the screens need, each in one or a few SQL statements on plain ``sqlite3``.
-
-This module imports no ORM, so the first screen can be drawn before SQLAlchemy and
-pydantic have loaded. Timers are applied by operations and by ``storage.timers``; reads
-never write.
+"""One contract's board: its plan, money, deadlines, events, drafts and change requests, read
+in a few SQL statements on plain ``sqlite3`` (no ORM). The contract list's queries live in
+``storage.summaries`` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from .diff import PlanDiff, PlanRow, Row, diff, resulting_plan
+from .summaries import (  # noqa: F401 - re-exported: storage.read is the one read API
+    _LEDGER_BY_CONTRACT,
+    ContractSummary,
+    Deadline,
+    Earnings,
+    _conn,
+    _day,
+    _iso,
+    _now,
+    _ts,
+    contract_summaries,
+    contract_versions,
+    deadlines,
+    due_instant,
+    earnings,
+    instant,
+)
 
 if TYPE_CHECKING:
     from .clock import Clock
-    from .db import Database
-
-
-def _ts(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
-
-
-def _day(text: str | None) -> date | None:
-    return None if text is None else date.fromisoformat(text)
-
-
-def instant(clock: Clock) -> datetime:
-    """The clock's instant as a plain UTC datetime (SystemClock needs no pendulum for it)."""
-    return _now(clock)
-
-
-def _now(clock: Clock) -> datetime:
-    # A plain datetime: arithmetic and comparisons stay in the standard library (fast, and
-    # pendulum 3 drops the zone of ``now + timedelta`` when tzinfo is datetime.UTC).
-    fast = getattr(clock, "utcnow", None)
-    if fast is not None:
-        return fast()
-    n = clock.now().astimezone(UTC)
-    return datetime(n.year, n.month, n.day, n.hour, n.minute, n.second, n.microsecond, tzinfo=UTC)
-
-
-def _iso(dt: datetime) -> str:
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def due_instant(day: date) -> datetime:
-    """A due date falls due at the end of that day, local time (M12)."""
-    local = datetime.now().astimezone().tzinfo
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(UTC)
-
-
-# --- rows ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Deadline:
-    """G3: one deadline that matters, as a UTC instant."""
-
-    at: datetime
-    kind: str  # due, review, available, refund_answer, feedback
-    label: str
-    contract_id: int
-    contract_title: str
-    milestone_title: str | None = None
-
-    def overdue(self, now: datetime) -> bool:
-        return self.at <= now
-
-
-@dataclass(frozen=True)
-class ContractSummary:
-    id: int
-    title: str
-    client_name: str
-    my_side: str
-    status: str
-    archived: bool
-    currency: str
-    value: int
-    funded: int
-    escrow: int
-    paid: int
-    pending: int
-    available: int
-    credit: int
-    unread: int
-    pending_request: bool
-    refund_request: bool
-    awaiting_review: bool
-    overdue: bool
-    milestones: int
-    released_count: int
-    next_deadline: Deadline | None
-    attention: str
-    version: int
-
 
 @dataclass(frozen=True)
 class Money:
@@ -251,142 +187,6 @@ class Board:
 
 
 # --- SQL ------------------------------------------------------------------------------
-_LEDGER_BY_CONTRACT = """
-select contract_id,
-  sum(case when kind = 'deposit' then amount_minor else 0 end) as deposited,
-  sum(case when kind in ('release', 'bonus') then amount_minor else 0 end) as paid,
-  sum(case when kind in ('release', 'bonus') and available_at > :now then amount_minor else 0 end) as pending,
-  sum(case when kind in ('release', 'bonus') and available_at <= :now then amount_minor else 0 end) as available,
-  sum(case when kind in ('deposit', 'credit_applied') then amount_minor
-           when kind in ('release', 'credit') then -amount_minor
-           when kind = 'refund' and milestone_id is not null then -amount_minor else 0 end) as escrow,
-  sum(case when kind = 'credit' then amount_minor when kind = 'credit_applied' then -amount_minor
-           when kind = 'refund' and milestone_id is null then -amount_minor else 0 end) as credit,
-  sum(case when kind = 'refund' then amount_minor else 0 end) as refunded,
-  sum(case when kind = 'bonus' then amount_minor else 0 end) as bonus,
-  min(case when kind in ('release', 'bonus') and available_at > :now then available_at end) as next_available
-from ledger_entry {where} group by contract_id
-"""
-
-_SUMMARIES = """
-with page as (select c.id from contract c {where} order by c.status = 'ended', c.id desc {limit}),
-led as (""" + _LEDGER_BY_CONTRACT.format(where="where contract_id in (select id from page)") + """),
-ms as (
-  select contract_id,
-    sum(case when state in ('future', 'active', 'submitted', 'released') then amount_minor else 0 end) as value,
-    sum(case when state in ('future', 'active', 'submitted', 'released') then 1 else 0 end) as n,
-    sum(case when state = 'released' then 1 else 0 end) as released_n,
-    sum(case when state = 'future' then 1 else 0 end) as futures,
-    max(case when state = 'active' then 1 else 0 end) as has_active,
-    max(case when state = 'submitted' then 1 else 0 end) as has_submitted,
-    min(case when state = 'submitted' then review_due_at end) as review_due,
-    min(case when state in ('future', 'active', 'submitted') then due_date end) as next_due
-  from milestone where state != 'deleted' and contract_id in (select id from page) group by contract_id),
-ev as (select contract_id, count(*) as unread from event where read = 0
-       and contract_id in (select id from page) group by contract_id),
-cr as (select contract_id, count(*) as n from change_request where status = 'pending' group by contract_id),
-rr as (select contract_id, min(answer_due_at) as due from refund_request where status = 'pending'
-       group by contract_id)
-select c.id, c.title, c.client_name, c.my_side, c.status, c.archived, c.currency, c.version,
-  coalesce(ms.value, 0), coalesce(led.deposited, 0), coalesce(led.escrow, 0), coalesce(led.paid, 0),
-  coalesce(led.pending, 0), coalesce(led.available, 0), coalesce(led.credit, 0), coalesce(ev.unread, 0),
-  coalesce(cr.n, 0), rr.due, coalesce(ms.has_submitted, 0), coalesce(ms.has_active, 0),
-  coalesce(ms.futures, 0), coalesce(ms.n, 0), coalesce(ms.released_n, 0), ms.review_due, ms.next_due,
-  led.next_available, c.ended_at, c.feedback_at, p.feedback_days, c.kind
-from page join contract c on c.id = page.id join profile p on p.id = c.profile_id
-left join led on led.contract_id = c.id left join ms on ms.contract_id = c.id
-left join ev on ev.contract_id = c.id left join cr on cr.contract_id = c.id
-left join rr on rr.contract_id = c.id
-order by c.status = 'ended', c.id desc
-"""
-
-
-def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bool = True,
-                       include_archived: bool = False, limit: int | None = None,
-                       ids: list[int] | None = None) -> list[ContractSummary]:
-    """Every contract with its money and what needs attention, in one statement.
-
-    ``limit`` returns only the first rows in the default order (open first, newest first):
-    enough for a first screen, in milliseconds even with 10,000 contracts; ``ids`` only
-    those contracts (a refresh of what changed, see ``contract_versions``)."""
-    conn = _conn(db)
-    now = _now(clock)
-    where = []
-    if not include_ended:
-        where.append("c.status = 'open'")
-    if not include_archived:
-        where.append("c.archived = 0")
-    if ids is not None:
-        where.append(f"c.id in ({','.join(str(int(i)) for i in ids) or 'null'})")
-    sql = _SUMMARIES.format(where=("where " + " and ".join(where)) if where else "",
-                            limit=f"limit {int(limit)}" if limit is not None else "")
-    out = []
-    today_due = due_instant
-    for r in conn.execute(sql, {"now": _iso(now)}):
-        (cid, title, client, side, status, archived, cur, version, value, funded, escrow, paid, pending,
-         available, credit, unread, pending_cr, refund_due, submitted, active, futures, n, released_n,
-         review_due, next_due, next_available, ended_at, feedback_at, feedback_days, kind) = r
-        candidates: list[Deadline] = []
-        if next_due:
-            candidates.append(Deadline(today_due(_day(next_due)), "due", f"due {next_due}", cid, title))
-        if review_due:
-            candidates.append(Deadline(_ts(review_due), "review", "auto-release", cid, title))
-        if refund_due:
-            candidates.append(Deadline(_ts(refund_due), "refund_answer", "refund answer", cid, title))
-        if next_available:
-            candidates.append(Deadline(_ts(next_available), "available", "available", cid, title))
-        if ended_at and not feedback_at:
-            end = _ts(ended_at) + timedelta(days=feedback_days)
-            if end > now:
-                candidates.append(Deadline(end, "feedback", "feedback window", cid, title))
-        nxt = min(candidates, key=lambda d: d.at) if candidates else None
-        overdue = bool(next_due) and today_due(_day(next_due)) <= now and status == "open"
-        attention = _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures,
-                               overdue, n)
-        out.append(ContractSummary(
-            id=cid, title=title, client_name=client, my_side=side, status=status, archived=bool(archived),
-            currency=cur, value=value, funded=funded, escrow=escrow, paid=paid, pending=pending,
-            available=available, credit=credit, unread=unread, pending_request=bool(pending_cr),
-            refund_request=bool(refund_due), awaiting_review=bool(submitted), overdue=overdue,
-            milestones=n, released_count=released_n, next_deadline=nxt, attention=attention, version=version,
-        ))
-    return out
-
-
-def contract_versions(db) -> dict[int, tuple[int, int]]:
-    """Every contract's (version, unread events): the version is bumped by each change, the
-    unread count by reading events on a board. What changed is what a list must re-read."""
-    return {cid: (version, unread) for cid, version, unread in _conn(db).execute(
-        """select c.id, c.version, coalesce(u.n, 0) from contract c
-           left join (select contract_id, count(*) as n from event where read = 0 group by contract_id) u
-             on u.contract_id = c.id""")}
-
-
-def _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures, overdue, n) -> str:
-    freelancer = side == "freelancer"
-    if refund_due:
-        return "Answer refund request" if freelancer else "Refund request pending"
-    if status != "open":
-        return ""
-    if pending_cr:
-        return "Change request pending" if freelancer else "Review change request"
-    if submitted:
-        return "In review" if freelancer else "Review submitted work"
-    if overdue:
-        return "Overdue"
-    if active:
-        return "Work in progress" if freelancer else "Freelancer working"
-    if futures:
-        return "Waiting for funding" if freelancer else "Fund next milestone"
-    if kind == "fixed" and not n:
-        return "Add milestones"
-    if kind == "fixed":
-        return "All milestones done: end contract?"
-    return ""
-
-
-def _conn(db):
-    return db.reader() if hasattr(db, "reader") else db
 
 
 # --- one contract -----------------------------------------------------------------------
@@ -497,98 +297,3 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
         past_requests=[r for r in requests if r.status != "pending"], refund_request=refund,
     )
 
-
-# --- across contracts ------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Earnings:
-    """P8, for the freelancer: one currency's (or one contract's) money by stage."""
-
-    currency: str
-    work_in_progress: int = 0
-    in_review: int = 0
-    pending: int = 0
-    available: int = 0
-    contract_id: int | None = None
-    contract_title: str | None = None
-
-
-def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int | None = None) -> list[Earnings]:
-    """P8 across the contracts where the user is the freelancer, per currency (or per contract)."""
-    conn = _conn(db)
-    group = "c.id" if per_contract else "c.currency"
-    where = "and c.id = :cid" if contract_id is not None else ""
-    rows = conn.execute(f"""
-        with held as (
-          -- Only milestones that can hold escrow: a handful, found through ix_ledger_milestone.
-          select l.milestone_id,
-            sum(case when l.kind in ('deposit', 'credit_applied') then l.amount_minor
-                     when l.kind in ('release', 'refund', 'credit') then -l.amount_minor else 0 end) as amount
-          from ledger_entry l
-          where l.milestone_id in (select id from milestone where state in ('active', 'submitted'))
-          group by l.milestone_id),
-        stage as (
-          select m.contract_id,
-            sum(case when m.state = 'active' then h.amount else 0 end) as wip,
-            sum(case when m.state = 'submitted' then h.amount else 0 end) as review
-          from milestone m join held h on h.milestone_id = m.id
-          where m.state in ('active', 'submitted') group by m.contract_id),
-        paid as (
-          select contract_id,
-            sum(case when available_at > :now then amount_minor else 0 end) as pending,
-            sum(case when available_at <= :now then amount_minor else 0 end) as available
-          from ledger_entry where kind in ('release', 'bonus') group by contract_id)
-        select c.currency, sum(coalesce(stage.wip, 0)), sum(coalesce(stage.review, 0)),
-               sum(coalesce(paid.pending, 0)), sum(coalesce(paid.available, 0)), min(c.id), min(c.title)
-        from contract c left join stage on stage.contract_id = c.id left join paid on paid.contract_id = c.id
-        where c.my_side = 'freelancer' {where}
-        group by {group} order by c.currency, min(c.id)
-    """, {"now": _iso(_now(clock)), "cid": contract_id})
-    return [Earnings(r[0], r[1], r[2], r[3], r[4], r[5] if per_contract else None,
-                     r[6] if per_contract else None) for r in rows]
-
-
-def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id: int | None = None,
-              include_overdue: bool = True) -> list[Deadline]:
-    """G3: due dates, auto-release (M11), pending -> available (P5), refund answers (P6) and the
-    feedback window (C4), soonest first."""
-    conn = _conn(db)
-    now = _now(clock)
-    params = {"now": _iso(now), "cid": contract_id}
-    only = "and c.id = :cid" if contract_id is not None else ""
-    out: list[Deadline] = []
-    for cid, title, mt, due in conn.execute(f"""
-            select c.id, c.title, m.title, m.due_date from milestone m join contract c on c.id = m.contract_id
-            where m.due_date is not null and m.state in ('future', 'active', 'submitted')
-              and c.status = 'open' {only}""", params):
-        out.append(Deadline(due_instant(_day(due)), "due", f"\"{mt}\" due", cid, title, mt))
-    for cid, title, mt, at in conn.execute(f"""
-            select c.id, c.title, m.title, m.review_due_at from milestone m join contract c on c.id = m.contract_id
-            where m.state = 'submitted' and m.review_due_at is not null and c.status = 'open' {only}""", params):
-        out.append(Deadline(_ts(at), "review", f"\"{mt}\" released automatically (M11)", cid, title, mt))
-    for cid, title, amount, cur, kind, at in conn.execute(f"""
-            select c.id, c.title, l.amount_minor, c.currency, l.kind, l.available_at
-            from ledger_entry l join contract c on c.id = l.contract_id
-            where l.kind in ('release', 'bonus') and l.available_at > :now {only}""", params):
-        from .money import format_amount
-
-        out.append(Deadline(_ts(at), "available", f"{format_amount(amount, cur)} {'bonus' if kind == 'bonus' else 'payment'}"
-                                                  " becomes available (P5)", cid, title))
-    for cid, title, amount, cur, at in conn.execute(f"""
-            select c.id, c.title, r.amount_minor, c.currency, r.answer_due_at
-            from refund_request r join contract c on c.id = r.contract_id where r.status = 'pending' {only}""",
-                                                    params):
-        from .money import format_amount
-
-        out.append(Deadline(_ts(at), "refund_answer", f"answer the {format_amount(amount, cur)} refund request "
-                                                      "or it is accepted (P6)", cid, title))
-    for cid, title, ended, days in conn.execute(f"""
-            select c.id, c.title, c.ended_at, p.feedback_days from contract c join profile p on p.id = c.profile_id
-            where c.status = 'ended' and c.feedback_at is null {only}""", params):
-        end = _ts(ended) + timedelta(days=days)
-        if end > now:
-            out.append(Deadline(end, "feedback", "feedback window closes (C4)", cid, title))
-    if not include_overdue:
-        out = [d for d in out if d.at > now]
-    if within is not None:
-        out = [d for d in out if d.at <= now + within]
-    return sorted(out, key=lambda d: (d.at, d.contract_id, d.label))

@@ -35,36 +35,36 @@ def load(db, *, clock: Clock, first_page: int | None = None):
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query) and the earnings report. With ``first_page``, only the first
     rows of the default view and no report: the first frame, in milliseconds."""
-    from storage import read
+    from storage import summaries
 
-    now = read.instant(clock)
+    now = summaries.instant(clock)
     if first_page:
-        page = read.contract_summaries(db, clock, include_ended=False, include_archived=False,
+        page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
                                        limit=first_page)
         return [build_row(s, now) for s in page], None
-    rows = [build_row(s, now) for s in read.contract_summaries(db, clock, include_ended=True,
+    rows = [build_row(s, now) for s in summaries.contract_summaries(db, clock, include_ended=True,
                                                                include_archived=True)]
-    return rows, read.earnings(db, clock)
+    return rows, summaries.earnings(db, clock)
 
 
 def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
     """What changed since the last load, by contract version: only those rows are re-read,
     so coming back from a board or another session's commit costs milliseconds, not a
     reload of 10,000 rows. Returns None when so much changed that a full load is simpler."""
-    from storage import read
+    from storage import summaries
 
-    current = read.contract_versions(db)
+    current = summaries.contract_versions(db)
     changed = [cid for cid, v in current.items() if versions.get(cid) != v]
     removed = [cid for cid in versions if cid not in current]
     if len(changed) > 1000:
         return None
-    now = read.instant(clock)
-    summaries = read.contract_summaries(db, clock, include_ended=True, include_archived=True,
+    now = summaries.instant(clock)
+    fresh = summaries.contract_summaries(db, clock, include_ended=True, include_archived=True,
                                         ids=changed) if changed else []
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
-    earnings = read.earnings(db, clock) if moved else None
-    return [build_row(s, now) for s in summaries], removed, earnings, now
+    earnings = summaries.earnings(db, clock) if moved else None
+    return [build_row(s, now) for s in fresh], removed, earnings, now
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from tui import format as fmt
 
 if TYPE_CHECKING:
-    from storage.read import Earnings
+    from storage.summaries import Earnings
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))

@@ -13,7 +13,7 @@ from rich.text import Text
 from tui import format as fmt
 
 if TYPE_CHECKING:
-    from storage.read import ContractSummary
+    from storage.summaries import ContractSummary
 
 
 @dataclass(frozen=True)
