@@ -44,6 +44,11 @@ class CairnApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False,
                 tooltip="Search every action by name"),
         Binding("q", "quit", "Quit", id="quit", show=False, tooltip="Leave Cairn; everything is already saved"),
+        # Priority, so the focus moves before the next key is delivered: over SSH keys arrive
+        # bunched, and the screen's own tab binding ran only after the keys behind it had
+        # already gone to the field being left. No description: help lists the screen's own.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, db: Database, *, clock: Clock | None = None, theme: str | None = None) -> None:

@@ -151,3 +151,48 @@ def test_markup_in_the_title_is_stored_and_shown_as_typed(db_path, clock, make_t
 
     drive(make_test_app(), scenario)
     assert summaries(db_path, clock)[0].title == "[bold]Loud[/] [link=https://e.test]x"
+
+
+def test_keys_arriving_in_one_burst_land_in_the_right_fields(make_test_app):
+    """Over SSH, keystrokes arrive bunched in one packet. Tab must move the focus before the
+    next key is delivered, or the start of the client's name lands in the title."""
+    from textual import events
+    from textual.widgets import Input
+
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        # Back in the title, its text is selected (as on any focus), so "!" replaces it.
+        burst = [*"Logo", "tab", *"Acme", "shift+tab", "!"]
+        for key in burst:
+            char = key if len(key) == 1 else None
+            pilot.app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#title", Input).value == "!"
+        assert form.query_one("#client_name", Input).value == "Acme"
+
+    drive(make_test_app(), scenario)
+
+
+def test_editing_keys_in_a_burst_apply_in_the_order_typed(make_test_app):
+    """Textual runs an input's own editing keys (backspace, ctrl+a, ctrl+k…) only after they
+    bubble to the app, so a character typed right behind one used to overtake it
+    (Textualize/textual#6605). Cairn's inputs run them in order."""
+    from textual import events
+    from textual.widgets import Input
+
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        keys = [*"ba", "backspace", "c", "ctrl+a", "X", "end", *"!!", "left", "delete", "ctrl+e", "?"]
+        for key in keys:
+            pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#title", Input).value == "Xbc!?"
+        for key in ["ctrl+a", "ctrl+k", *"300"]:
+            pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert form.query_one("#title", Input).value == "300"
+
+    drive(make_test_app(), scenario)

@@ -7,6 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Button, Input
 
+from tui.widgets.common.text_input import TextInput
+
 from .form import FormDialog, field
 
 
@@ -14,7 +16,7 @@ class AnswerRefundDialog(FormDialog):
     TITLE_TEXT = "Answer refund request"
 
     def compose_fields(self) -> ComposeResult:
-        yield field("message", "Note (optional, kept with a dispute)", Input(id="note"))
+        yield field("message", "Note (optional, kept with a dispute)", TextInput(id="note"))
 
     def compose_buttons(self) -> ComposeResult:
         yield Button("Cancel (esc)", id="cancel")

@@ -7,6 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from tui.widgets.common.text_input import TextInput
+
 from .form import FormDialog, field
 
 
@@ -20,8 +22,8 @@ class BonusDialog(FormDialog):
         self.currency = currency
 
     def compose_fields(self) -> ComposeResult:
-        yield field("amount", f"Amount ({self.currency})", Input(id="amount", placeholder="e.g. 100.00"))
-        yield field("message", "Note (optional)", Input(id="note"))
+        yield field("amount", f"Amount ({self.currency})", TextInput(id="amount", placeholder="e.g. 100.00"))
+        yield field("message", "Note (optional)", TextInput(id="note"))
 
     def on_mount(self) -> None:
         self.query_one("#amount", Input).focus()

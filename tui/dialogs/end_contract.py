@@ -11,6 +11,7 @@ from textual.widgets import Input, Label, RadioButton, RadioSet
 from storage.models import EndReason
 from storage.money import plain_amount
 from tui.format import money
+from tui.widgets.common.text_input import TextInput
 
 from .form import FIELD_ALIASES, FormDialog, field
 
@@ -39,9 +40,9 @@ class EndContractDialog(FormDialog):
                 yield RadioButton(Text(r.value), value=i == 0, id=f"reason-{i}")
         if self.held and self.actor == "client":
             yield field("release", f"Release from escrow ({self.currency})",
-                        Input(plain_amount(self.held, self.currency), id="release"))
-        yield field("rating", "Feedback rating 1–5 (optional)", Input(id="rating", placeholder="1–5"))
-        yield field("feedback", "Feedback (optional)", Input(id="feedback"))
+                        TextInput(plain_amount(self.held, self.currency), id="release"))
+        yield field("rating", "Feedback rating 1–5 (optional)", TextInput(id="rating", placeholder="1–5"))
+        yield field("feedback", "Feedback (optional)", TextInput(id="feedback"))
 
     def on_mount(self) -> None:
         self.query_one("#reason", RadioSet).focus()

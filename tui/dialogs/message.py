@@ -7,6 +7,8 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from tui.widgets.common.text_input import TextInput
+
 from .form import FormDialog, field
 
 
@@ -20,7 +22,7 @@ class MessageDialog(FormDialog):
         self.placeholder = placeholder
 
     def compose_fields(self) -> ComposeResult:
-        yield field("message", self.label, Input(id="message", placeholder=self.placeholder))
+        yield field("message", self.label, TextInput(id="message", placeholder=self.placeholder))
 
     def on_mount(self) -> None:
         self.query_one("#message", Input).focus()

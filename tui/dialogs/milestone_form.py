@@ -9,6 +9,7 @@ from textual.widgets import Input
 
 from storage.diff import Row
 from storage.money import plain_amount
+from tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
 
@@ -29,15 +30,15 @@ class MilestoneForm(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         r = self.row
-        yield field("title", "Title", Input(r.title if r else "", id="title", placeholder="What gets delivered"))
+        yield field("title", "Title", TextInput(r.title if r else "", id="title", placeholder="What gets delivered"))
         yield field("amount", f"Amount ({self.currency})",
-                    Input(plain_amount(r.amount_minor, self.currency) if r else "", id="amount",
+                    TextInput(plain_amount(r.amount_minor, self.currency) if r else "", id="amount",
                           placeholder="e.g. 1250.00"))
         yield field("due_date", "Due date (optional)",
-                    Input(r.due_date.isoformat() if r and r.due_date else "", id="due_date",
+                    TextInput(r.due_date.isoformat() if r and r.due_date else "", id="due_date",
                           placeholder="YYYY-MM-DD"))
         yield field("description", "Description (optional)",
-                    Input(r.description if r else "", id="description"))
+                    TextInput(r.description if r else "", id="description"))
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()

@@ -12,6 +12,7 @@ from storage.errors import DomainError
 from storage.money import parse_amount, plain_amount
 from tui.format import money
 from tui.widgets.common import Choice
+from tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
 
@@ -28,7 +29,7 @@ class ReleaseDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield field("amount", f"Amount to release ({self.currency}; all of it by default)",
-                    Input(plain_amount(self.held, self.currency), id="amount"))
+                    TextInput(plain_amount(self.held, self.currency), id="amount"))
         nxt = f"Fund the next milestone (\"{self.next_milestone}\")" if self.next_milestone else \
             "Fund the next milestone (there is none)"
         yield Label(Text("The remainder:"), classes="section-label remainder")

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
 from tui import format as fmt
 from tui.widgets.common import Confirm
+from tui.widgets.common.text_input import TextInput
 from tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
 from tui.widgets.contract_list.rows import SORTABLE
 from tui.worker import call_storage
@@ -110,7 +111,7 @@ class ContractListScreen(Screen):
         yield Header(icon="◆")
         yield EarningsPanel(id="earnings")
         with Horizontal(id="filter-bar"):
-            yield Input(placeholder="/ filter by title or client · ctrl+p actions · ? keys", id="filter", compact=True)
+            yield TextInput(placeholder="/ filter by title or client · ctrl+p actions · ? keys", id="filter", compact=True)
             yield Label("", id="list-status")
         yield ContractTable(id="contracts")
         yield Static("", id="empty")

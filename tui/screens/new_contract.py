@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from tui import format as fmt
 from tui.widgets.common import Field
+from tui.widgets.common.text_input import TextInput
 from tui.worker import call_storage, show_refusal
 
 if TYPE_CHECKING:
@@ -75,27 +76,27 @@ class NewContractScreen(ModalScreen[int | None]):
         today = fmt.local(self.app.clock.now(), "YYYY-MM-DD")
         with VerticalScroll(id="form"):
             yield Label("New contract", id="form-title")
-            yield Field("Title", Input(placeholder="e.g. Website redesign", id="title", compact=True,
+            yield Field("Title", TextInput(placeholder="e.g. Website redesign", id="title", compact=True,
                                        max_length=200), id="field-title")
-            yield Field("Client", Input(placeholder="Who pays", id="client_name", compact=True,
+            yield Field("Client", TextInput(placeholder="Who pays", id="client_name", compact=True,
                                         max_length=200), id="field-client_name")
             with Horizontal(classes="row"):
-                yield Field("Currency", Input("USD", id="currency", compact=True, max_length=3),
+                yield Field("Currency", TextInput("USD", id="currency", compact=True, max_length=3),
                             id="field-currency")
                 yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
                                               compact=True), id="field-my_side")
                 yield Field("Platform profile", Select(PROFILES, value="Marketplace", allow_blank=False,
                                                        id="profile", compact=True), id="field-profile")
             with Horizontal(classes="row"):
-                yield Field("Start date", Input(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
+                yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
                                                 max_length=10), id="field-started_on")
-                yield Field("Total", Input(placeholder="4,000.00", id="total", compact=True), id="field-total")
+                yield Field("Total", TextInput(placeholder="4,000.00", id="total", compact=True), id="field-total")
                 yield Field("Payment structure (G2)", Select(TEMPLATES, value="25/50/25", allow_blank=False,
                                                               id="template", compact=True), id="field-template")
             with Horizontal(classes="row", id="template-options"):
-                yield Field("Number of milestones", Input("4", id="n", type="integer", compact=True,
+                yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
                                                           max_length=3), id="field-n")
-                yield Field("Percentages", Input(placeholder="30, 30, 40", id="percentages", compact=True),
+                yield Field("Percentages", TextInput(placeholder="30, 30, 40", id="percentages", compact=True),
                             id="field-percentages")
             yield Static("", id="preview")
             with Horizontal(id="buttons"):

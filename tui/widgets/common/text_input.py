@@ -1,0 +1,28 @@
+"""Cairn's one-line text field: Textual's Input, with its editing keys kept in typing order."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input
+
+
+class TextInput(Input):
+    """An ``Input`` that runs its own key bindings (backspace, delete, arrows, ctrl+a, ctrl+k…)
+    the moment the key reaches it.
+
+    Textual types printable characters in the input itself but runs bound keys only after the
+    key has bubbled up to the app, so a character typed right behind backspace could land before
+    it (Textualize/textual#6605). Over SSH keys arrive bunched in one packet: an amount typed as
+    ``5 0 0 ⌫ 3`` (503) could become 500. Running the input's own bindings here, in the input's
+    queue, keeps every key in the order it was typed.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if event.is_printable:
+            return  # Input's own handler types it
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            # Priority bindings were already checked by the app before the key came here.
+            if not binding.priority and await self.app.run_action(binding.action, self):
+                event.stop()
+                event.prevent_default()  # handled: neither Input's handler nor the app runs it again
+                return
