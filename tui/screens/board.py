@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from storage import api
 from storage.errors import Conflict
@@ -40,6 +40,7 @@ from tui.widgets.board import (
 )
 from tui.widgets.board._text import clean
 from tui.widgets.common import Confirm
+from tui.widgets.common.footer import KeysFooter
 from tui.worker import call_storage, show_refusal
 
 OTHER = {"client": "freelancer", "freelancer": "client"}
@@ -136,7 +137,7 @@ class BoardScreen(Screen[None]):
             yield DeadlinesPanel(id="deadlines")
             yield ActivityFeed(id="activity")
         # No palette hint: at 80 columns it covered the last keys; ctrl+p is listed in help.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#money").border_title = "Money"

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from storage import api
 from storage.read import Board, RequestView
 from tui.format import local, money
 from tui.widgets.board import ActingAs, DiffView, PlanTable
 from tui.widgets.board._text import clean
+from tui.widgets.common.footer import KeysFooter
 from tui.worker import call_storage
 
 
@@ -49,7 +50,7 @@ class ChangeRequestScreen(Screen[Board | None]):
             yield PlanTable(id="request-plan")
             yield Static(id="past-requests")
         # No palette hint: at 80 columns it covered the last keys; ctrl+p is listed in help.
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         b = self.board

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Static
+from textual.widgets import DataTable, Header, Input, Label, Static
 
 from tui import format as fmt
 from tui.widgets.common import Confirm
+from tui.widgets.common.footer import KeysFooter
 from tui.widgets.common.text_input import TextInput
 from tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
 from tui.widgets.contract_list.rows import SORTABLE
@@ -115,7 +116,7 @@ class ContractListScreen(Screen):
             yield Label("", id="list-status")
         yield ContractTable(id="contracts")
         yield Static("", id="empty")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     @property
     def table(self) -> ContractTable:
