@@ -17,7 +17,10 @@ from textual.screen import Screen
 
 from storage.clock import Clock, SystemClock
 from storage.db import Database
+from tui import textual_fixes
 from tui.commands import CairnCommands
+
+textual_fixes.apply()
 
 GC_SECONDS = 3
 DEFAULT_GC_THRESHOLD = gc.get_threshold()

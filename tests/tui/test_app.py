@@ -84,3 +84,47 @@ def test_first_screen_loads_without_the_orm(seeded, db_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert "HEAVY []" in out.stdout
+
+
+def test_visiting_boards_leaves_nothing_behind(seeded, make_test_app):
+    """Every visit to a board re-draws the list's footer when coming back, and draws a whole
+    screen of widgets. Textual kept each old set of footer keys alive (Textualize/textual#6666)
+    and the drawn lines of the last 1,024 widgets gone (#6665): tens of MB, and
+    garbage-collector passes that grew until they paused the screen for 0.2 s."""
+    import gc
+    from collections import Counter
+
+    from textual._styles_cache import StylesCache
+    from textual.widget import Widget
+
+    from tui.screens.board import BoardScreen
+
+    def detached_widgets() -> list[str]:
+        gc.collect()
+        return [type(o).__name__ for o in gc.get_objects()
+                if isinstance(o, Widget) and not o.is_attached and not isinstance(o, BoardScreen)]
+
+    def line_caches() -> int:
+        return sum(isinstance(o, StylesCache) for o in gc.get_objects())
+
+    async def scenario(pilot):
+        await pilot.pause()
+        for _ in range(2):  # warm-up: the first visit loads what is kept for good
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            await pilot.press("escape")
+            await pilot.pause(0.2)
+        before, caches_before = len(detached_widgets()), line_caches()
+        for _ in range(4):
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert isinstance(pilot.app.screen, BoardScreen)
+            await pilot.press("down", "escape")
+            await pilot.pause(0.2)
+        await pilot.press("down", "up")
+        await pilot.pause(0.2)
+        left = detached_widgets()
+        assert len(left) <= before, f"widgets kept alive after leaving them: {Counter(left)}"
+        assert line_caches() <= caches_before, "the drawn lines of widgets gone are still kept"
+
+    drive(make_test_app(), scenario)
