@@ -39,7 +39,9 @@ class CairnApp(App):
     TITLE = "Cairn"
     MODES = {"contracts": _contract_list}
     DEFAULT_MODE = "contracts"
-    CSS_PATH = "app.tcss"
+    # The first screen's styles load with the app's: a screen bringing its own makes Textual
+    # re-parse every stylesheet before the first frame.
+    CSS_PATH = ["app.tcss", "screens/contract_list.tcss"]
     COMMANDS = App.COMMANDS | {CairnCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help",
