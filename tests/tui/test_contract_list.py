@@ -289,6 +289,31 @@ def test_cursor_moves_do_no_database_work(seeded, make_test_app):
     drive(make_test_app(), scenario)
 
 
+def test_the_footer_is_rebuilt_only_when_its_keys_change(seeded, make_test_app):
+    """Textual asks the footer to rebuild whenever the keys *may* have changed (three times
+    before the first frame; on the board, most cursor moves). When they have not, the footer
+    stays as it is: no rebuild, no repaint over SSH. When they have, it follows."""
+    from textual.widgets._footer import FooterKey
+
+    def footer_keys(pilot) -> list[FooterKey]:
+        return list(pilot.app.screen.query(FooterKey))
+
+    async def scenario(pilot):
+        await pilot.pause()
+        before = footer_keys(pilot)
+        assert before
+        for key in ("down", "up"):
+            await pilot.press(key)
+            pilot.app.screen.refresh_bindings()  # what Textual does when a binding may change
+            await pilot.pause()
+        assert [id(k) for k in footer_keys(pilot)] == [id(k) for k in before]
+        pilot.app.screen.query_one("#filter").focus()  # the filter's keys are not the table's
+        await pilot.pause()
+        assert {k.key for k in footer_keys(pilot)} != {k.key for k in before}
+
+    drive(make_test_app(), scenario)
+
+
 # --- scale ----------------------------------------------------------------------------------------------------
 def test_ten_thousand_rows_in_one_table(make_test_app, clock):
     from datetime import timedelta
