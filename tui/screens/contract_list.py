@@ -273,12 +273,8 @@ class ContractListScreen(Screen):
         row = self.table.selected
         if row is None:
             return
-        try:
-            from tui.screens.board import BoardScreen
-        except ImportError:
-            self.notify("The contract board is not available in this version yet.", severity="warning")
-            return
         from storage import read
+        from tui.screens.board import BoardScreen
 
         # The board's read is a few indexed queries (~2 ms even with 10,000 contracts): done
         # here, the board's first frame already shows the contract, with no worker round trip.

@@ -15,11 +15,11 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
-from textual.widgets import DataTable
 
 from storage.diff import PlanRow
 from storage.read import due_instant
 from tui.format import money
+from tui.widgets.common.one_line_table import OneLineTable
 
 from ._text import clean
 
@@ -29,7 +29,7 @@ COLUMNS = (("mark", ""), ("pos", "#"), ("title", "Milestone"), ("amount", "Amoun
 _MARKS = (("added", "+"), ("edited", "~"), ("moved", "↕"), ("deleted", "✗"))
 
 
-class PlanTable(DataTable):
+class PlanTable(OneLineTable):
     ALLOW_SELECT = False
 
     class Dragged(Message):

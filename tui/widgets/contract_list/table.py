@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -14,10 +12,12 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row, RowKey
 
+from tui.widgets.common.one_line_table import OneLineTable
+
 from .rows import COLUMN_BY_KEY, COLUMNS, ContractRow, View, layout, natural_widths, select
 
 
-class ContractTable(DataTable):
+class ContractTable(OneLineTable):
     """Shows ``ContractRow`` objects; knows nothing of the database.
 
     ``set_rows`` takes the rows of a fresh load, ``set_view`` a new filter/sort/toggle; both
@@ -53,8 +53,6 @@ class ContractTable(DataTable):
         self.view = View()
         self._widths: dict[str, int] = {}
         self._natural_cache: dict[str, int] | None = None
-        self._cells_drawn: dict[tuple, list] = {}
-        self._generation = 0  # bumped whenever what the cells show may have changed
         self._cell_keys: tuple[str, ...] = ()
 
     # --- data in ---------------------------------------------------------------------------
@@ -116,14 +114,8 @@ class ContractTable(DataTable):
             self._natural_cache = natural_widths(self.rows_all)
         return self._natural_cache
 
-    def _clear_caches(self) -> None:
-        super()._clear_caches()
-        self._generation += 1
-        self._cells_drawn.clear()
-
     def _populate(self, *, relayout: bool) -> None:
-        self._generation += 1
-        self._cells_drawn.clear()
+        self._forget_cells()
         keep = self.selected.id if self.selected else None
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
         if relayout or widths != self._widths or not self.columns:
@@ -208,42 +200,6 @@ class ContractTable(DataTable):
         # already off: one row more than a cursor move needs to send over SSH.
         if active != self._show_hover_cursor:
             super()._set_hover_cursor(active)
-
-    def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
-                     cursor: bool = False, hover: bool = False):  # noqa: ANN202 - DataTable's signature
-        """Body cells are one-line ``Text``: turn them into segments directly. DataTable's
-        general path (Padding inside Styled through Console.render_lines) costs ~0.5 ms a
-        cell, which made the first frame of the list 0.2 s slower than everything else."""
-        if row_index < 0 or column_index < 0:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        # Our own cache, keyed by what the cell shows: DataTable's is emptied on every resize
-        # (its _update_count), which drew the first screen twice before the first frame.
-        key = (row_index, row_key, column_key, base_style, cursor, hover, self._show_hover_cursor,
-               self._generation, self._pseudo_class_state, width)
-        cache = self._cells_drawn
-        if len(cache) > 20_000:
-            cache.clear()
-        lines = cache.get(key)
-        if lines is None:
-            _label, cells = self._get_row_renderables(row_index)
-            cell = cells[column_index]
-            text = cell.__rich__() if hasattr(cell, "__rich__") else Text(str(cell))
-            component, post = self._get_styles_to_render_cell(
-                False, False, row_index < self.fixed_rows or column_index < self.fixed_columns, hover, cursor,
-                self.show_cursor, self._show_hover_cursor, self.cursor_foreground_priority == "css",
-                self.cursor_background_priority == "css")
-            pad = self.cell_padding
-            inner = max(0, width - 2 * pad)
-            text = text.copy()
-            text.end = ""
-            text.align(text.justify if text.justify in ("left", "center", "right") else "left", inner)
-            segments = [Segment(" " * pad), *text.render(self.app.console), Segment(" " * pad)]
-            style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
-            lines = [list(Segment.apply_style(segments, style, post))]
-            cache[key] = lines
-        return lines
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
