@@ -6,24 +6,21 @@ SQLAlchemy and pydantic) load the first time an operation runs, in a thread work
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from storage.clock import Clock, SystemClock
 from storage.db import Database
-from tui import textual_fixes
+from tui import garbage, textual_fixes
 from tui.commands import CairnCommands
 
 textual_fixes.apply()
-
-GC_SECONDS = 3
-DEFAULT_GC_THRESHOLD = gc.get_threshold()
 
 #: Themes that follow the terminal's own palette (Textual's ANSI themes).
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
@@ -61,6 +58,7 @@ class CairnApp(App):
         self.db = db
         self.clock = clock or SystemClock()
         self._board_styles_warm = False
+        self._garbage = garbage.QuietCollector()
         theme = theme or os.environ.get("CAIRN_THEME")
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
@@ -70,9 +68,7 @@ class CairnApp(App):
     def on_mount(self) -> None:
         from tui.watch import POLL_SECONDS, DataVersionWatcher
 
-        # Garbage is collected on a clock (see settle_memory), not by automatic full passes
-        # that paused the screen for 50-100 ms at random keypresses.
-        self.set_interval(GC_SECONDS, lambda: gc.collect())
+        self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self._poll_database)
         # Timers (M11 auto-release, P6 silence, P5 availability) as of now, after the first
@@ -81,13 +77,15 @@ class CairnApp(App):
         self.set_interval(60, self._apply_timers)
 
     def settle_memory(self) -> None:
-        """Once the big data is loaded: collect, move what survives out of the collector's
-        sight (it lives as long as the app), and from then on collect only on the clock."""
-        gc.collect()
-        gc.freeze()
-        # Young garbage is still collected as usual (cheap); only the full passes wait for
-        # the clock.
-        gc.set_threshold(700, 10, 1_000_000)
+        garbage.settle()
+
+    def collect_garbage(self) -> None:
+        self._garbage.collect()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._garbage.input_seen()
+        await super().on_event(event)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.
@@ -141,8 +139,7 @@ class CairnApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
-        gc.set_threshold(*DEFAULT_GC_THRESHOLD)
+        garbage.restore()
         if hasattr(self, "_watcher"):
             self._watcher.close()
         self.db.close()

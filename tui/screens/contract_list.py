@@ -133,6 +133,10 @@ class ContractListScreen(Screen):
     # --- loading ------------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
         self.reload()
+        if self._loaded:
+            # Back from a board: its widgets are garbage now, in reference cycles only a full
+            # pass frees. Right after the list is drawn the user is reading, not waiting.
+            self.call_after_refresh(self.app.collect_garbage)
 
     def on_database_changed(self) -> None:
         if self.is_current:

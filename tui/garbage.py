@@ -1,0 +1,61 @@
+"""When Cairn collects garbage: in the quiet moments between keys, never in the middle of one.
+
+A board is a few thousand widgets, styles and drawn lines in reference cycles; only a full
+collection frees them. Python's automatic full passes, and later a pass on a clock, landed at
+random keypresses and paused the screen for 40-120 ms after a few boards had been opened. Here a
+full pass runs once input has been quiet for a second (nobody is waiting for the screen then),
+right after the list is drawn on coming back from a board, and at the latest every
+``LONGEST_WAIT`` seconds.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+QUIET_SECONDS = 1.0
+CHECK_SECONDS = 0.5
+LONGEST_WAIT = 30.0
+DEFAULT_THRESHOLD = gc.get_threshold()
+
+
+class QuietCollector:
+    def __init__(self, now: Callable[[], float] = time.monotonic) -> None:
+        self._now = now
+        self.last_input = float("-inf")
+        self.last_collect = now()
+        self.pending = False  # input since the last pass: something may have become garbage
+
+    def input_seen(self) -> None:
+        self.last_input = self._now()
+        self.pending = True
+
+    def tick(self) -> bool:
+        """Collect if input has been quiet long enough since it last happened, or if the last
+        pass was too long ago. True when it collected."""
+        now = self._now()
+        quiet = now - self.last_input >= QUIET_SECONDS
+        if not ((self.pending and quiet) or now - self.last_collect >= LONGEST_WAIT):
+            return False
+        self.collect()
+        return True
+
+    def collect(self) -> None:
+        """A full pass now: for the moments the screen knows nobody is waiting on it."""
+        gc.collect()
+        self.last_collect, self.pending = self._now(), False
+
+
+def settle() -> None:
+    """Once the big, long-lived data is loaded: collect, move what survives out of the
+    collector's sight (it lives as long as the app), and leave full passes to the
+    ``QuietCollector``; young garbage is still collected as usual (cheap)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(700, 10, 1_000_000)
+
+
+def restore() -> None:
+    gc.unfreeze()
+    gc.set_threshold(*DEFAULT_THRESHOLD)
