@@ -1,6 +1,13 @@
 """Every operation of the domain, in one import. Each is one transaction and returns the
 new state (a ``Board``) or raises ``DomainError`` naming the rule; a refusal changes nothing."""
 
+from .change_requests import (
+    accept_change_request,
+    decline_change_request,
+    propose_changes,
+    send_changes,
+    withdraw_change_request,
+)
 from .clock import Clock, FixedClock, SystemClock
 from .contracts import (
     MilestoneIn,
@@ -23,18 +30,7 @@ from .payments import (
     release_payment,
     request_refund,
 )
-from .plan import (
-    accept_change_request,
-    decline_change_request,
-    discard_draft,
-    draft_add,
-    draft_delete,
-    draft_edit,
-    draft_move,
-    propose_changes,
-    send_changes,
-    withdraw_change_request,
-)
+from .plan import discard_draft, draft_add, draft_delete, draft_edit, draft_move
 from .read import board, contract_summaries, deadlines, earnings
 from .timers import apply_due
 from .work import fund_next_milestone, request_changes, submit_work
