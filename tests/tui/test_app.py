@@ -87,10 +87,10 @@ def test_first_screen_loads_without_the_orm(seeded, db_path):
 
 
 def test_visiting_boards_leaves_nothing_behind(seeded, make_test_app):
-    """Every visit to a board re-draws the list's footer when coming back, and draws a whole
-    screen of widgets. Textual kept each old set of footer keys alive (Textualize/textual#6666)
-    and the drawn lines of the last 1,024 widgets gone (#6665): tens of MB, and
-    garbage-collector passes that grew until they paused the screen for 0.2 s."""
+    """Every visit to a board draws a whole screen of widgets. Textual kept the drawn lines of
+    the last 1,024 widgets gone (Textualize/textual#6665), and its footer kept each old set of
+    keys alive (#6666, gone with Cairn's one-line footer): tens of MB, and garbage-collector
+    passes that grew until they paused the screen for 0.2 s."""
     import gc
     from collections import Counter
 

@@ -247,11 +247,8 @@ def test_enter_opens_the_selected_contract(seeded, make_test_app):
         table_of(pilot).select_contract(seeded["web"])
         await pilot.press("enter")
         await settle(pilot)
-        try:
-            from tui.screens.board import BoardScreen
-        except ImportError:  # the board is built separately
-            assert pilot.app.screen.query_one(ContractTable)
-            return
+        from tui.screens.board import BoardScreen
+
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
         assert screen.contract_id == seeded["web"]
@@ -289,29 +286,58 @@ def test_cursor_moves_do_no_database_work(seeded, make_test_app):
     drive(make_test_app(), scenario)
 
 
-def test_the_footer_is_rebuilt_only_when_its_keys_change(seeded, make_test_app):
-    """Textual asks the footer to rebuild whenever the keys *may* have changed (three times
-    before the first frame; on the board, most cursor moves). When they have not, the footer
-    stays as it is: no rebuild, no repaint over SSH. When they have, it follows."""
-    from textual.widgets._footer import FooterKey
-
-    def footer_keys(pilot) -> list[FooterKey]:
-        return list(pilot.app.screen.query(FooterKey))
+def test_the_footer_follows_the_keys_and_repaints_only_when_they_change(seeded, make_test_app):
+    """Textual signals that the keys *may* have changed three times before the first frame and
+    on most cursor moves. The footer is one line of text: when its keys are the same it is not
+    repainted (nothing crosses an SSH link); when they change, it shows the new ones."""
+    from tui.widgets.common.footer import KeysFooter
 
     async def scenario(pilot):
         await pilot.pause()
-        before = footer_keys(pilot)
-        assert before
+        footer = pilot.app.screen.query_one(KeysFooter)
+        before = footer.entries
+        assert [e.description for e in before][:2] == ["New contract", "Archive contract"]
+        painted = []
+        original = footer.refresh
+        footer.refresh = lambda *a, **k: painted.append(1) or original(*a, **k)
         for key in ("down", "up"):
             await pilot.press(key)
             pilot.app.screen.refresh_bindings()  # what Textual does when a binding may change
             await pilot.pause()
-        assert [id(k) for k in footer_keys(pilot)] == [id(k) for k in before]
+        assert footer.entries is before and painted == []
         pilot.app.screen.query_one("#filter").focus()  # the filter's keys are not the table's
         await pilot.pause()
-        assert {k.key for k in footer_keys(pilot)} != {k.key for k in before}
+        assert footer.entries != before and painted
 
     drive(make_test_app(), scenario)
+
+
+def test_a_click_on_a_footer_key_presses_it_and_the_wheel_scrolls_the_keys(seeded, make_test_app):
+    from textual import events
+
+    from tui.screens.new_contract import NewContractScreen
+    from tui.widgets.common.footer import KeysFooter
+
+    def wheel(footer, kind):
+        footer.post_message(kind(footer, 1, 0, 0, 0, 0, False, False, False))
+
+    async def scenario(pilot):
+        await pilot.pause()
+        footer = pilot.app.screen.query_one(KeysFooter)
+        assert footer.render().plain.startswith("n New contract a Archive contract")
+        # Wider than 60 columns: the wheel brings the last keys into view, a key at a time.
+        wheel(footer, events.MouseScrollDown)
+        await pilot.pause()
+        assert footer.render().plain.startswith("a Archive contract")
+        wheel(footer, events.MouseScrollUp)
+        wheel(footer, events.MouseScrollUp)  # already at the first key: stays there
+        await pilot.pause()
+        assert footer.render().plain.startswith("n New contract")
+        await pilot.click(KeysFooter, offset=(4, 0))  # on "New contract"
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, NewContractScreen)
+
+    drive(make_test_app(), scenario, size=(60, 24))
 
 
 # --- scale ----------------------------------------------------------------------------------------------------

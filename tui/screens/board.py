@@ -70,7 +70,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             yield DeadlinesPanel(id="deadlines")
             yield ActivityFeed(id="activity")
         # No palette hint: at 80 columns it covered the last keys; ctrl+p is listed in help.
-        yield KeysFooter(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.query_one("#money").border_title = "Money"

@@ -50,7 +50,7 @@ class ChangeRequestScreen(Screen[Board | None]):
             yield PlanTable(id="request-plan")
             yield Static(id="past-requests")
         # No palette hint: at 80 columns it covered the last keys; ctrl+p is listed in help.
-        yield KeysFooter(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         b = self.board

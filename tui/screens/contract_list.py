@@ -115,7 +115,7 @@ class ContractListScreen(Screen):
             yield Label("", id="list-status")
         yield ContractTable(id="contracts")
         yield Static("", id="empty")
-        yield KeysFooter(compact=True, show_command_palette=False)
+        yield KeysFooter()
 
     @property
     def table(self) -> ContractTable:

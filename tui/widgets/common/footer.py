@@ -1,41 +1,150 @@
-"""The key footer every screen shows."""
+"""The key footer every screen shows: one line, one widget."""
 
 from __future__ import annotations
 
-from textual.widgets import Footer
+from typing import NamedTuple
+
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
 
 
-class KeysFooter(Footer):
-    """Textual's ``Footer``, rebuilt only when the keys it shows change, and without its leak.
+class FooterEntry(NamedTuple):
+    key: str  # what pressing it simulates
+    display: str  # how the key is written (``?``, ``^p``)
+    description: str
+    enabled: bool
+    tooltip: str
 
-    Textual rebuilds the footer's keys whenever the screen's bindings *may* have changed: three
-    times before the first frame, and on most cursor moves, each rebuild 8-10 ms of widgets and
-    styles, and a repaint of the footer line sent to the terminal. Here a rebuild that would show
-    the same keys is skipped.
 
-    Each key also binds itself to the footer's ``compact`` with ``data_bind``, and the footer kept
-    that watcher, and with it the old key and its drawn lines, for as long as ``compact`` never
-    changed: for the life of the screen (Textualize/textual#6666). After each rebuild, the
-    watchers whose key is gone are dropped, as Textual itself does when the value changes.
+class KeysFooter(Widget, can_focus=False):
+    """The keys that apply now, drawn the way Textual's compact ``Footer`` draws them.
+
+    Textual's ``Footer`` is a container with a widget per key, and it rebuilds them whenever the
+    screen's keys change: on the board that is most plan moves (a draft's keys come and go), and
+    each rebuild mounted and styled ~15 widgets and took two extra layout passes of the whole
+    screen (~15 ms of a 30 ms move). Here the keys are one line of text: a change repaints the
+    line, nothing is mounted and nothing moves. A click on a key presses it; the wheel scrolls
+    the line a key at a time when it is wider than the screen; hovering shows the key's tooltip.
     """
 
-    _shown: tuple | None = None
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"keys-footer--key", "keys-footer--description", "keys-footer--item",
+                         "keys-footer--hover"}
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        width: 1fr;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keys-footer--item { background: $footer-item-background; }
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+    }
+    """
 
-    def _keys(self) -> tuple:
-        """What ``Footer.compose`` would show, as a value."""
-        shown = tuple((binding.key, binding.action, binding.description, binding.group, enabled, tooltip,
-                       self.app.get_key_display(binding))
-                      for (_node, binding, enabled, tooltip) in self.screen.active_bindings.values()
-                      if binding.show)
-        return shown, self.show_command_palette
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
+        super().__init__(id=id, classes=classes)
+        self.entries: tuple[FooterEntry, ...] = ()
+        self._first = 0  # the first key shown: the wheel scrolls a key at a time
+        self._hover: int | None = None
+        self._spans: list[tuple[int, int, int]] = []  # (first cell, end cell, entry) as last drawn
 
-    async def recompose(self) -> None:
-        if self._bindings_ready and self.is_attached:
-            keys = self._keys()
-            if keys == self._shown:
-                return
-            self._shown = keys
-        await super().recompose()
-        # Textual keeps a node's watchers in its "__watchers" attribute (textual/reactive.py).
-        for watchers in getattr(self, "__watchers", {}).values():
-            watchers[:] = [(node, callback) for node, callback in watchers if not node._closing]
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen) -> None:  # noqa: ANN001 - a Screen
+        # While the terminal is unfocused Textual blurs the focused widget; keep the last keys
+        # rather than flash the shorter list (as Textual's Footer does).
+        if not self.app.app_focus and self.entries:
+            return
+        seen: set[str] = set()
+        entries = []
+        for _node, binding, enabled, tooltip in screen.active_bindings.values():
+            if binding.show and binding.action not in seen:  # one entry per action, as Footer
+                seen.add(binding.action)
+                entries.append(FooterEntry(binding.key, self.app.get_key_display(binding), binding.description,
+                                           enabled, tooltip or binding.tooltip or ""))
+        entries = tuple(entries)
+        if entries != self.entries:
+            self.entries = entries
+            self._first = min(self._first, max(0, len(entries) - 1))
+            self._hover = None
+            self.refresh()
+
+    def render(self) -> Text:
+        item = self.get_component_rich_style("keys-footer--item", partial=True)
+        key_style = self.get_component_rich_style("keys-footer--key", partial=True)
+        description_style = self.get_component_rich_style("keys-footer--description", partial=True)
+        hover = self.get_component_rich_style("keys-footer--hover", partial=True)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        self._spans = []
+        for index in range(self._first, len(self.entries)):
+            entry = self.entries[index]
+            start, first_char = text.cell_len, len(text.plain)
+            under = item + hover if index == self._hover else item
+            text.append(entry.display, under + key_style)
+            if entry.description:
+                text.append(" " + entry.description, under + description_style)
+            if not entry.enabled:
+                text.stylize("dim", first_char)
+            self._spans.append((start, text.cell_len, index))
+            text.append(" ")
+        return text
+
+    def _entry_at(self, x: int) -> int | None:
+        return next((index for start, end, index in self._spans if start <= x < end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        hover = self._entry_at(event.x)
+        if hover != self._hover:
+            self._hover = hover
+            self.tooltip = self.entries[hover].tooltip or None if hover is not None else None
+            self.refresh()
+
+    def on_leave(self, _event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        index = self._entry_at(event.x)
+        if index is None:
+            return
+        entry = self.entries[index]
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._scroll(1, event)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._scroll(-1, event)
+
+    def _scroll(self, step: int, event: events.Event) -> None:
+        first = max(0, min(self._first + step, len(self.entries) - 1))
+        if first != self._first and (step < 0 or self._spans and self._spans[-1][1] > self.size.width):
+            self._first = first
+            self.refresh()
+        event.stop()
