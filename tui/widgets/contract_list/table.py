@@ -115,7 +115,6 @@ class ContractTable(OneLineTable):
         return self._natural_cache
 
     def _populate(self, *, relayout: bool) -> None:
-        self._forget_cells()
         keep = self.selected.id if self.selected else None
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
         if relayout or widths != self._widths or not self.columns:
