@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -19,6 +20,10 @@ from storage.clock import Clock, SystemClock
 from storage.db import Database
 from tui import garbage, textual_fixes
 from tui.commands import CairnCommands
+
+if TYPE_CHECKING:
+    from storage.read import Board
+    from tui.screens.board import BoardScreen
 
 textual_fixes.apply()
 
@@ -57,7 +62,7 @@ class CairnApp(App):
         super().__init__()
         self.db = db
         self.clock = clock or SystemClock()
-        self._board_styles_warm = False
+        self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
         theme = theme or os.environ.get("CAIRN_THEME")
         if theme:
@@ -107,15 +112,33 @@ class CairnApp(App):
         call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None,
                      done=lambda _fired: self._warm_board_styles())
 
+    def _board_screen(self) -> BoardScreen:
+        if self._board is None:
+            from tui.screens.board import BoardScreen
+
+            self._board = BoardScreen()
+            # Installed, so Textual keeps it (and its widgets and styles) when it is popped.
+            self.install_screen(self._board, "board")
+        return self._board
+
     def _warm_board_styles(self) -> None:
         """Parse the board's stylesheet once, early and while nothing happens, rather than
         on the first Enter (Textual re-parses every sheet when a new screen brings its own)."""
-        if self._board_styles_warm:
-            return
-        self._board_styles_warm = True
-        from tui.screens.board import BoardScreen
+        if self._board is None:
+            self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
 
-        self._load_screen_css(BoardScreen(0))  # Textual's own loader (pinned below 9)
+    def open_board(self, contract_id: int, initial: Board | None = None) -> None:
+        """Show a contract's board; ``initial`` is its ``Board`` if already read."""
+        if self._board is not None and self._board in self.screen_stack:
+            return  # already open, under a dialog (a click that got through)
+        if initial is None:  # nothing to show yet: a fresh screen, empty until its read answers
+            from tui.screens.board import BoardScreen
+
+            self.push_screen(BoardScreen(contract_id))
+            return
+        board = self._board_screen()
+        board.show_contract(contract_id, initial=initial)
+        self.push_screen(board)
 
     def _poll_database(self) -> None:
         # Another session (or a timer) committed: every screen that shows data reloads.

@@ -42,8 +42,20 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # short: the activity feed folds away
     BINDINGS = board_keys.BINDINGS
 
-    def __init__(self, contract_id: int, *, side: str | None = None, initial: Board | None = None) -> None:
+    def __init__(self, contract_id: int | None = None, *, side: str | None = None,
+                 initial: Board | None = None) -> None:
         super().__init__()
+        self._visit = 0
+        self._shown: dict[type | str, tuple] = {}
+        self._queue: list[Callable[[], None]] = []
+        self.show_contract(contract_id, side=side, initial=initial)
+
+    def show_contract(self, contract_id: int | None, *, side: str | None = None,
+                      initial: Board | None = None) -> None:
+        """Show a contract on this screen. The app keeps one board screen and shows each
+        contract opened on it: building the screen anew cost ~25 ms of widgets and styles on
+        every Enter. Answers still on their way for the contract shown before are dropped."""
+        self._visit += 1
         self.contract_id = contract_id
         self.side = side
         self._initial = initial if side is None or (initial and initial.side == side) else None
@@ -51,9 +63,10 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.showing_diff = False
         self._follow: str | None = None
         self._marked_read = False
-        self._shown: dict[type, tuple] = {}
         self._busy = False
-        self._queue: list[Callable[[], None]] = []
+        self._queue.clear()
+        if self.is_mounted:
+            self._start()
 
     # --- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -77,7 +90,14 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.query_one("#deadlines").border_title = "Deadlines"
         self.query_one("#activity").border_title = "Activity (● unread)"
         self.query_one("#plan-area").border_title = "Plan"
-        self.query_one(PlanTable).focus()
+        self._start()
+
+    def _start(self) -> None:
+        table = self.query_one(PlanTable)
+        table.move_cursor(row=0, animate=False)
+        table.scroll_home(animate=False)
+        self.query_one(ActivityFeed).scroll_home(animate=False)
+        table.focus()
         if self._initial is not None:
             initial, self._initial = self._initial, None
             self.show_board(initial)
@@ -91,8 +111,23 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             self.reload()
 
     def reload(self) -> None:
-        call_storage(self, api.board, self.contract_id, side=self.side, done=self.show_board,
+        call_storage(self, api.board, self.contract_id, side=self.side, done=self._this_visit(self.show_board),
                      group="board-read")
+
+    def _this_visit(self, callback: Callable[..., None]) -> Callable[..., None]:
+        """``callback``, for answers that may arrive after another visit began (Esc, then Enter on
+        another contract). A board that arrives late for the same contract is still shown if it
+        is not older than the one on screen; anything else late is dropped."""
+        visit, contract_id = self._visit, self.contract_id
+
+        def call(*args: Any) -> None:
+            if visit == self._visit:
+                callback(*args)
+            elif contract_id == self.contract_id and args and isinstance(args[0], Board) and (
+                    self.board is None or args[0].contract.version >= self.board.contract.version):
+                self.show_board(args[0])
+
+        return call
 
     # --- showing ---------------------------------------------------------------------
     def show_board(self, b: Board) -> None:
@@ -110,16 +145,17 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             title.append(" · ended", style="bold")
         if c.archived:
             title.append(" · archived", style="dim")
-        self.query_one("#board-title", Static).update(title)
-        self.query_one(ActingAs).show(b.side, c.my_side)
-        self.query_one("#request-notice", Static).update(self._notice(b))
+        self._show_if_changed("#board-title", title)
+        self._show_if_changed(ActingAs, b.side, c.my_side)
+        self._show_if_changed("#request-notice", self._notice(b))
         self.query_one("#request-notice").display = b.request is not None or b.refund_request is not None
         if b.draft is None:
             self.showing_diff = False
         table = self.query_one(PlanTable)
         table.show(b.plan, c.currency, now, follow=self._follow)
         self._follow = None
-        self._show_if_changed(DiffView, b.draft_diff, c.currency)
+        if self.showing_diff:  # hidden, it waits until shown: a plan move then redraws the plan alone
+            self._show_if_changed(DiffView, b.draft_diff, c.currency)
         self.query_one("#plan").display = not self.showing_diff
         self.query_one("#diff-scroll").display = self.showing_diff
         plan_area = self.query_one("#plan-area")
@@ -135,15 +171,19 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         # The keys that apply may have changed; the footer redraws only if they did.
         self.refresh_bindings()
 
-    def _show_if_changed(self, widget: type, *args: Any, minute: bool = False) -> None:
-        """Redraw a panel only when what it shows changed: a plan move then repaints the plan,
-        not every panel (countdowns are shown to the minute)."""
+    def _show_if_changed(self, widget: type | str, *args: Any, minute: bool = False) -> None:
+        """Redraw a panel (or update a ``Static`` named by its selector) only when what it shows
+        changed: a plan move then repaints the plan alone. An update costs a layout pass of the
+        whole screen even when nothing moves (countdowns are shown to the minute)."""
         key = tuple(a.replace(second=0, microsecond=0) if minute and hasattr(a, "replace") and
                     hasattr(a, "minute") else a for a in args)
         if self._shown.get(widget) == key:
             return
         self._shown[widget] = key
-        self.query_one(widget).show(*args)
+        if isinstance(widget, str):
+            self.query_one(widget, Static).update(*args)
+        else:
+            self.query_one(widget).show(*args)
 
     def _notice(self, b: Board) -> Text:
         text = Text()
@@ -173,7 +213,8 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             self._follow = follow
             if versioned and self.board is not None:
                 kwargs["expect_version"] = self.board.contract.version
-            call_storage(self, fn, self.contract_id, *args, done=self._done, refused=self._refused, **kwargs)
+            call_storage(self, fn, self.contract_id, *args, done=self._this_visit(self._done),
+                         refused=self._this_visit(self._refused), **kwargs)
 
         if self._busy:
             self._queue.append(start)
@@ -204,7 +245,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             self.reload()
 
     def open_dialog(self, dialog) -> None:
-        self.app.push_screen(dialog, self._after_dialog)
+        self.app.push_screen(dialog, self._this_visit(self._after_dialog))
 
     def confirm_then(self, question: str, detail: str, then: Callable[[], None]) -> None:
         def answered(yes: bool | None) -> None:

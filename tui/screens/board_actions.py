@@ -116,7 +116,7 @@ class PlanActions(_Base):
     def action_review_request(self) -> None:
         from tui.screens.change_request import ChangeRequestScreen
 
-        self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._after_dialog)
+        self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 
     def action_accept_request(self) -> None:
         self.run_op(api.accept_change_request, actor="client")

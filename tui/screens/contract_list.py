@@ -278,7 +278,6 @@ class ContractListScreen(Screen):
         if row is None:
             return
         from storage import read
-        from tui.screens.board import BoardScreen
 
         # The board's read is a few indexed queries (~2 ms even with 10,000 contracts): done
         # here, the board's first frame already shows the contract, with no worker round trip.
@@ -286,7 +285,7 @@ class ContractListScreen(Screen):
             first = read.board(self.app.db, row.id, self.app.clock)
         except Exception:  # noqa: BLE001 - the board reads again in a worker and reports it
             first = None
-        self.app.push_screen(BoardScreen(row.id, initial=first))
+        self.app.open_board(row.id, initial=first)
 
     @on(DataTable.RowSelected, "#contracts")
     def _row_clicked(self, event: DataTable.RowSelected) -> None:

@@ -1,0 +1,117 @@
+"""One board screen shows every contract opened: what one contract left on it (cursor, side,
+the changes view, answers still on their way) never shows on the next."""
+
+from __future__ import annotations
+
+from storage import api
+from tests.tui.asynctest import drive, settle
+from tests.tui.test_contract_list import table_of
+from tui.screens.board import BoardScreen
+from tui.screens.contract_list import ContractListScreen
+from tui.widgets.board import PlanTable
+
+
+async def open_from_list(pilot, contract_id: int) -> BoardScreen:
+    assert isinstance(pilot.app.screen, ContractListScreen)
+    table_of(pilot).select_contract(contract_id)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, BoardScreen)
+    return pilot.app.screen
+
+
+def title_of(screen: BoardScreen) -> str:
+    return str(screen.query_one("#board-title").render())
+
+
+def test_each_contract_opened_is_shown_whole_on_the_same_screen(seeded, make_test_app):
+    async def scenario(pilot):
+        web = await open_from_list(pilot, seeded["web"])
+        await pilot.press("down", "down", "w")  # cursor down the plan, act as the client
+        await settle(pilot)
+        assert web.side == "client"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        logo = await open_from_list(pilot, seeded["logo"])
+        assert logo is web  # the same screen, not a new one
+        assert logo.contract_id == seeded["logo"] and logo.board.id == seeded["logo"]
+        assert title_of(logo).startswith("Logo refresh")
+        assert logo.side == "client"  # Logo refresh's own side (my_side), not the one left on web
+        table = logo.query_one(PlanTable)
+        assert [pr.row.title for pr in table.rows_shown] == [pr.row.title for pr in logo.board.plan]
+        assert table.cursor_row == 0 and table.has_focus
+        assert "Change request pending" in str(logo.query_one("#request-notice").render())
+
+        await pilot.press("escape")
+        await settle(pilot)
+        again = await open_from_list(pilot, seeded["web"])
+        assert again.side == "freelancer" and title_of(again).startswith("Website redesign")
+        assert not again.query_one("#request-notice").display
+
+    drive(make_test_app(), scenario)
+
+
+def test_an_answer_for_the_contract_shown_before_is_dropped(seeded, db_path, clock, make_test_app):
+    """Esc then Enter on another contract while an operation is still on its way: its answer
+    belongs to the first contract and must not be drawn over the second."""
+    db = api.Database.open(db_path)
+    other = api.create_contract(db, title="Other work", client_name="Fabrikam", milestones=[
+        api.MilestoneIn("Only", "100")], clock=clock).id  # acted on as the freelancer, like web
+    db.close()
+
+    async def scenario(pilot):
+        pilot.app.screen.reload()
+        await settle(pilot)
+        screen = await open_from_list(pilot, seeded["web"])
+        web_board = screen.board
+        late_done = screen._this_visit(screen._done)
+        late_read = screen._this_visit(screen.show_board)
+        await pilot.press("escape")
+        await settle(pilot)
+        await open_from_list(pilot, other)
+        screen._busy = True  # an operation of this visit is on its way
+        late_done(web_board)
+        late_read(web_board)
+        await settle(pilot)
+        assert screen.board.id == other
+        assert title_of(screen).startswith("Other work")
+        assert screen._busy, "a late answer finished this visit's operation"
+
+    drive(make_test_app(), scenario)
+
+
+def test_a_late_answer_for_the_same_contract_reopened_is_shown_unless_older(seeded, db_path, clock,
+                                                                         make_test_app):
+    async def scenario(pilot):
+        screen = await open_from_list(pilot, seeded["web"])
+        old = screen.board
+        late = screen._this_visit(screen.show_board)
+        await pilot.press("escape")
+        await settle(pilot)
+        db = api.Database.open(db_path)
+        newer = api.draft_add(db, seeded["web"], side="freelancer", title="Extra", amount="50", clock=clock)
+        db.close()
+        await open_from_list(pilot, seeded["web"])
+        assert screen.board.contract.version == newer.contract.version
+        late(old)  # older than what is shown: dropped
+        await pilot.pause()
+        assert any(pr.row.title == "Extra" for pr in screen.query_one(PlanTable).rows_shown)
+
+    drive(make_test_app(), scenario)
+
+
+def test_a_resize_while_the_board_is_away_reaches_it_on_return(seeded, make_test_app):
+    async def scenario(pilot):
+        screen = await open_from_list(pilot, seeded["web"])
+        assert screen.has_class("-wide") and screen.has_class("-tall")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 20)
+        await settle(pilot)
+        await open_from_list(pilot, seeded["logo"])
+        await settle(pilot)
+        assert screen.has_class("-narrow") and screen.has_class("-short")
+        assert not screen.has_class("-wide")
+
+    drive(make_test_app(), scenario)
