@@ -64,6 +64,7 @@ class CairnApp(App):
         self.clock = clock or SystemClock()
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
+        self.closing = False
         theme = theme or os.environ.get("CAIRN_THEME")
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
@@ -162,6 +163,8 @@ class CairnApp(App):
             self.push_screen(HelpScreen(self.screen))
 
     def on_unmount(self) -> None:
+        # Storage calls still running in threads find the database closed; they end quietly.
+        self.closing = True
         garbage.restore()
         if hasattr(self, "_watcher"):
             self._watcher.close()

@@ -128,3 +128,41 @@ def test_visiting_boards_leaves_nothing_behind(seeded, make_test_app):
         assert line_caches() <= caches_before, "the drawn lines of widgets gone are still kept"
 
     drive(make_test_app(), scenario)
+
+
+def test_quitting_while_a_storage_call_runs_prints_nothing(seeded, make_test_app, capfd, caplog):
+    """q while the full list is still loading (the first second on a big database): the
+    database is closed under the thread's query. That ended in a traceback on the terminal."""
+    import threading
+
+    from tui.worker import call_storage
+
+    started, finished = threading.Event(), threading.Event()
+
+    def slow_read(db, *, clock):
+        conn = db.reader()
+        started.set()
+        try:
+            for _ in range(500):  # until the app has quit and closed the database
+                if conn not in db._readers:
+                    break
+                threading.Event().wait(0.01)
+            conn.execute("select count(*) from contract").fetchone()  # closed under it
+        finally:
+            finished.set()
+
+    async def scenario(pilot):
+        call_storage(pilot.app.screen, slow_read, done=lambda _: None)
+        for _ in range(500):
+            if started.is_set():
+                break
+            await pilot.pause(0.01)
+        await pilot.press("q")
+
+    app = make_test_app()
+    drive(app, scenario)
+    assert started.is_set() and finished.wait(5)
+    threading.Event().wait(0.2)  # the thread's except clause runs after the query fails
+    err = capfd.readouterr().err
+    assert "Traceback" not in err
+    assert not [r for r in caplog.records if r.name == "cairn"], "logged, so printed on the terminal"
