@@ -15,7 +15,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from tui import format as fmt
-from tui.widgets.common import Confirm
 from tui.widgets.common.footer import KeysFooter
 from tui.widgets.common.text_input import TextInput
 from tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
@@ -29,7 +28,7 @@ EMPTY = ("No contracts yet. Press n to create your first contract (a template ca
          "into milestones), or quit with q and run `cairn demo` to explore a demo database.")
 
 
-FIRST_PAGE = 80  # rows enough to fill the tallest screen before everything else has loaded
+MIN_FIRST_PAGE = 40  # rows in the first frame, or the terminal's height if taller
 FULL_LOAD_DELAY = 0.15  # seconds after the first frame; tests set it to 0
 
 
@@ -153,7 +152,8 @@ class ContractListScreen(Screen):
             # milliseconds, even with 10,000 contracts), so it is in the very first frame; the
             # full list follows in a thread once that frame is on the terminal, since building
             # 10,000 rows holds the GIL.
-            self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=FIRST_PAGE))
+            page = max(MIN_FIRST_PAGE, self.app.size.height)
+            self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=page))
             self._full_load = lambda: call_storage(
                 self, load, done=lambda full: self._loaded_data(seq, full), group="contract-list")
             if self.app._dom_ready:  # the first frame is already out
@@ -319,6 +319,8 @@ class ContractListScreen(Screen):
             if yes:
                 call_storage(self, archive, s.id, not s.archived, done=lambda board: self._archived(board),
                              group="archive")
+
+        from tui.widgets.common import Confirm
 
         self.app.push_screen(Confirm(question, detail, confirm_label="Bring back" if s.archived
                                      else "Archive"), answer)

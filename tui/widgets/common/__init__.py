@@ -1,8 +1,25 @@
 """Small widgets shared by the screens: a confirm dialog, a form field with an inline error,
-and a radio button that reads without colour."""
+and a radio button that reads without colour.
 
-from .choice import Choice
-from .confirm import Confirm
-from .field import Field
+Loaded on first use: the first screen needs none of them, and their Textual widgets (radio
+buttons, buttons) cost milliseconds to import before the first frame.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .choice import Choice
+    from .confirm import Confirm
+    from .field import Field
 
 __all__ = ["Choice", "Confirm", "Field"]
+_MODULES = {"Choice": ".choice", "Confirm": ".confirm", "Field": ".field"}
+
+
+def __getattr__(name: str) -> object:
+    if name in _MODULES:
+        return getattr(import_module(_MODULES[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
