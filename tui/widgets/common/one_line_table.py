@@ -99,7 +99,11 @@ class OneLineTable(DataTable):
             if text.style:  # Text.render draws the spans only; the text's own style goes under them
                 body = Segment.apply_style(body, console.get_style(text.style))
             segments = [Segment(" " * (pad + left)), *body, Segment(" " * (excess - left + pad))]
-            style = base_style + Style.from_meta({"row": row_index, "column": column_index}) + component
+            # With a row cursor the click metadata names the row alone: cells of one style then
+            # merge into one run, and the terminal gets one colour code a run, not one a cell
+            # (half the bytes of a cursor move over SSH).
+            meta_column = 0 if self.cursor_type == "row" else column_index
+            style = base_style + Style.from_meta({"row": row_index, "column": meta_column}) + component
             lines = [list(Segment.apply_style(segments, style, post))]
             cache[key] = lines
         return lines
