@@ -1,6 +1,6 @@
 """Cairn's field benchmark: builds a 10,000-contract database and prints a table.
 
-    .venv/bin/python bench/run.py [--contracts 10000] [--runs 7]
+    .venv/bin/python bench/run.py [--contracts 10000] [--runs 9] [--keys 200]
 
 Measured outside the process, as a user's terminal sees it:
 - time to first useful frame: process start until the contract list shows contracts, read
@@ -103,7 +103,7 @@ def movable_contract(db: Path) -> tuple[int, str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--contracts", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--runs", type=int, default=9)
     ap.add_argument("--keys", type=int, default=200, help="cursor moves to time")
     args = ap.parse_args()
     db = HERE / "out" / f"bench-{args.contracts}.db"
