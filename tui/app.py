@@ -31,18 +31,10 @@ textual_fixes.apply()
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
 
 
-def _contract_list() -> Screen:
-    from tui.screens.contract_list import ContractListScreen
-
-    return ContractListScreen()
-
-
 class CairnApp(App):
     TITLE = "Cairn"
-    MODES = {"contracts": _contract_list}
-    DEFAULT_MODE = "contracts"
     # The first screen's styles load with the app's: a screen bringing its own makes Textual
-    # re-parse every stylesheet before the first frame.
+    # re-parse every stylesheet before the first frame (as does a first screen given in MODES).
     CSS_PATH = ["app.tcss", "screens/contract_list.tcss"]
     COMMANDS = App.COMMANDS | {CairnCommands}
     BINDINGS = [
@@ -70,6 +62,11 @@ class CairnApp(App):
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
             if name in self.available_themes:
                 self.theme = name
+
+    def get_default_screen(self) -> Screen:
+        from tui.screens.contract_list import ContractListScreen
+
+        return ContractListScreen()
 
     def on_mount(self) -> None:
         from tui.watch import POLL_SECONDS, DataVersionWatcher
