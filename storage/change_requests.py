@@ -134,7 +134,7 @@ def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_
         req = pending_request(unit, c)
         if req is None:
             raise DomainError("R3", "no change request is pending on this contract; it may have been "
-                                    "withdrawn or answered already.")
+                                    "withdrawn or answered in another session, so there is nothing to answer now.")
         items = items_of(unit, request_id=req.id)
         change = diff(current_rows(unit, c), [item_row(i) for i in items])
         if outcome == RequestStatus.ACCEPTED:

@@ -81,9 +81,9 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
     with operation(db, clock) as unit:
         cur = check_currency(currency)
         if my_side not in (Side.CLIENT, Side.FREELANCER):
-            raise DomainError("C2", "my side must be client or freelancer.", field="my_side")
+            raise DomainError("C2", "my side is client or freelancer; choose one of them.", field="my_side")
         if kind not in (ContractKind.FIXED, ContractKind.HOURLY):
-            raise DomainError("C1", "a contract is fixed-price or hourly.", field="kind")
+            raise DomainError("C1", "a contract is fixed-price or hourly; choose one of them.", field="kind")
         if kind == ContractKind.HOURLY and milestones:
             raise DomainError("C1", "only fixed-price contracts have milestones; make it fixed-price "
                                     "or leave the plan empty.", field="kind")
@@ -135,7 +135,7 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
     from .payments import close_refund_requests, release_in
 
     if actor not in (Side.CLIENT, Side.FREELANCER):
-        raise DomainError("C3", "a contract is ended by the client or the freelancer.")
+        raise DomainError("C3", "a contract is ended by the client or the freelancer; act as one of them to end it.")
     if reason not in {r.value for r in EndReason}:
         raise DomainError("C4", "the reason must be one of: " + ", ".join(r.value for r in EndReason) + ".",
                           field="reason")
@@ -211,7 +211,7 @@ def _release_amount(value: int | str | None, currency: str) -> int:
     if value is None or isinstance(value, str) and not value.strip():
         return 0
     if isinstance(value, bool):
-        raise DomainError("C3", "the amount to release must be a number.", field="release")
+        raise DomainError("C3", "the amount to release must be a number, such as 250.00.", field="release")
     if isinstance(value, int):
         return value
     return parse_amount(value, currency, rule="C3", field="release")
@@ -241,7 +241,7 @@ def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, s
         except (TypeError, ValueError):
             rating_value = 0
         if not 1 <= rating_value <= 5:
-            raise DomainError("C4", "feedback is rated from 1 to 5.", field="rating")
+            raise DomainError("C4", "feedback is rated from 1 to 5; pick one of those.", field="rating")
     text = validate.text(text, rule="C4", field="feedback", label="feedback", max_len=5000, multiline=True)
     return rating_value, text or None
 
@@ -254,7 +254,7 @@ def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | 
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if actor not in (Side.CLIENT, Side.FREELANCER):
-            raise DomainError("C4", "feedback is left by the client or the freelancer.")
+            raise DomainError("C4", "feedback is left by the client or the freelancer; act as one of them to leave it.")
         if c.status != ContractStatus.ENDED:
             raise DomainError("C4", "feedback is given when a contract ends; end it first.")
         window = unit.profile(c).feedback_days

@@ -81,7 +81,7 @@ def release_payment(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
                 raise DomainError("P3", "there is no future milestone to carry the remainder to; refund it, "
                                         "or add a milestone to the plan first.", field="remainder")
         elif rest and remainder != Remainder.REFUND:
-            raise DomainError("P3", "the remainder is either carried to the next milestone or refunded.",
+            raise DomainError("P3", "the remainder is either carried to the next milestone or refunded; choose one of them.",
                               field="remainder")
         if end_contract:
             # C3: a client who ends the contract releases all or part; the rest becomes a
@@ -214,7 +214,8 @@ def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
         require_side(actor, Side.CLIENT, "P6", "request a refund")
         m, held = _locked(unit, c, "P6", "refund")
         if _pending_request(unit, c):
-            raise DomainError("P6", "a refund request is already waiting for the freelancer's answer.")
+            raise DomainError("P6", "a refund request is already waiting for the freelancer's answer; wait for it (or its "
+                                    "deadline) before asking again.")
         x = _amount(amount, c, held, "P6", "refund")
         due = unit.now.add(days=unit.profile(c).refund_answer_days)
         unit.session.add(RefundRequest(contract_id=c.id, milestone_id=m.id, amount_minor=x,
@@ -236,7 +237,8 @@ def answer_refund_request(db: Database, contract_id: int, *, actor: str = Side.F
         require_side(actor, Side.FREELANCER, "P6", "answer a refund request")
         req = _pending_request(unit, c)
         if req is None or req.status != RefundStatus.PENDING:
-            raise DomainError("P6", "no refund request is waiting for an answer.")
+            raise DomainError("P6", "no refund request is waiting for an answer (it may have been answered in another "
+                                    "session), so there is nothing to answer now.")
         text = validate.message(note, rule="P6", label="note")
         if accept:
             settle_refund_request(unit, c, req, actor=actor, at=unit.now, why="accepted by the freelancer")

@@ -71,9 +71,9 @@ def pending_request(unit: Unit, c: Contract) -> ChangeRequest | None:
 def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | None) -> tuple[Contract, PlanDraft]:
     c = unit.contract(contract_id, expect_version=expect_version, action="change its plan")
     if side not in (Side.CLIENT, Side.FREELANCER):
-        raise DomainError("R1", "plan changes are drafted by the client or the freelancer.")
+        raise DomainError("R1", "plan changes are drafted by the client or the freelancer; act as one of them.")
     if c.kind != ContractKind.FIXED:
-        raise DomainError("C1", "only fixed-price contracts have milestones.")
+        raise DomainError("C1", "only fixed-price contracts have milestones; this hourly contract has no plan to change.")
     if side == Side.CLIENT and (req := pending_request(unit, c)):
         raise DomainError("R3", f"a change request from the freelancer is pending (sent "
                                 f"{req.created_at:%Y-%m-%d}); accept or decline it before changing the plan.")
@@ -116,7 +116,8 @@ def _find(unit: Unit, c: Contract, items: list[PlanItem], key: str, verb: str) -
                 raise DomainError("M6", f"\"{m.title}\" is {m.state} and locked; only future milestones can "
                                         f"be {verb}.")
             if m.state != MilestoneState.FUTURE:
-                raise DomainError("M6", f"\"{m.title}\" is {m.state}: history can't be {verb}.")
+                raise DomainError("M6", f"\"{m.title}\" is {m.state}: history can't be {verb}; "
+                              "add a new milestone instead.")
     raise DomainError("R1", "that milestone is no longer in the plan; the board now shows the current plan.")
 
 

@@ -25,7 +25,7 @@ def split_by_weights(total: int, weights: tuple[int | Decimal, ...]) -> list[int
 def split(total: int, template: str, *, n: int | None = None, percentages: list[str] | None = None) -> list[int]:
     """Split ``total`` minor units by a named template: "25/50/25", "thirds", "equal", "custom"."""
     if total <= 0:
-        raise DomainError("G2", "the total to split must be more than zero.", field="total")
+        raise DomainError("G2", "the total to split must be more than zero; type the contract's total, such as 3000.", field="total")
     if template in TEMPLATES:
         parts = split_by_weights(total, TEMPLATES[template])
     elif template == "equal":

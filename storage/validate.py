@@ -32,7 +32,8 @@ def text(value: str | None, *, rule: str, field: str, label: str, max_len: int,
     if required and not value:
         raise DomainError(rule, f"the {label} is empty; type at least one character.", field=field)
     if len(value) > max_len:
-        raise DomainError(rule, f"the {label} is {len(value):,} characters long; the limit is {max_len:,}.",
+        raise DomainError(rule, f"the {label} is {len(value):,} characters long; the limit is {max_len:,}, "
+                                    "so shorten it.",
                           field=field)
     return value
 
@@ -72,10 +73,10 @@ def due_date(value: date | str | None, *, rule: str = "M1", field: str = "due_da
 def amount(value: int | str | Decimal, currency: str, *, minimum: int, rule: str = "M1",
            field: str = "amount", label: str = "milestone amount") -> int:
     if isinstance(value, bool):
-        raise DomainError(rule, "the amount must be a number.", field=field)
+        raise DomainError(rule, "the amount must be a number, such as 250.00.", field=field)
     minor = value if isinstance(value, int) else parse_amount(value, currency, rule=rule, field=field)
     if minor <= 0:
-        raise DomainError(rule, f"the {label} must be more than zero.", field=field)
+        raise DomainError(rule, f"the {label} must be more than zero, such as 250.00.", field=field)
     if minor < minimum:
         from .money import format_amount
 

@@ -78,12 +78,14 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
         if active is None:
             submitted = next((m for m in plan if m.state == MilestoneState.SUBMITTED), None)
             if submitted:
-                raise DomainError("M9", f"\"{submitted.title}\" is already submitted and waiting for review.")
+                raise DomainError("M9", f"\"{submitted.title}\" is already submitted; wait for the client to "
+                              "release payment or request changes.")
             nxt = next((m for m in plan if m.state == MilestoneState.FUTURE), None)
             if nxt:
                 raise DomainError("M8", f"\"{nxt.title}\" is not funded yet; work starts only on funded "
                                         "milestones, so ask the client to fund it first.")
-            raise DomainError("M8", "no milestone is active; there is nothing to submit.")
+            raise DomainError("M8", "no milestone is active, so there is nothing to submit; the client funds the next "
+                              "milestone first.")
         review = unit.profile(c).review_days
         active.state = MilestoneState.SUBMITTED
         active.submitted_at = unit.now

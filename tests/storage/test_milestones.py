@@ -183,7 +183,8 @@ def test_m9_only_the_freelancer_submits_with_a_message(db, clock, contract):
     m = b.milestones[0]
     assert m.submission_message == "Here it is"
     assert m.review_due_at == clock.now() + timedelta(days=14)
-    refused(db, "M9", api.submit_work, cid, actor="freelancer", clock=clock)
+    e = refused(db, "M9", api.submit_work, cid, actor="freelancer", clock=clock)
+    assert "wait for the client to release payment or request changes" in e.message  # what to do instead
 
 
 def test_m10_request_changes_returns_to_active_and_restarts_clock(db, clock, contract):
