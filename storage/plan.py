@@ -116,8 +116,8 @@ def _find(unit: Unit, c: Contract, items: list[PlanItem], key: str, verb: str) -
                 raise DomainError("M6", f"\"{m.title}\" is {m.state} and locked; only future milestones can "
                                         f"be {verb}.")
             if m.state != MilestoneState.FUTURE:
-                raise DomainError("M6", f"\"{m.title}\" is {m.state}: history can't be {verb}; "
-                              "add a new milestone instead.")
+                instead = "only future milestones move" if verb == "moved" else "add a new milestone instead"
+                raise DomainError("M6", f"\"{m.title}\" is {m.state}: history can't be {verb}; {instead}.")
     raise DomainError("R1", "that milestone is no longer in the plan; the board now shows the current plan.")
 
 
