@@ -120,8 +120,9 @@ class CairnApp(App):
         return self._board
 
     def _warm_board_styles(self) -> None:
-        """Parse the board's stylesheet once, early and while nothing happens, rather than
-        on the first Enter (Textual re-parses every sheet when a new screen brings its own)."""
+        """Build the board screen (not mounted yet) and parse its stylesheet early, while nothing
+        happens, rather than on the first Enter (Textual re-parses every sheet when a new screen
+        brings its own)."""
         if self._board is None:
             self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
 

@@ -28,10 +28,6 @@ def show_refusal(app, error: Exception) -> None:
         app.notify(str(error), title="Database problem", severity="error", markup=False, timeout=10)
 
 
-def _closing(app) -> bool:  # noqa: ANN001 - the App
-    return getattr(app, "closing", False)
-
-
 def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
                  refused: Callable[[Exception], None] | None = None, group: str = "storage",
                  exclusive: bool = False, with_clock: bool = True, **kwargs: Any) -> Worker:
@@ -49,11 +45,11 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
             if watcher is not None:
                 watcher.absorb()
         except (DomainError, StorageError) as error:
-            if not _closing(app):
+            if not app.closing:
                 app.call_from_thread(refused or (lambda e: show_refusal(app, e)), error)
             return
         except Exception as error:  # noqa: BLE001 - nothing may reach the screen as a traceback
-            if _closing(app):
+            if app.closing:
                 return  # the user quit: the database was closed under this call; nobody waits for it
             log.exception("storage call failed")
             app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}",
@@ -61,7 +57,7 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
             return
         finally:
             app.db.release_reader()
-        if done is not None and not _closing(app):
+        if done is not None and not app.closing:
             app.call_from_thread(done, result)
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
