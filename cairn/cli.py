@@ -19,9 +19,9 @@ from pathlib import Path
 
 import click
 
-from storage.clock import Clock, FixedClock, SystemClock
-from storage.db import Database, resolve_path
-from storage.errors import DomainError, StorageError
+from cairn.storage.clock import Clock, FixedClock, SystemClock
+from cairn.storage.db import Database, resolve_path
+from cairn.storage.errors import DomainError, StorageError
 
 EXIT_PROBLEMS = 1  # check found problems, import refused, a file could not be used
 EXIT_USAGE = 2  # click's own status for bad arguments
@@ -106,7 +106,7 @@ def cli(ctx: click.Context, db_path: Path | None, no_mouse: bool, now: str | Non
     if ctx.invoked_subcommand is None:
         path = resolve_path(db_path)
         Database.open(path).close()  # a bad file is refused here, in one line, before the screen opens
-        from tui.app import run
+        from cairn.tui.app import run
 
         run(path, mouse=not no_mouse)
 
@@ -121,8 +121,8 @@ def cli(ctx: click.Context, db_path: Path | None, no_mouse: bool, now: str | Non
 @click.pass_context
 def demo(ctx: click.Context, db_path: Path | None, contracts: int, seed: int, force: bool) -> None:
     """Write a realistic demo database, with dates relative to now."""
-    from storage import demo as demo_data
-    from storage.exchange import is_empty
+    from cairn.storage import demo as demo_data
+    from cairn.storage.exchange import is_empty
 
     path = _path(ctx, db_path)
     db = Database.open(path)
@@ -152,7 +152,7 @@ def demo(ctx: click.Context, db_path: Path | None, contracts: int, seed: int, fo
 @click.pass_context
 def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> None:
     """Export the database as JSON, CSV or iCalendar."""
-    from storage import exchange
+    from cairn.storage import exchange
 
     db = _open_existing(_path(ctx, db_path))
     try:
@@ -188,7 +188,7 @@ def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
 
     Everything is checked before anything is written; a refused import lists every problem.
     """
-    from storage import exchange
+    from cairn.storage import exchange
 
     if str(file) == "-":
         text = sys.stdin.buffer.read()
@@ -264,7 +264,7 @@ def countdown(at: datetime, now: datetime) -> str:
 
 def _apply_timers(db: Database, clock: Clock) -> None:
     """Bring timers (M11, P5, P6) up to now so the answer is current; a read-only file is read as it is."""
-    from storage.api import apply_timers
+    from cairn.storage.api import apply_timers
 
     with contextlib.suppress(StorageError):
         apply_timers(db, clock)
@@ -277,7 +277,7 @@ def _apply_timers(db: Database, clock: Clock) -> None:
 @click.pass_context
 def due(ctx: click.Context, db_path: Path | None, within: timedelta | None) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
-    from storage.read import deadlines
+    from cairn.storage.read import deadlines
 
     clock = ctx.find_object(State).clock
     db = _open_existing(_path(ctx, db_path))
@@ -321,8 +321,8 @@ _HEADINGS = ("Work in progress", "In review", "Pending", "Available")
 @click.pass_context
 def report(ctx: click.Context, db_path: Path | None, per_contract: bool) -> None:
     """Earnings (P8) where you are the freelancer, per currency."""
-    from storage.money import format_amount
-    from storage.read import earnings
+    from cairn.storage.money import format_amount
+    from cairn.storage.read import earnings
 
     clock = ctx.find_object(State).clock
     db = _open_existing(_path(ctx, db_path))
@@ -367,7 +367,7 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
 @click.pass_context
 def check_(ctx: click.Context, db_path: Path | None) -> None:
     """SQLite's integrity check and every ledger invariant (P4, M4, R3); exit 1 on any problem."""
-    from storage import check
+    from cairn.storage import check
 
     path = _path(ctx, db_path)
     db = _open_existing(path)

@@ -38,15 +38,15 @@ def main() -> None:
         cli_main()
         return
     path, mouse = parsed
-    from storage.db import Database, resolve_path
-    from storage.errors import StorageError
+    from cairn.storage.db import Database, resolve_path
+    from cairn.storage.errors import StorageError
 
     try:
         db = Database.open(resolve_path(path))
     except StorageError as error:  # one clear line, as from every other command
         print(f"cairn: {error}", file=sys.stderr)
         sys.exit(1)
-    from tui.app import CairnApp
+    from cairn.tui.app import CairnApp
 
     CairnApp(db).run(mouse=mouse)
 

@@ -170,8 +170,8 @@ SCENES = [
 
 # --- running ----------------------------------------------------------------------------------
 def build_demo(directory: Path) -> Path:
-    from storage import demo
-    from storage.db import Database
+    from cairn.storage import demo
+    from cairn.storage.db import Database
 
     path = directory / "demo.db"
     db = Database.open(path)
@@ -185,8 +185,8 @@ def build_demo(directory: Path) -> Path:
 async def shoot(scene: Scene, demo_db: Path, workdir: Path, out: Path) -> Path:
     from textual.widgets import Input
 
-    from storage.clock import FixedClock
-    from tui.app import make_app
+    from cairn.storage.clock import FixedClock
+    from cairn.tui.app import make_app
 
     db_path = workdir / f"{scene.name}.db"
     shutil.copy2(demo_db, db_path)  # every scene starts from the same demo

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from storage import api
-from storage.clock import FixedClock
-from storage.db import Database
+from cairn.storage import api
+from cairn.storage.clock import FixedClock
+from cairn.storage.db import Database
 
 # A Monday noon in UTC, far from any daylight-saving change.
 T0 = "2026-03-02T12:00:00Z"
@@ -74,6 +74,6 @@ def refused(db: Database, rule: str, fn, *args, **kw) -> api.DomainError:
 def _load_contract_list_at_once(monkeypatch):
     """The dashboard waits a moment after its first frame before loading every contract
     (so the frame reaches the terminal first); tests need no such wait."""
-    import tui.screens.contract_list as contract_list
+    import cairn.tui.screens.contract_list as contract_list
 
     monkeypatch.setattr(contract_list, "FULL_LOAD_DELAY", 0)

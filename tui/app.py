@@ -16,14 +16,14 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from storage.clock import Clock, SystemClock
-from storage.db import Database
-from tui import garbage, textual_fixes
-from tui.commands import CairnCommands
+from cairn.storage.clock import Clock, SystemClock
+from cairn.storage.db import Database
+from cairn.tui import garbage, textual_fixes
+from cairn.tui.commands import CairnCommands
 
 if TYPE_CHECKING:
-    from storage.read import Board
-    from tui.screens.board import BoardScreen
+    from cairn.storage.read import Board
+    from cairn.tui.screens.board import BoardScreen
 
 textual_fixes.apply()
 
@@ -64,12 +64,12 @@ class CairnApp(App):
                 self.theme = name
 
     def get_default_screen(self) -> Screen:
-        from tui.screens.contract_list import ContractListScreen
+        from cairn.tui.screens.contract_list import ContractListScreen
 
         return ContractListScreen()
 
     def on_mount(self) -> None:
-        from tui.watch import POLL_SECONDS, DataVersionWatcher
+        from cairn.tui.watch import POLL_SECONDS, DataVersionWatcher
 
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
@@ -97,13 +97,13 @@ class CairnApp(App):
             after()
 
     def _apply_timers(self) -> None:
-        from tui.worker import call_storage
+        from cairn.tui.worker import call_storage
 
         def apply(db, clock):
-            from storage.api import apply_timers
+            from cairn.storage.api import apply_timers
 
             fired = apply_timers(db, clock)
-            import tui.screens.board  # noqa: F401 - loaded here, so opening the first contract is quick
+            import cairn.tui.screens.board  # noqa: F401 - loaded here, so opening the first contract is quick
 
             return fired
 
@@ -112,7 +112,7 @@ class CairnApp(App):
 
     def _board_screen(self) -> BoardScreen:
         if self._board is None:
-            from tui.screens.board import BoardScreen
+            from cairn.tui.screens.board import BoardScreen
 
             self._board = BoardScreen()
             # Installed, so Textual keeps it (and its widgets and styles) when it is popped.
@@ -131,7 +131,7 @@ class CairnApp(App):
         if self._board is not None and self._board in self.screen_stack:
             return  # already open, under a dialog (a click that got through)
         if initial is None:  # nothing to show yet: a fresh screen, empty until its read answers
-            from tui.screens.board import BoardScreen
+            from cairn.tui.screens.board import BoardScreen
 
             self.push_screen(BoardScreen(contract_id))
             return
@@ -142,7 +142,7 @@ class CairnApp(App):
     def _poll_database(self) -> None:
         # Another session (or a timer) committed: every screen that shows data reloads.
         if self._watcher.changed():
-            from tui.watch import DatabaseChanged
+            from cairn.tui.watch import DatabaseChanged
 
             for screen in self.screen_stack:
                 screen.post_message(DatabaseChanged())
@@ -155,7 +155,7 @@ class CairnApp(App):
             yield command
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from cairn.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from rich.markup import escape
 
-from storage.money import format_amount
+from cairn.storage.money import format_amount
 
 __all__ = ["money", "local", "countdown", "day", "safe", "plain", "escape", "bar"]
 

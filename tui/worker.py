@@ -19,7 +19,7 @@ log = logging.getLogger("cairn")
 
 
 def show_refusal(app, error: Exception) -> None:
-    from storage.errors import DomainError
+    from cairn.storage.errors import DomainError
 
     if isinstance(error, DomainError):
         app.notify(error.message[:1].upper() + error.message[1:], title=f"Refused — rule {error.rule}"
@@ -35,7 +35,7 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
     app = node.app
 
     def job() -> None:
-        from storage.errors import DomainError, StorageError
+        from cairn.storage.errors import DomainError, StorageError
 
         try:
             if with_clock:

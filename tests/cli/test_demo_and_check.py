@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pendulum
 
-from storage import check
-from storage.db import Database
+from cairn.storage import check
+from cairn.storage.db import Database
 
 from .conftest import NOW, run
 

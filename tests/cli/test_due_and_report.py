@@ -70,7 +70,7 @@ def test_g3_due_within_limits_the_horizon(demo_db):
 
 
 def test_g3_due_with_nothing_ahead(tmp_path):
-    from storage.db import Database
+    from cairn.storage.db import Database
 
     path = tmp_path / "empty.db"
     Database.open(path).close()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-import storage.db
+import cairn.storage.db
 
 from .conftest import run
 
@@ -61,9 +61,9 @@ def test_demo_force_never_replaces_a_foreign_file(bad_files):
 
 
 def test_dashboard_refuses_a_bad_file_before_opening(bad_files, monkeypatch):
-    import tui.app
+    import cairn.tui.app
 
-    monkeypatch.setattr(tui.app, "run", lambda *a, **k: pytest.fail("the dashboard should not open"))
+    monkeypatch.setattr(cairn.tui.app, "run", lambda *a, **k: pytest.fail("the dashboard should not open"))
     path, expected = bad_files["text"]
     assert expected in _one_line(run("--db", path))
 
@@ -90,7 +90,7 @@ def test_unreadable_file_gives_one_line(demo_db):
 
 
 def test_locked_database_gives_one_line(demo_db, monkeypatch):
-    monkeypatch.setattr(storage.db, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(cairn.storage.db, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(demo_db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:
@@ -124,10 +124,10 @@ def test_help_on_every_command(command):
 
 
 def test_dashboard_opens_with_the_resolved_path_and_mouse_flag(tmp_path, monkeypatch):
-    import tui.app
+    import cairn.tui.app
 
     calls = []
-    monkeypatch.setattr(tui.app, "run", lambda path, *, mouse=True: calls.append((path, mouse)))
+    monkeypatch.setattr(cairn.tui.app, "run", lambda path, *, mouse=True: calls.append((path, mouse)))
     monkeypatch.setenv("CAIRN_DB", str(tmp_path / "env.db"))
     assert run("--no-mouse").exit_code == 0
     assert run("--db", tmp_path / "flag.db").exit_code == 0

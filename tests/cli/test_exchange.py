@@ -9,7 +9,7 @@ import sqlite3
 
 from icalendar import Calendar
 
-from storage.migrate import HEAD
+from cairn.storage.migrate import HEAD
 
 from .conftest import run
 

@@ -10,7 +10,7 @@ import argparse
 import random
 import sys
 
-from storage import api
+from cairn.storage import api
 
 
 def main() -> int:

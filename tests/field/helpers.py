@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def seed_shared_contract(path: Path, milestones: int = 40) -> int:
-    from storage import api
+    from cairn.storage import api
 
     db = api.Database.open(path)
     clock = api.SystemClock()

@@ -7,8 +7,8 @@ import threading
 
 import pytest
 
-from storage import api
-from storage.clock import FixedClock
+from cairn.storage import api
+from cairn.storage.clock import FixedClock
 
 NOW = "2026-11-20T09:00:00Z"
 

@@ -172,9 +172,9 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
 def check_database(path: Path) -> None:
     """What the walk must have left in the file: states, amounts, ledger, request, ending."""
-    from storage import read
-    from storage.clock import SystemClock
-    from storage.db import Database
+    from cairn.storage import read
+    from cairn.storage.clock import SystemClock
+    from cairn.storage.db import Database
 
     db = Database.open(path)
     try:

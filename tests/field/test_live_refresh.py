@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import time
 
-from storage import api
-from storage.clock import FixedClock
+from cairn.storage import api
+from cairn.storage.clock import FixedClock
 from tests.tui.conftest import NOW, seed_basic
 
 
 def test_other_sessions_changes_appear_within_a_second(tmp_path):
-    from tui.app import make_app
+    from cairn.tui.app import make_app
 
     path = tmp_path / "two.db"
     seed_basic(path, FixedClock(NOW))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storage import api
+from cairn.storage import api
 from tests.conftest import dump, make_contract, refused
 
 

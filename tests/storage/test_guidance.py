@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from storage import api
-from storage.templates import split
+from cairn.storage import api
+from cairn.storage.templates import split
 from tests.conftest import make_contract, refused
 
 

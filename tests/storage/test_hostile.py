@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from storage import api
-from storage.money import parse_amount
+from cairn.storage import api
+from cairn.storage.money import parse_amount
 from tests.conftest import refused
 
 STORED_EXACTLY = [

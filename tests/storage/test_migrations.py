@@ -8,8 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
-from storage import migrate
-from storage.db import Database
+from cairn.storage import migrate
+from cairn.storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -112,8 +112,8 @@ def test_migrating_a_populated_first_schema_database_loses_nothing(tmp_path):
 
 
 def test_migrated_database_works_with_the_operations(tmp_path):
-    from storage import api
-    from storage.clock import FixedClock
+    from cairn.storage import api
+    from cairn.storage.clock import FixedClock
 
     path = tmp_path / "old.db"
     db = Database.open(path, migrate=False)
@@ -164,29 +164,29 @@ def _run(code: str) -> str:
 def test_storage_never_imports_textual():
     out = _run("""
         import sys
-        import storage.api, storage.read, storage.diff, storage.migrate, storage.timers
-        print(sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "tui", "rich"))))
+        import cairn.storage.api, cairn.storage.read, cairn.storage.diff, cairn.storage.migrate, cairn.storage.timers
+        print(sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "cairn.tui", "rich"))))
     """)
     assert out == "[]"
     for py in (ROOT / "storage").rglob("*.py"):
         text = py.read_text()
-        assert "import textual" not in text and "from textual" not in text and "from tui" not in text, py
+        assert "import textual" not in text and "from textual" not in text and "from cairn.tui" not in text and "import cairn.tui" not in text, py
 
 
 def test_read_path_does_not_import_sqlalchemy(tmp_path):
     path = tmp_path / "r.db"
     db = Database.open(path)
-    from storage import api
-    from storage.clock import FixedClock
+    from cairn.storage import api
+    from cairn.storage.clock import FixedClock
 
     clock = FixedClock("2026-03-02T12:00:00Z")
     api.create_contract(db, title="x", milestones=[api.MilestoneIn("a", 1000)], clock=clock)
     db.close()
     out = _run(f"""
         import sys
-        from storage.db import Database
-        from storage.clock import FixedClock
-        from storage import read
+        from cairn.storage.db import Database
+        from cairn.storage.clock import FixedClock
+        from cairn.storage import read
         db = Database.open({str(path)!r})
         clock = FixedClock("2026-03-02T12:00:00Z")
         summaries = read.contract_summaries(db, clock)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from storage import api
+from cairn.storage import api
 from tests.conftest import dump, make_contract, refused
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from storage import api
-from storage.db import Database
-from storage.diff import Row, diff
+from cairn.storage import api
+from cairn.storage.db import Database
+from cairn.storage.diff import Row, diff
 from tests.conftest import dump, make_contract, refused
 
 

@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from storage import api
-from storage.clock import FixedClock
-from storage.db import Database
+from cairn.storage import api
+from cairn.storage.clock import FixedClock
+from cairn.storage.db import Database
 from tests.conftest import T0, TABLES
 
 SIDES = st.sampled_from(["client", "freelancer"])

@@ -19,7 +19,7 @@ NOW = "2026-11-20T09:00:00Z"
 
 @pytest.fixture
 def clock():
-    from storage.clock import FixedClock
+    from cairn.storage.clock import FixedClock
 
     return FixedClock(NOW)
 
@@ -32,7 +32,7 @@ def db_path(tmp_path):
 def seed_basic(db_path, clock):
     """Two contracts: a freelancer contract with history, an active milestone and futures;
     and a client-side contract with a pending change request."""
-    from storage import api
+    from cairn.storage import api
 
     db = api.Database.open(db_path)
     start = clock.now()
@@ -68,7 +68,7 @@ def seeded(db_path, clock):
 @pytest.fixture
 def make_test_app(db_path, clock):
     """Build the app exactly as ``cairn`` does, on the test database and clock."""
-    from tui.app import make_app
+    from cairn.tui.app import make_app
 
     def factory(**kwargs):
         return make_app(db_path, clock=clock, **kwargs)

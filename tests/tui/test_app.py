@@ -6,9 +6,9 @@ import subprocess
 import sys
 import textwrap
 
+from cairn.tui.app import CairnApp, make_app
+from cairn.tui.screens.contract_list import ContractListScreen
 from tests.tui.test_contract_list import drive, shown_titles
-from tui.app import CairnApp, make_app
-from tui.screens.contract_list import ContractListScreen
 
 
 def test_factory_exposes_db_and_clock(db_path, clock):
@@ -56,8 +56,8 @@ def test_first_screen_loads_without_the_orm(seeded, db_path):
     alembic are not imported until an operation runs."""
     code = textwrap.dedent(f"""
         import asyncio, sys
-        from tui.app import make_app
-        from tui.screens.contract_list import ContractListScreen
+        from cairn.tui.app import make_app
+        from cairn.tui.screens.contract_list import ContractListScreen
 
         shown = ContractListScreen._loaded_data
         seen = []
@@ -97,7 +97,7 @@ def test_visiting_boards_leaves_nothing_behind(seeded, make_test_app):
     from textual._styles_cache import StylesCache
     from textual.widget import Widget
 
-    from tui.screens.board import BoardScreen
+    from cairn.tui.screens.board import BoardScreen
 
     def detached_widgets() -> list[str]:
         gc.collect()
@@ -135,7 +135,7 @@ def test_quitting_while_a_storage_call_runs_prints_nothing(seeded, make_test_app
     database is closed under the thread's query. That ended in a traceback on the terminal."""
     import threading
 
-    from tui.worker import call_storage
+    from cairn.tui.worker import call_storage
 
     started, finished = threading.Event(), threading.Event()
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from storage import api
-from storage.read import board as read_board
+from cairn.storage import api
+from cairn.storage.read import board as read_board
+from cairn.tui.screens.board import BoardScreen
 from tests.tui.asynctest import asynctest, settle
-from tui.screens.board import BoardScreen
 
 
 # --- helpers (shared with the other board test files) ----------------------------------------

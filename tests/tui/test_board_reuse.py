@@ -3,12 +3,12 @@ the changes view, answers still on their way) never shows on the next."""
 
 from __future__ import annotations
 
-from storage import api
+from cairn.storage import api
+from cairn.tui.screens.board import BoardScreen
+from cairn.tui.screens.contract_list import ContractListScreen
+from cairn.tui.widgets.board import PlanTable
 from tests.tui.asynctest import drive, settle
 from tests.tui.test_contract_list import table_of
-from tui.screens.board import BoardScreen
-from tui.screens.contract_list import ContractListScreen
-from tui.widgets.board import PlanTable
 
 
 async def open_from_list(pilot, contract_id: int) -> BoardScreen:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from storage import api
+from cairn.storage import api
+from cairn.tui.screens.board import BoardScreen
 from tests.tui.test_board_actions import settle
-from tui.screens.board import BoardScreen
 
 SIZES = [(80, 24), (120, 36)]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from storage import api
+from cairn.storage import api
+from cairn.tui.screens.change_request import ChangeRequestScreen
 from tests.tui.test_board_actions import asynctest, db_board, open_board, settle, titles
-from tui.screens.change_request import ChangeRequestScreen
 
 
 @asynctest

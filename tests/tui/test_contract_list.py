@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from storage import api
-from storage.read import contract_summaries
+from cairn.storage import api
+from cairn.storage.read import contract_summaries
+from cairn.tui.screens.contract_list import ContractListScreen
+from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel
 
 # --- helpers shared with the other list/app test files ---------------------------------------------
 from tests.tui.asynctest import drive, settle  # noqa: E402  (shared with the other list tests)
-from tui.screens.contract_list import ContractListScreen
-from tui.widgets.contract_list import ContractTable, EarningsPanel
 
 
 def table_of(pilot) -> ContractTable:
@@ -105,7 +105,7 @@ def test_markup_and_escape_sequences_in_user_text_show_as_typed(db_path, clock, 
 
 
 def test_control_characters_are_made_visible():
-    from tui import format as fmt
+    from cairn.tui import format as fmt
 
     assert fmt.plain("a\x1b[31mb", newlines=False) == "a\\x1b[31mb"
     assert fmt.safe("[bold]x") == "\\[bold]x"
@@ -247,7 +247,7 @@ def test_enter_opens_the_selected_contract(seeded, make_test_app):
         table_of(pilot).select_contract(seeded["web"])
         await pilot.press("enter")
         await settle(pilot)
-        from tui.screens.board import BoardScreen
+        from cairn.tui.screens.board import BoardScreen
 
         screen = pilot.app.screen
         assert isinstance(screen, BoardScreen)
@@ -308,7 +308,7 @@ def test_the_footer_follows_the_keys_and_repaints_only_when_they_change(seeded, 
     """Textual signals that the keys *may* have changed three times before the first frame and
     on most cursor moves. The footer is one line of text: when its keys are the same it is not
     repainted (nothing crosses an SSH link); when they change, it shows the new ones."""
-    from tui.widgets.common.footer import KeysFooter
+    from cairn.tui.widgets.common.footer import KeysFooter
 
     async def scenario(pilot):
         await pilot.pause()
@@ -333,8 +333,8 @@ def test_the_footer_follows_the_keys_and_repaints_only_when_they_change(seeded, 
 def test_a_click_on_a_footer_key_presses_it_and_the_wheel_scrolls_the_keys(seeded, make_test_app):
     from textual import events
 
-    from tui.screens.new_contract import NewContractScreen
-    from tui.widgets.common.footer import KeysFooter
+    from cairn.tui.screens.new_contract import NewContractScreen
+    from cairn.tui.widgets.common.footer import KeysFooter
 
     def wheel(footer, kind):
         footer.post_message(kind(footer, 1, 0, 0, 0, 0, False, False, False))
@@ -362,8 +362,8 @@ def test_a_click_on_a_footer_key_presses_it_and_the_wheel_scrolls_the_keys(seede
 def test_ten_thousand_rows_in_one_table(make_test_app, clock):
     from datetime import timedelta
 
-    from storage.read import ContractSummary, Deadline
-    from tui.widgets.contract_list import build_row
+    from cairn.storage.read import ContractSummary, Deadline
+    from cairn.tui.widgets.contract_list import build_row
 
     now = clock.now()
     rows = [build_row(ContractSummary(

@@ -32,7 +32,7 @@ def test_contract_list_empty(snap_compare, make_test_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_contract_list_showing_ended_and_archived_sorted(snap_compare, seeded, db_path, clock, make_test_app,
                                                          size):
-    from storage import api
+    from cairn.storage import api
 
     db = api.Database.open(db_path)
     api.create_contract(db, title="[bold]Not bold[/bold] and a very long title that must be truncated",

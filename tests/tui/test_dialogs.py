@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from storage import api
+from cairn.storage import api
+from cairn.tui.widgets.common import Field
 from tests.tui.test_board_actions import asynctest, db_board, open_board, settle, type_text
-from tui.widgets.common import Field
 
 
 @asynctest

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storage import api
+from cairn.storage import api
 from tests.tui.test_board_snapshots import SIZES, board_at
 
 DIALOGS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui import garbage
+from cairn.tui import garbage
 
 
 class FakeTime:

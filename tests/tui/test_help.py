@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cairn.tui.screens.contract_list import ContractListScreen
+from cairn.tui.screens.help import HelpScreen
 from tests.tui.asynctest import drive, settle
-from tui.screens.contract_list import ContractListScreen
-from tui.screens.help import HelpScreen
 
 
 def help_rows(screen: HelpScreen, widget_id: str) -> list[str]:
@@ -57,8 +57,8 @@ def test_help_is_scrollable_at_80x24(seeded, make_test_app):
 
 
 def test_help_of_the_board_lists_every_action_of_the_issue(seeded, make_test_app):
+    from cairn.tui.screens.board import BoardScreen
     from tests.tui.test_palette_board import ISSUE_NAMES
-    from tui.screens.board import BoardScreen
 
     async def scenario(pilot):
         await pilot.press("question_mark")
@@ -89,8 +89,8 @@ def test_readme_keys_are_the_bindings():
     import re
     from pathlib import Path
 
-    from tui.app import CairnApp
-    from tui.screens.board import BoardScreen
+    from cairn.tui.app import CairnApp
+    from cairn.tui.screens.board import BoardScreen
 
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("## Keys", 1)[1].split("\n## ", 1)[0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cairn.tui.screens.contract_list import ContractListScreen
+from cairn.tui.screens.new_contract import NewContractScreen
 from tests.tui.test_contract_list import drive, settle, summaries
-from tui.screens.contract_list import ContractListScreen
-from tui.screens.new_contract import NewContractScreen
 
 
 async def open_form(pilot) -> NewContractScreen:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from cairn.tui.commands import CairnCommands, bound_actions
 from tests.tui.asynctest import drive, settle
 from tests.tui.test_contract_list import shown_titles, summaries
-from tui.commands import CairnCommands, bound_actions
 
 LIST_ACTIONS = {"New contract", "Archive contract", "Show ended and archived", "Open contract", "Filter",
                 "Sort", "Help"}

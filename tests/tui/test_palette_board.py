@@ -14,11 +14,10 @@ from textual.command import CommandInput, CommandList, CommandPalette
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from storage import api
-from storage.read import board as read_board
-from tests.tui.asynctest import asynctest, settle
-from tui.commands import NOT_NOW, CairnCommands, bound_actions
-from tui.dialogs import (
+from cairn.storage import api
+from cairn.storage.read import board as read_board
+from cairn.tui.commands import NOT_NOW, CairnCommands, bound_actions
+from cairn.tui.dialogs import (
     AnswerRefundDialog,
     BonusDialog,
     EndContractDialog,
@@ -26,9 +25,10 @@ from tui.dialogs import (
     MilestoneForm,
     ReleaseDialog,
 )
-from tui.screens.board import BoardScreen
-from tui.screens.contract_list import ContractListScreen
-from tui.screens.new_contract import NewContractScreen
+from cairn.tui.screens.board import BoardScreen
+from cairn.tui.screens.contract_list import ContractListScreen
+from cairn.tui.screens.new_contract import NewContractScreen
+from tests.tui.asynctest import asynctest, settle
 
 #: The issue's list, word for word.
 ISSUE_NAMES = [

@@ -8,10 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
-from storage.models import EndReason
-from storage.money import plain_amount
-from tui.format import money
-from tui.widgets.common.text_input import TextInput
+from cairn.storage.models import EndReason
+from cairn.storage.money import plain_amount
+from cairn.tui.format import money
+from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FIELD_ALIASES, FormDialog, field
 

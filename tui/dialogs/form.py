@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from storage.errors import Conflict, DomainError
-from storage.read import Board
-from tui.widgets.common import Confirm, Field
-from tui.worker import call_storage, show_refusal
+from cairn.storage.errors import Conflict, DomainError
+from cairn.storage.read import Board
+from cairn.tui.widgets.common import Confirm, Field
+from cairn.tui.worker import call_storage, show_refusal
 
 # Storage field names that a form shows under another field.
 FIELD_ALIASES = {"amount_minor": "amount", "release_minor": "release", "note": "message"}

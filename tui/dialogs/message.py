@@ -7,7 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from tui.widgets.common.text_input import TextInput
+from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
 

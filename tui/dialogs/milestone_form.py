@@ -7,9 +7,9 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
-from storage.diff import Row
-from storage.money import plain_amount
-from tui.widgets.common.text_input import TextInput
+from cairn.storage.diff import Row
+from cairn.storage.money import plain_amount
+from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
 

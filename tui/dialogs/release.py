@@ -8,11 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from storage.errors import DomainError
-from storage.money import parse_amount, plain_amount
-from tui.format import money
-from tui.widgets.common import Choice
-from tui.widgets.common.text_input import TextInput
+from cairn.storage.errors import DomainError
+from cairn.storage.money import parse_amount, plain_amount
+from cairn.tui.format import money
+from cairn.tui.widgets.common import Choice
+from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
 

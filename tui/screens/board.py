@@ -16,13 +16,13 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from storage import api
-from storage.errors import Conflict
-from storage.read import Board
-from tui.format import money
-from tui.screens import board_keys
-from tui.screens.board_actions import MoneyActions, PlanActions
-from tui.widgets.board import (
+from cairn.storage import api
+from cairn.storage.errors import Conflict
+from cairn.storage.read import Board
+from cairn.tui.format import money
+from cairn.tui.screens import board_keys
+from cairn.tui.screens.board_actions import MoneyActions, PlanActions
+from cairn.tui.widgets.board import (
     ActingAs,
     ActivityFeed,
     DeadlinesPanel,
@@ -30,10 +30,10 @@ from tui.widgets.board import (
     MoneyPanel,
     PlanTable,
 )
-from tui.widgets.board._text import clean
-from tui.widgets.common import Confirm
-from tui.widgets.common.footer import KeysFooter
-from tui.worker import call_storage, show_refusal
+from cairn.tui.widgets.board._text import clean
+from cairn.tui.widgets.common import Confirm
+from cairn.tui.widgets.common.footer import KeysFooter
+from cairn.tui.worker import call_storage, show_refusal
 
 
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from storage import api
-from tui.dialogs import (
+from cairn.storage import api
+from cairn.tui.dialogs import (
     AnswerRefundDialog,
     BonusDialog,
     EndContractDialog,
@@ -16,12 +16,12 @@ from tui.dialogs import (
     MilestoneForm,
     ReleaseDialog,
 )
-from tui.format import money
-from tui.widgets.board import PlanTable
-from tui.widgets.board._text import clean
+from cairn.tui.format import money
+from cairn.tui.widgets.board import PlanTable
+from cairn.tui.widgets.board._text import clean
 
 if TYPE_CHECKING:
-    from tui.screens.board import BoardScreen
+    from cairn.tui.screens.board import BoardScreen
 
     _Base = BoardScreen
 else:
@@ -114,7 +114,7 @@ class PlanActions(_Base):
 
     # --- change requests (R3, R4) ------------------------------------------------------
     def action_review_request(self) -> None:
-        from tui.screens.change_request import ChangeRequestScreen
+        from cairn.tui.screens.change_request import ChangeRequestScreen
 
         self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 

@@ -15,13 +15,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from storage import api
-from storage.read import Board, RequestView
-from tui.format import local, money
-from tui.widgets.board import ActingAs, DiffView, PlanTable
-from tui.widgets.board._text import clean
-from tui.widgets.common.footer import KeysFooter
-from tui.worker import call_storage
+from cairn.storage import api
+from cairn.storage.read import Board, RequestView
+from cairn.tui.format import local, money
+from cairn.tui.widgets.board import ActingAs, DiffView, PlanTable
+from cairn.tui.widgets.board._text import clean
+from cairn.tui.widgets.common.footer import KeysFooter
+from cairn.tui.worker import call_storage
 
 
 class ChangeRequestScreen(Screen[Board | None]):

@@ -14,15 +14,15 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
-from tui import format as fmt
-from tui.widgets.common.footer import KeysFooter
-from tui.widgets.common.text_input import TextInput
-from tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
-from tui.widgets.contract_list.rows import SORTABLE
-from tui.worker import call_storage
+from cairn.tui import format as fmt
+from cairn.tui.widgets.common.footer import KeysFooter
+from cairn.tui.widgets.common.text_input import TextInput
+from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
+from cairn.tui.widgets.contract_list.rows import SORTABLE
+from cairn.tui.worker import call_storage
 
 if TYPE_CHECKING:
-    from storage.clock import Clock
+    from cairn.storage.clock import Clock
 
 EMPTY = ("No contracts yet. Press n to create your first contract (a template can split the total "
          "into milestones), or quit with q and run `cairn demo` to explore a demo database.")
@@ -36,7 +36,7 @@ def load(db, *, clock: Clock, first_page: int | None = None):
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query) and the earnings report. With ``first_page``, only the first
     rows of the default view and no report: the first frame, in milliseconds."""
-    from storage import summaries
+    from cairn.storage import summaries
 
     now = summaries.instant(clock)
     if first_page:
@@ -52,7 +52,7 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
     """What changed since the last load, by contract version: only those rows are re-read,
     so coming back from a board or another session's commit costs milliseconds, not a
     reload of 10,000 rows. Returns None when so much changed that a full load is simpler."""
-    from storage import summaries
+    from cairn.storage import summaries
 
     current = summaries.contract_versions(db)
     changed = [cid for cid, v in current.items() if versions.get(cid) != v]
@@ -69,7 +69,7 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
-    from storage import api
+    from cairn.storage import api
 
     return api.archive_contract(db, contract_id, archived=archived, clock=clock)
 
@@ -277,7 +277,7 @@ class ContractListScreen(Screen):
         row = self.table.selected
         if row is None:
             return
-        from storage import read
+        from cairn.storage import read
 
         # The board's read is a few indexed queries (~2 ms even with 10,000 contracts): done
         # here, the board's first frame already shows the contract, with no worker round trip.
@@ -293,7 +293,7 @@ class ContractListScreen(Screen):
         self.action_open_contract()
 
     def action_new_contract(self) -> None:
-        from tui.screens.new_contract import NewContractScreen
+        from cairn.tui.screens.new_contract import NewContractScreen
 
         def created(contract_id: int | None) -> None:
             if contract_id is not None:
@@ -320,7 +320,7 @@ class ContractListScreen(Screen):
                 call_storage(self, archive, s.id, not s.archived, done=lambda board: self._archived(board),
                              group="archive")
 
-        from tui.widgets.common import Confirm
+        from cairn.tui.widgets.common import Confirm
 
         self.app.push_screen(Confirm(question, detail, confirm_label="Bring back" if s.archived
                                      else "Archive"), answer)

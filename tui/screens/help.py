@@ -10,7 +10,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from tui.commands import HIDDEN_ACTIONS, BoundAction, bound_actions
+from cairn.tui.commands import HIDDEN_ACTIONS, BoundAction, bound_actions
 
 
 def _table(actions: list[BoundAction]) -> Table:

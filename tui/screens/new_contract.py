@@ -13,13 +13,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from tui import format as fmt
-from tui.widgets.common import Field
-from tui.widgets.common.text_input import TextInput
-from tui.worker import call_storage, show_refusal
+from cairn.tui import format as fmt
+from cairn.tui.widgets.common import Field
+from cairn.tui.widgets.common.text_input import TextInput
+from cairn.tui.worker import call_storage, show_refusal
 
 if TYPE_CHECKING:
-    from storage.clock import Clock
+    from cairn.storage.clock import Clock
 
 TEMPLATES = [
     ("25 / 50 / 25", "25/50/25"),
@@ -41,8 +41,8 @@ FIELD_OF = {
 
 def create(db, form: dict[str, str], *, clock: Clock):
     """Runs in a thread: split the total by the template (G2) and create the contract."""
-    from storage import api
-    from storage.money import check_currency, parse_amount
+    from cairn.storage import api
+    from cairn.storage.money import check_currency, parse_amount
 
     milestones = []
     if form["template"] != "none":
@@ -112,7 +112,7 @@ class NewContractScreen(ModalScreen[int | None]):
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
         """Load the storage operations (SQLAlchemy, pydantic) while the user types."""
-        import storage.api  # noqa: F401
+        import cairn.storage.api  # noqa: F401
 
     # --- reading the form ---------------------------------------------------------------------
     def values(self) -> dict[str, str]:
@@ -141,9 +141,9 @@ class NewContractScreen(ModalScreen[int | None]):
         self.query_one("#template-options").display = template in ("equal", "custom")
 
     def _update_preview(self) -> None:
-        from storage.errors import DomainError
-        from storage.money import check_currency, parse_amount
-        from storage.templates import split, template_titles
+        from cairn.storage.errors import DomainError
+        from cairn.storage.money import check_currency, parse_amount
+        from cairn.storage.templates import split, template_titles
 
         form = self.values()
         preview = self.query_one("#preview", Static)
@@ -208,7 +208,7 @@ class NewContractScreen(ModalScreen[int | None]):
         self.dismiss(board.id)
 
     def _refused(self, error: Exception) -> None:
-        from storage.errors import DomainError
+        from cairn.storage.errors import DomainError
 
         self._busy = False
         name = FIELD_OF.get(getattr(error, "field", None) or "")

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from storage.read import EventView
-from tui.format import local
+from cairn.storage.read import EventView
+from cairn.tui.format import local
 
 from ._text import clean
 

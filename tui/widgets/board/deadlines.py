@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from storage.read import Deadline
-from tui.format import countdown, local
+from cairn.storage.read import Deadline
+from cairn.tui.format import countdown, local
 
 from ._text import clean
 

@@ -7,8 +7,8 @@ from datetime import date
 from rich.text import Text
 from textual.widgets import Static
 
-from storage.diff import PlanDiff
-from tui.format import money
+from cairn.storage.diff import PlanDiff
+from cairn.tui.format import money
 
 from ._text import clean
 

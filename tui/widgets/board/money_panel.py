@@ -6,8 +6,8 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from storage.read import Money
-from tui.format import money as fmt
+from cairn.storage.read import Money
+from cairn.tui.format import money as fmt
 
 
 class MoneyPanel(Static):

@@ -16,10 +16,10 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 
-from storage.diff import PlanRow
-from storage.read import due_instant
-from tui.format import money
-from tui.widgets.common.one_line_table import OneLineTable
+from cairn.storage.diff import PlanRow
+from cairn.storage.read import due_instant
+from cairn.tui.format import money
+from cairn.tui.widgets.common.one_line_table import OneLineTable
 
 from ._text import clean
 

@@ -8,10 +8,10 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from tui import format as fmt
+from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
-    from storage.summaries import Earnings
+    from cairn.storage.summaries import Earnings
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))

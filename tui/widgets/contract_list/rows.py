@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING
 from rich.cells import cell_len
 from rich.text import Text
 
-from tui import format as fmt
+from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
-    from storage.summaries import ContractSummary
+    from cairn.storage.summaries import ContractSummary
 
 
 @dataclass(frozen=True)

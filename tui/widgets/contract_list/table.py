@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 from textual.widgets._data_table import Row, RowKey
 
-from tui.widgets.common.one_line_table import OneLineTable
+from cairn.tui.widgets.common.one_line_table import OneLineTable
 
 from .rows import COLUMN_BY_KEY, COLUMNS, ContractRow, View, layout, natural_widths, select
 
