@@ -1,15 +1,18 @@
 """Every operation of the domain, in one import. Each is one transaction and returns the
 new state (a ``Board``) or raises ``DomainError`` naming the rule; a refusal changes nothing."""
 
-from .change_requests import (
+from cairn.storage.clock import Clock, FixedClock, SystemClock
+from cairn.storage.db import Database
+from cairn.storage.errors import Conflict, DomainError, NotFound, StorageError
+from cairn.storage.models import EndReason, Side
+from cairn.storage.operations.change_requests import (
     accept_change_request,
     decline_change_request,
     propose_changes,
     send_changes,
     withdraw_change_request,
 )
-from .clock import Clock, FixedClock, SystemClock
-from .contracts import (
+from cairn.storage.operations.contracts import (
     MilestoneIn,
     archive_contract,
     create_contract,
@@ -19,10 +22,7 @@ from .contracts import (
     mark_events_read,
     plan_from_template,
 )
-from .db import Database
-from .errors import Conflict, DomainError, NotFound, StorageError
-from .models import EndReason, Side
-from .payments import (
+from cairn.storage.operations.payments import (
     Remainder,
     answer_refund_request,
     give_bonus,
@@ -30,10 +30,16 @@ from .payments import (
     release_payment,
     request_refund,
 )
-from .plan import discard_draft, draft_add, draft_delete, draft_edit, draft_move
-from .read import board, contract_summaries, deadlines, earnings
-from .timers import apply_due
-from .work import fund_next_milestone, request_changes, submit_work
+from cairn.storage.operations.plan import (
+    discard_draft,
+    draft_add,
+    draft_delete,
+    draft_edit,
+    draft_move,
+)
+from cairn.storage.operations.timers import apply_due
+from cairn.storage.operations.work import fund_next_milestone, request_changes, submit_work
+from cairn.storage.queries import board, contract_summaries, deadlines, earnings
 
 __all__ = [
     "Clock", "FixedClock", "SystemClock", "Database", "Conflict", "DomainError", "NotFound", "StorageError",
@@ -48,7 +54,7 @@ __all__ = [
 
 def apply_timers(db: Database, clock: Clock) -> int:
     """Apply every timer due by the clock's instant, across all contracts; returns how many fired."""
-    from .unit import Unit
+    from cairn.storage.operations.unit import Unit
 
     with db.session() as session:
         return apply_due(Unit(session, clock))

@@ -3,7 +3,7 @@
 Writes go through SQLModel sessions, one ``BEGIN IMMEDIATE`` transaction per operation,
 so two Cairn sessions on one file serialise instead of failing with "database is
 locked". Reads that must be fast (the first screen) use ``sqlite3`` directly, see
-``storage.read``.
+``cairn.storage.queries``.
 """
 
 from __future__ import annotations
@@ -15,62 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import StorageError
-
-BUSY_TIMEOUT_MS = 10_000
-APP_NAME = "cairn"
-
-
-def default_path() -> Path:
-    env = os.environ.get("CAIRN_DB")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "cairn.db"
-
-
-def resolve_path(path: str | os.PathLike | None) -> Path:
-    return Path(path).expanduser() if path else default_path()
-
-
-def _create_private(path: Path) -> None:
-    """Create the file readable and writable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    for suffix in ("-wal", "-shm"):
-        side = path.with_name(path.name + suffix)
-        if not side.exists():
-            with suppress(OSError):
-                os.close(os.open(side, os.O_CREAT | os.O_WRONLY, 0o600))
-
-
-def connect_raw(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
-    """A plain sqlite3 connection with Cairn's pragmas (fast to import, no ORM)."""
-    uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                               check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys=ON")
-    except sqlite3.Error as exc:
-        raise StorageError(f"{path}: cannot open the database ({exc}).") from None
-    return conn
-
-
-def check_file(path: Path) -> None:
-    """Refuse files that are not SQLite databases, with one clear line."""
-    if path.is_dir():
-        raise StorageError(f"{path} is a folder, not a database file; give a file path with --db.")
-    if path.exists():
-        if not os.access(path, os.R_OK):
-            raise StorageError(f"{path} is not readable by you; check its permissions.")
-        if path.stat().st_size:
-            with open(path, "rb") as fh:
-                if fh.read(16) != b"SQLite format 3\x00":
-                    raise StorageError(f"{path} is not a Cairn database (not an SQLite file).")
+from cairn.storage import files
+from cairn.storage.errors import StorageError
+from cairn.storage.files import check_file, connect_raw, create_private, resolve_path
 
 
 class Database:
@@ -87,12 +34,12 @@ class Database:
         path = resolve_path(path)
         check_file(path)
         try:
-            _create_private(path)
+            create_private(path)
         except OSError as exc:
             raise StorageError(f"{path}: cannot create the database ({exc.strerror}).") from None
         db = cls(path)
         if migrate:
-            from .migrate import upgrade
+            from cairn.storage.migrate import upgrade
 
             upgrade(db)
         return db
@@ -159,7 +106,7 @@ def make_engine(path: Path):
 
     engine = create_engine(
         f"sqlite:///{path}",
-        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        connect_args={"timeout": files.BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -167,7 +114,7 @@ def make_engine(path: Path):
         # Let SQLAlchemy's "begin" event decide how transactions start (see below).
         dbapi_connection.isolation_level = None
         cur = dbapi_connection.cursor()
-        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cur.execute(f"PRAGMA busy_timeout={files.BUSY_TIMEOUT_MS}")
         with suppress(sqlite3.DatabaseError):
             cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA synchronous=FULL")

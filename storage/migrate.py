@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .db import connect_raw
-from .errors import StorageError
+from cairn.storage.errors import StorageError
+from cairn.storage.files import connect_raw
 
 if TYPE_CHECKING:
-    from .db import Database
+    from cairn.storage.db import Database
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision; checked against the scripts by a test, and lets an up-to-date

@@ -12,7 +12,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .types import UTCDateTime
+from cairn.storage.types import UTCDateTime
 
 
 class Side(StrEnum):

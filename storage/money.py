@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from .errors import DomainError
+from cairn.storage.errors import DomainError
 
 # ISO 4217 active codes and their minor-unit exponents (2 unless listed otherwise).
 _ZERO = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF"

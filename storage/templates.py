@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from .errors import DomainError
+from cairn.storage.errors import DomainError
 
 TEMPLATES = {
     "25/50/25": (25, 50, 25),

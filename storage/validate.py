@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pendulum
 
-from .errors import DomainError
-from .money import parse_amount
+from cairn.storage.errors import DomainError
+from cairn.storage.money import parse_amount
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -78,11 +78,11 @@ def amount(value: int | str | Decimal, currency: str, *, minimum: int, rule: str
     if minor <= 0:
         raise DomainError(rule, f"the {label} must be more than zero, such as 250.00.", field=field)
     if minor < minimum:
-        from .money import format_amount
+        from cairn.storage.money import format_amount
 
         raise DomainError(rule, f"the {label} must be at least {format_amount(minimum, currency)} "
                                 "on this contract's platform profile (P9).", field=field)
-    from .money import MAX_MINOR
+    from cairn.storage.money import MAX_MINOR
 
     if minor > MAX_MINOR:
         raise DomainError(rule, "the amount is larger than Cairn can hold; check it.", field=field)

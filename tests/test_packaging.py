@@ -28,3 +28,12 @@ def test_no_source_file_names_the_old_top_level_packages():
     assert files
     offenders = [str(p.relative_to(ROOT)) for p in files if bad.search(p.read_text())]
     assert offenders == []
+
+
+def test_version_names_the_installed_distribution():
+    from click.testing import CliRunner
+
+    from cairn.cli import cli
+
+    result = CliRunner().invoke(cli, ["--version"], prog_name="cairn")
+    assert result.exit_code == 0 and re.fullmatch(r"cairn, version \d+\.\d+\.\d+\S*\n", result.output)

@@ -22,7 +22,7 @@ from cairn.tui import garbage, textual_fixes
 from cairn.tui.commands import CairnCommands
 
 if TYPE_CHECKING:
-    from cairn.storage.read import Board
+    from cairn.storage.queries import Board
     from cairn.tui.screens.board import BoardScreen
 
 textual_fixes.apply()

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pendulum
 
-from cairn.storage import check
 from cairn.storage.db import Database
+from cairn.storage.queries import check
 
 from .conftest import NOW, run
 

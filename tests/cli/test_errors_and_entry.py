@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-import cairn.storage.db
+import cairn.storage.files
 
 from .conftest import run
 
@@ -90,7 +90,7 @@ def test_unreadable_file_gives_one_line(demo_db):
 
 
 def test_locked_database_gives_one_line(demo_db, monkeypatch):
-    monkeypatch.setattr(cairn.storage.db, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(cairn.storage.files, "BUSY_TIMEOUT_MS", 200)
     holder = sqlite3.connect(demo_db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     try:

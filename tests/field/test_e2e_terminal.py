@@ -172,7 +172,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
 def check_database(path: Path) -> None:
     """What the walk must have left in the file: states, amounts, ledger, request, ending."""
-    from cairn.storage import read
+    from cairn.storage import queries as read
     from cairn.storage.clock import SystemClock
     from cairn.storage.db import Database
 

@@ -164,7 +164,7 @@ def _run(code: str) -> str:
 def test_storage_never_imports_textual():
     out = _run("""
         import sys
-        import cairn.storage.api, cairn.storage.read, cairn.storage.diff, cairn.storage.migrate, cairn.storage.timers
+        import cairn.storage.api, cairn.storage.queries, cairn.storage.diff, cairn.storage.migrate, cairn.storage.operations.timers
         print(sorted(m for m in sys.modules if m == "textual" or m.startswith(("textual.", "cairn.tui", "rich"))))
     """)
     assert out == "[]"
@@ -186,7 +186,7 @@ def test_read_path_does_not_import_sqlalchemy(tmp_path):
         import sys
         from cairn.storage.db import Database
         from cairn.storage.clock import FixedClock
-        from cairn.storage import read
+        from cairn.storage import queries as read
         db = Database.open({str(path)!r})
         clock = FixedClock("2026-03-02T12:00:00Z")
         summaries = read.contract_summaries(db, clock)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from cairn.storage import api
-from cairn.storage.read import contract_summaries
+from cairn.storage.queries import contract_summaries
 from cairn.tui.screens.contract_list import ContractListScreen
 from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel
 
@@ -362,7 +362,7 @@ def test_a_click_on_a_footer_key_presses_it_and_the_wheel_scrolls_the_keys(seede
 def test_ten_thousand_rows_in_one_table(make_test_app, clock):
     from datetime import timedelta
 
-    from cairn.storage.read import ContractSummary, Deadline
+    from cairn.storage.queries import ContractSummary, Deadline
     from cairn.tui.widgets.contract_list import build_row
 
     now = clock.now()

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
-from cairn.storage.read import Board
+from cairn.storage.queries import Board
 from cairn.tui.widgets.common import Confirm, Field
 from cairn.tui.worker import call_storage, show_refusal
 

@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from cairn.storage import api
-from cairn.storage.read import Board, RequestView
+from cairn.storage.queries import Board, RequestView
 from cairn.tui.format import local, money
 from cairn.tui.widgets.board import ActingAs, DiffView, PlanTable
 from cairn.tui.widgets.board._text import clean

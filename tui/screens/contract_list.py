@@ -36,7 +36,7 @@ def load(db, *, clock: Clock, first_page: int | None = None):
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query) and the earnings report. With ``first_page``, only the first
     rows of the default view and no report: the first frame, in milliseconds."""
-    from cairn.storage import summaries
+    from cairn.storage.queries import summaries
 
     now = summaries.instant(clock)
     if first_page:
@@ -52,7 +52,7 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
     """What changed since the last load, by contract version: only those rows are re-read,
     so coming back from a board or another session's commit costs milliseconds, not a
     reload of 10,000 rows. Returns None when so much changed that a full load is simpler."""
-    from cairn.storage import summaries
+    from cairn.storage.queries import summaries
 
     current = summaries.contract_versions(db)
     changed = [cid for cid, v in current.items() if versions.get(cid) != v]
@@ -277,7 +277,7 @@ class ContractListScreen(Screen):
         row = self.table.selected
         if row is None:
             return
-        from cairn.storage import read
+        from cairn.storage import queries as read
 
         # The board's read is a few indexed queries (~2 ms even with 10,000 contracts): done
         # here, the board's first frame already shows the contract, with no worker round trip.

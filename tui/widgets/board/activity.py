@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from cairn.storage.read import EventView
+from cairn.storage.queries import EventView
 from cairn.tui.format import local
 
 from ._text import clean

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from rich.text import Text
 from textual.widgets import Static
 
-from cairn.storage.read import Deadline
+from cairn.storage.queries import Deadline
 from cairn.tui.format import countdown, local
 
 from ._text import clean

@@ -17,7 +17,7 @@ from textual import events
 from textual.message import Message
 
 from cairn.storage.diff import PlanRow
-from cairn.storage.read import due_instant
+from cairn.storage.queries import due_instant
 from cairn.tui.format import money
 from cairn.tui.widgets.common.one_line_table import OneLineTable
 

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
-    from cairn.storage.summaries import Earnings
+    from cairn.storage.queries.summaries import Earnings
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))

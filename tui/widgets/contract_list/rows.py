@@ -13,7 +13,7 @@ from rich.text import Text
 from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
-    from cairn.storage.summaries import ContractSummary
+    from cairn.storage.queries.summaries import ContractSummary
 
 
 @dataclass(frozen=True)

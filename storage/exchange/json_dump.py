@@ -1,32 +1,29 @@
-"""``cairn export`` and ``cairn import``: JSON dump and restore, CSV and ICS views.
+"""``cairn export --format json`` and ``cairn import``: the complete dump and its restore.
 
 The JSON export is a complete, versioned dump of every table (rows by id, columns in schema
 order), so importing it into an empty database and exporting again gives the same bytes.
 Import validates everything (format version, types, references, money, states and, on a
-scratch in-memory copy, every invariant of ``storage.check``) before it writes anything, and
+scratch in-memory copy, every invariant of ``queries.check``) before it writes anything, and
 refuses with the list of every problem found.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sqlite3
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from . import check
-from .db import connect_raw
-from .errors import StorageError
-from .migrate import HEAD
-from .money import EXPONENTS, MAX_MINOR, plain_amount
-from .types import ISO_FORMAT
+from cairn.storage.errors import StorageError
+from cairn.storage.files import connect_raw
+from cairn.storage.migrate import HEAD
+from cairn.storage.money import EXPONENTS, MAX_MINOR
+from cairn.storage.queries import check
+from cairn.storage.types import ISO_FORMAT
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
+    from cairn.storage.db import Database
 
 FORMAT = "cairn-export"
 FORMAT_VERSION = 1
@@ -221,7 +218,7 @@ def _references(conn: sqlite3.Connection, data: dict[str, list[dict]], bad_rows:
 
 
 def _invariants(conn: sqlite3.Connection, data: dict[str, list[dict]], bad_rows: set) -> list[str]:
-    """Load the rows into a scratch in-memory copy of the schema and run ``storage.check`` on it."""
+    """Load the rows into a scratch in-memory copy of the schema and run ``queries.check`` on it."""
     scratch = sqlite3.connect(":memory:")
     try:
         for (sql,) in conn.execute("select sql from sqlite_master where type = 'table' and sql is not null "
@@ -293,61 +290,3 @@ class _Reader:
 
     def reader(self) -> sqlite3.Connection:
         return self._conn
-
-
-# --- CSV ----------------------------------------------------------------------------------
-CSV_COLUMNS = ("contract_id", "contract_title", "client_name", "currency", "my_side", "contract_status",
-               "milestone_id", "position", "milestone_title", "state", "due_date", "amount", "amount_minor",
-               "in_escrow_minor", "released_minor", "refunded_minor", "activated_at", "submitted_at",
-               "review_due_at", "closed_at")
-
-
-def export_csv(db: Database) -> str:
-    """One row per milestone, with its contract's columns and its money from the ledger."""
-    conn = db.reader()
-    rows = conn.execute("""
-        with led as (
-          select milestone_id,
-            sum(case when kind in ('deposit', 'credit_applied') then amount_minor
-                     when kind in ('release', 'refund', 'credit') then -amount_minor else 0 end) as held,
-            sum(case when kind = 'release' then amount_minor else 0 end) as released,
-            sum(case when kind = 'refund' then amount_minor else 0 end) as refunded
-          from ledger_entry where milestone_id is not null group by milestone_id)
-        select c.id, c.title, c.client_name, c.currency, c.my_side, c.status, m.id, m.position, m.title,
-               m.state, m.due_date, m.amount_minor, coalesce(led.held, 0), coalesce(led.released, 0),
-               coalesce(led.refunded, 0), m.activated_at, m.submitted_at, m.review_due_at, m.closed_at
-        from milestone m join contract c on c.id = m.contract_id left join led on led.milestone_id = m.id
-        order by c.id, m.position, m.id""")
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for r in rows:
-        w.writerow([*r[:11], plain_amount(r[11], r[3]), *r[11:]])
-    return buf.getvalue()
-
-
-# --- ICS ----------------------------------------------------------------------------------
-def export_ics(db: Database, clock: Clock) -> bytes:
-    """Due dates (all-day events) and the other G3 deadlines (instants), as an iCalendar file."""
-    from icalendar import Calendar, Event
-
-    from .read import deadlines
-
-    conn = db.reader()
-    now = clock.now()
-    cal = Calendar.new(prodid="-//Cairn//Cairn deadlines//EN", name="Cairn deadlines", uid="cairn-deadlines@cairn")
-    for mid, day, title, ctitle in conn.execute(
-            """select m.id, m.due_date, m.title, c.title from milestone m join contract c on c.id = m.contract_id
-               where m.due_date is not null and m.state in ('future', 'active', 'submitted') and c.status = 'open'
-               order by m.due_date, m.id"""):
-        d = date.fromisoformat(day)
-        cal.add_component(Event.new(
-            uid=f"cairn-due-{mid}@cairn", stamp=now, start=d, end=d + timedelta(days=1),
-            summary=f"Due: {title} ({ctitle})", description=f"Milestone \"{title}\" of contract \"{ctitle}\" "
-                                                            "is due (M12).", categories=["due"]))
-    for i, dl in enumerate(d for d in deadlines(db, clock) if d.kind != "due"):
-        cal.add_component(Event.new(
-            uid=f"cairn-{dl.kind}-{dl.contract_id}-{int(dl.at.timestamp())}-{i}@cairn", stamp=now, start=dl.at,
-            end=dl.at + timedelta(minutes=15), summary=f"{dl.contract_title}: {dl.label}",
-            description=f"{dl.label} on contract \"{dl.contract_title}\".", categories=[dl.kind]))
-    return cal.to_ical()

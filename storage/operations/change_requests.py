@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import delete
 
-from . import validate
-from .diff import PlanDiff, diff
-from .errors import DomainError
-from .models import (
+from cairn.storage import validate
+from cairn.storage.diff import PlanDiff, diff
+from cairn.storage.errors import DomainError
+from cairn.storage.models import (
     ChangeRequest,
     Contract,
     Milestone,
@@ -26,14 +26,22 @@ from .models import (
     RequestStatus,
     Side,
 )
-from .money import format_amount
-from .plan import current_rows, draft_of, item_row, items_of, pending_request
-from .unit import Unit, operation, require_side
+from cairn.storage.money import format_amount
+from cairn.storage.operations.plan import (
+    current_rows,
+    draft_of,
+    item_row,
+    items_of,
+    pending_request,
+)
+from cairn.storage.operations.transaction import operation
+from cairn.storage.operations.unit import Unit, require_side
+from cairn.storage.queries.board import board
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
-    from .read import Board
+    from cairn.storage.clock import Clock
+    from cairn.storage.db import Database
+    from cairn.storage.queries.board import Board
 
 
 # --- sending and proposing -----------------------------------------------------------
@@ -52,8 +60,6 @@ def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[lis
 def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
                  clock: Clock, expect_version: int | None = None) -> Board:
     """R1: the client applies their draft in one transaction."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="change its plan")
         require_side(actor, Side.CLIENT, "R1", "change the plan directly (the freelancer proposes changes)")
@@ -74,8 +80,6 @@ def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, me
 def propose_changes(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, message: str = "",
                     clock: Clock, expect_version: int | None = None) -> Board:
     """R2, R3: the freelancer's draft becomes the contract's one pending change request."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="propose changes")
         require_side(actor, Side.FREELANCER, "R2", "propose changes (the client sends them directly)")
@@ -122,8 +126,6 @@ def decline_change_request(db: Database, contract_id: int, *, actor: str = Side.
 
 def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_version: int | None,
             outcome: RequestStatus, reason: str = "") -> Board:
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="answer change requests")
         if outcome == RequestStatus.WITHDRAWN:

@@ -13,10 +13,11 @@ from datetime import timedelta
 
 import pendulum
 
-from . import api
-from .clock import FixedClock
-from .db import Database, connect_raw
-from .demo_bulk import synthetic
+from cairn.storage import api
+from cairn.storage.clock import FixedClock
+from cairn.storage.db import Database
+from cairn.storage.demo.bulk import synthetic
+from cairn.storage.files import connect_raw
 
 F, C = api.Side.FREELANCER.value, api.Side.CLIENT.value
 
@@ -46,7 +47,7 @@ def wipe(db: Database) -> None:
     profiles. It waits for, and never breaks, another session's write: the file is not deleted."""
     import sqlite3
 
-    from .errors import StorageError
+    from cairn.storage.errors import StorageError
 
     conn = connect_raw(db.path)
     try:

@@ -1,14 +1,12 @@
 """The unit of work behind every operation: one transaction, its clock, its events.
 
-Operations open a ``Unit`` with ``operation(db, clock)``; timers due by the clock's
-instant are applied first, so every rule is checked against the state as of now.
+Operations open a ``Unit`` with ``transaction.operation(db, clock)``, which applies the timers
+due by the clock's instant first, so every rule is checked against the state as of now.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -16,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 import pendulum
 from sqlmodel import Session, col, select
 
-from .errors import Conflict, DomainError, NotFound
-from .models import (
+from cairn.storage.errors import Conflict, DomainError, NotFound
+from cairn.storage.models import (
     LOCKED_STATES,
     Contract,
     ContractStatus,
@@ -31,8 +29,7 @@ from .models import (
 )
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
+    from cairn.storage.clock import Clock
 
 
 @dataclass
@@ -183,17 +180,6 @@ class Unit:
 
     def flush(self) -> None:
         self.session.flush()
-
-
-@contextmanager
-def operation(db: Database, clock: Clock, *, contract_id: int | None = None) -> Iterator[Unit]:
-    """One transaction: timers as of now, then the operation; all or nothing."""
-    from .timers import apply_due
-
-    with db.session() as session:
-        unit = Unit(session, clock)
-        apply_due(unit, contract_id=contract_id)
-        yield unit
 
 
 def require_side(actor: str, side: Side, rule: str, what: str) -> None:

@@ -1,6 +1,6 @@
 """One contract's board: its plan, money, deadlines, events, drafts and change requests, read
-in a few SQL statements on plain ``sqlite3`` (no ORM). The contract list's queries live in
-``storage.summaries`` and are re-exported here.
+in a few SQL statements on plain ``sqlite3`` (no ORM). The contract list's queries are in
+``summaries``; ``cairn.storage.queries`` offers both.
 """
 
 from __future__ import annotations
@@ -10,27 +10,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from .diff import PlanDiff, PlanRow, Row, diff, resulting_plan
-from .summaries import (  # noqa: F401 - re-exported: storage.read is the one read API
+from cairn.storage.diff import PlanDiff, PlanRow, Row, diff, resulting_plan
+from cairn.storage.queries.summaries import (
     _LEDGER_BY_CONTRACT,
-    ContractSummary,
     Deadline,
-    Earnings,
     _conn,
     _day,
     _iso,
     _now,
     _ts,
-    contract_summaries,
-    contract_versions,
     deadlines,
     due_instant,
-    earnings,
-    instant,
 )
 
 if TYPE_CHECKING:
-    from .clock import Clock
+    from cairn.storage.clock import Clock
 
 @dataclass(frozen=True)
 class Money:
@@ -265,7 +259,7 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
 
 def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_limit: int = 200) -> Board:
     """Everything the milestone board shows for one contract."""
-    from .errors import NotFound
+    from cairn.storage.errors import NotFound
 
     conn = _conn(db)
     info = contract_info(conn, contract_id)

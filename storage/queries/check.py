@@ -20,7 +20,7 @@ import sqlite3
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .db import Database
+    from cairn.storage.db import Database
 
 LEDGER_KINDS = ("deposit", "release", "refund", "credit", "credit_applied", "bonus")
 # Kinds that always move money in or out of one milestone's escrow.

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 import pendulum
 from sqlmodel import col, delete, select, update
 
-from . import validate
-from .errors import DomainError
-from .models import (
+from cairn.storage import validate
+from cairn.storage.errors import DomainError
+from cairn.storage.models import (
     LOCKED_STATES,
     ChangeRequest,
     Contract,
@@ -32,14 +32,17 @@ from .models import (
     RequestStatus,
     Side,
 )
-from .money import check_currency, format_amount, parse_amount
-from .templates import split, template_titles
-from .unit import Unit, operation
+from cairn.storage.money import check_currency, format_amount, parse_amount
+from cairn.storage.operations.escrow import close_refund_requests, release_in
+from cairn.storage.operations.transaction import operation
+from cairn.storage.operations.unit import Unit
+from cairn.storage.queries.board import board
+from cairn.storage.templates import split, template_titles
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
-    from .read import Board
+    from cairn.storage.clock import Clock
+    from cairn.storage.db import Database
+    from cairn.storage.queries.board import Board
 
 
 @dataclass(frozen=True)
@@ -76,8 +79,6 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
                     profile: int | str | None = None, my_side: str = Side.FREELANCER,
                     kind: str = ContractKind.FIXED, started_on: date | str | None = None,
                     notes: str = "", milestones: Sequence[MilestoneIn] = (), clock: Clock) -> Board:
-    from .read import board
-
     with operation(db, clock) as unit:
         cur = check_currency(currency)
         if my_side not in (Side.CLIENT, Side.FREELANCER):
@@ -121,8 +122,6 @@ def end_contract(db: Database, contract_id: int, *, actor: str, reason: str = En
                  release_minor: int | str = 0, feedback_rating: int | None = None,
                  feedback_text: str | None = None, clock: Clock, expect_version: int | None = None) -> Board:
     """C3: void the future, settle escrow by who ends it, record reason and feedback (C4)."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="end it again")
         end_in(unit, c, actor=actor, reason=reason, release_minor=release_minor,
@@ -132,8 +131,6 @@ def end_contract(db: Database, contract_id: int, *, actor: str, reason: str = En
 
 def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: int | str = 0,
            feedback_rating: int | None = None, feedback_text: str | None = None) -> None:
-    from .payments import close_refund_requests, release_in
-
     if actor not in (Side.CLIENT, Side.FREELANCER):
         raise DomainError("C3", "a contract is ended by the client or the freelancer; act as one of them to end it.")
     if reason not in {r.value for r in EndReason}:
@@ -218,8 +215,6 @@ def _release_amount(value: int | str | None, currency: str) -> int:
 
 
 def _refund_all(unit: Unit, c: Contract, m: Milestone, held: int, actor: str) -> None:
-    from .payments import close_refund_requests
-
     entry = unit.money(c, LedgerKind.REFUND, held, actor=actor, milestone=m)
     released_before = any(e.kind == LedgerKind.RELEASE and e.milestone_id == m.id for e in unit.ledger(c.id))
     before = {"state": m.state}
@@ -249,8 +244,6 @@ def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, s
 def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | None,
                    text: str | None = None, clock: Clock) -> Board:
     """C4: feedback on an ended contract, within the profile's window after the end."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if actor not in (Side.CLIENT, Side.FREELANCER):
@@ -271,8 +264,6 @@ def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | 
 
 def archive_contract(db: Database, contract_id: int, *, archived: bool = True, clock: Clock) -> Board:
     """C6: hide a contract from the default list (or bring it back)."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if c.archived != archived:

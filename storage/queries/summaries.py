@@ -2,7 +2,7 @@
 (G3), each in one or a few SQL statements on plain ``sqlite3``.
 
 Imports no ORM and no pendulum, so the first screen can be drawn before they load. Reads never
-write; timers are applied by operations and by ``storage.timers``.
+write; timers are applied by the operations (``cairn.storage.operations.timers``).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
+    from cairn.storage.clock import Clock
+    from cairn.storage.db import Database
 
 def _ts(text: str | None) -> datetime | None:
     return None if text is None else datetime.fromisoformat(text)
@@ -304,7 +304,7 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
             select c.id, c.title, l.amount_minor, c.currency, l.kind, l.available_at
             from ledger_entry l join contract c on c.id = l.contract_id
             where l.kind in ('release', 'bonus') and l.available_at > :now {only}""", params):
-        from .money import format_amount
+        from cairn.storage.money import format_amount
 
         out.append(Deadline(_ts(at), "available", f"{format_amount(amount, cur)} {'bonus' if kind == 'bonus' else 'payment'}"
                                                   " becomes available (P5)", cid, title))
@@ -312,7 +312,7 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
             select c.id, c.title, r.amount_minor, c.currency, r.answer_due_at
             from refund_request r join contract c on c.id = r.contract_id where r.status = 'pending' {only}""",
                                                     params):
-        from .money import format_amount
+        from cairn.storage.money import format_amount
 
         out.append(Deadline(_ts(at), "refund_answer", f"answer the {format_amount(amount, cur)} refund request "
                                                       "or it is accepted (P6)", cid, title))

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import validate
-from .errors import Conflict, DomainError
-from .models import ContractKind, LedgerKind, MilestoneState, Side
-from .money import format_amount
-from .unit import operation, require_side
+from cairn.storage import validate
+from cairn.storage.errors import Conflict, DomainError
+from cairn.storage.models import ContractKind, LedgerKind, MilestoneState, Side
+from cairn.storage.money import format_amount
+from cairn.storage.operations.transaction import operation
+from cairn.storage.operations.unit import require_side
+from cairn.storage.queries.board import board
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
-    from .read import Board
+    from cairn.storage.clock import Clock
+    from cairn.storage.db import Database
+    from cairn.storage.queries.board import Board
 
 
 def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLIENT, clock: Clock,
                         milestone_id: int | None = None, expect_version: int | None = None) -> Board:
     """M3-M5: the client deposits the first future milestone's amount, less carried credit."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="fund milestones")
         require_side(actor, Side.CLIENT, "M5", "fund and activate a milestone")
@@ -67,8 +67,6 @@ def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLI
 def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, message: str = "",
                 clock: Clock, expect_version: int | None = None) -> Board:
     """M8, M9: submit the active milestone's work and start the review clock."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="submit work")
         require_side(actor, Side.FREELANCER, "M9", "submit work")
@@ -103,8 +101,6 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
 def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
                     clock: Clock, expect_version: int | None = None) -> Board:
     """M10: the client sends the submission back; the review clock stops."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request changes")
         require_side(actor, Side.CLIENT, "M10", "request changes to submitted work")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, func, select
 
-from .models import (
+from cairn.storage.models import (
     AUTOMATIC,
     Contract,
     ContractStatus,
@@ -24,10 +24,11 @@ from .models import (
     RefundRequest,
     RefundStatus,
 )
-from .money import format_amount
+from cairn.storage.money import format_amount
+from cairn.storage.operations.escrow import close_refund_requests, settle_refund_request
 
 if TYPE_CHECKING:
-    from .unit import Unit
+    from cairn.storage.operations.unit import Unit
 
 
 def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
@@ -69,8 +70,6 @@ def _auto_release(unit: Unit, m: Milestone, c: Contract) -> int:
     m.state = MilestoneState.RELEASED
     m.closed_at = at
     unit.session.add(m)
-    from .payments import close_refund_requests
-
     close_refund_requests(unit, c, m, actor=AUTOMATIC, at=at, why="the escrow was released automatically (M11)")
     unit.event(c, AUTOMATIC, "auto_release",
                f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
@@ -91,8 +90,6 @@ def _due_refunds(unit: Unit, contract_id: int | None) -> list[RefundRequest]:
 
 
 def _silent_refund(unit: Unit, r: RefundRequest) -> int:
-    from .payments import settle_refund_request
-
     if r.status != RefundStatus.PENDING:
         return 0
     c = unit.session.get(Contract, r.contract_id)

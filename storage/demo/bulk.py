@@ -13,10 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import pendulum
 
-from . import api
-from .db import Database, connect_raw
-from .money import format_amount
-from .types import ISO_FORMAT
+from cairn.storage import api
+from cairn.storage.db import Database
+from cairn.storage.files import connect_raw
+from cairn.storage.money import format_amount
+from cairn.storage.types import ISO_FORMAT
 
 F, C = api.Side.FREELANCER.value, api.Side.CLIENT.value
 

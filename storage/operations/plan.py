@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from sqlmodel import col, delete, select
 
-from . import validate
-from .diff import Row, diff
-from .errors import DomainError
-from .models import (
+from cairn.storage import validate
+from cairn.storage.diff import Row, diff
+from cairn.storage.errors import DomainError
+from cairn.storage.models import (
     ChangeRequest,
     Contract,
     ContractKind,
@@ -26,12 +26,14 @@ from .models import (
     RequestStatus,
     Side,
 )
-from .unit import Unit, operation
+from cairn.storage.operations.transaction import operation
+from cairn.storage.operations.unit import Unit
+from cairn.storage.queries.board import board
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .db import Database
-    from .read import Board
+    from cairn.storage.clock import Clock
+    from cairn.storage.db import Database
+    from cairn.storage.queries.board import Board
 
 _UNSET = object()
 
@@ -152,8 +154,6 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
               due_date: date | str | None = None, description: str = "", after_key: str | None = None,
               clock: Clock, expect_version: int | None = None) -> Board:
     """Add a future milestone to the draft, at the end or after ``after_key``."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         f = _fields(c, unit, title=title, amount=amount, due_date=due_date, description=description)
@@ -176,8 +176,6 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
                expect_version: int | None = None, title=_UNSET, amount=_UNSET, due_date=_UNSET,
                description=_UNSET) -> Board:
     """Edit a future milestone in the draft (M6: locked and past ones are refused)."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         it = _find(unit, c, items_of(unit, draft_id=d.id), key, "edited")
@@ -192,8 +190,6 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
 def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
                  expect_version: int | None = None) -> Board:
     """Mark a future milestone for deletion in the draft; on a marked one, bring it back."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         it = _find(unit, c, items_of(unit, draft_id=d.id), key, "deleted")
@@ -210,8 +206,6 @@ def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: 
 def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: int = 0,
                to_index: int | None = None, clock: Clock, expect_version: int | None = None) -> Board:
     """Move a future milestone among the futures (M7); ``to_index`` counts future rows from 0."""
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         items = items_of(unit, draft_id=d.id)
@@ -244,8 +238,6 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
 
 
 def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) -> Board:
-    from .read import board
-
     with operation(db, clock, contract_id=contract_id) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         d = draft_of(unit, c, side)

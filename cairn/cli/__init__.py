@@ -1,0 +1,19 @@
+"""The ``cairn`` command: the dashboard, and the demo, export, import, due, report and check
+subcommands for scripts, one module each (``group`` holds the group and its options).
+
+Every failure a user can cause (bad arguments, a missing, unreadable, locked or foreign file, a
+refused import) ends in one clear line on stderr and a non-zero exit status, never a traceback:
+``CairnGroup.main`` is the one boundary where errors become messages.
+"""
+
+from cairn.cli import check, demo, due, exchange, report  # noqa: F401 - each registers its command
+from cairn.cli.due import countdown, parse_duration
+from cairn.cli.group import cli
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="cairn")
+
+
+__all__ = ["cli", "main", "parse_duration", "countdown"]

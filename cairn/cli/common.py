@@ -1,0 +1,74 @@
+"""What every subcommand shares: the error boundary, exit statuses, the --db option and opening
+the database. ``CairnGroup.main`` is the one place where errors become one-line messages."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from cairn.storage.clock import Clock
+from cairn.storage.db import Database, resolve_path
+from cairn.storage.errors import DomainError, StorageError
+
+EXIT_PROBLEMS = 1  # check found problems, import refused, a file could not be used
+EXIT_USAGE = 2  # click's own status for bad arguments
+
+
+class CliError(click.ClickException):
+    """A refusal worded for the user; shown as one line."""
+
+
+class CairnGroup(click.Group):
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # noqa: D102
+        try:
+            rv = super().main(args, prog_name or "cairn", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as e:
+            path = e.ctx.command_path if e.ctx else "cairn"
+            fail(f"{e.format_message().rstrip('.')}; see '{path} --help'.", e.exit_code)
+        except click.ClickException as e:
+            fail(e.format_message(), e.exit_code)
+        except (StorageError, DomainError) as e:
+            fail(str(e), EXIT_PROBLEMS)
+        except sqlite3.DatabaseError as e:
+            fail(f"the database cannot be used ({e}).", EXIT_PROBLEMS)
+        except BrokenPipeError:
+            # The reader went away (cairn export | head): stop quietly.
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.exit(EXIT_PROBLEMS)
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}.", EXIT_PROBLEMS)
+        except (click.Abort, KeyboardInterrupt, EOFError):
+            fail("interrupted.", 130)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"cairn: {message}", err=True)
+    sys.exit(code)
+
+
+@dataclass
+class State:
+    db_path: Path | None
+    clock: Clock
+
+
+def db_option(f):
+    return click.option("--db", "db_path", type=click.Path(path_type=Path), default=None, metavar="PATH",
+                        help="Database file (default: $CAIRN_DB, else the user data directory).")(f)
+
+
+def db_path_of(ctx: click.Context, db_path: Path | None) -> Path:
+    return resolve_path(db_path or ctx.find_object(State).db_path)
+
+
+def open_existing(path: Path) -> Database:
+    if not path.exists():
+        raise CliError(f"{path}: no such database; create one with 'cairn demo --db {path}' or open the dashboard.")
+    return Database.open(path)

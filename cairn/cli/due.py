@@ -1,0 +1,100 @@
+"""``cairn due``: the deadlines that matter (G3), soonest first."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import click
+
+from cairn.cli.common import State, db_option, db_path_of, open_existing
+from cairn.cli.group import cli
+from cairn.storage.clock import Clock
+from cairn.storage.db import Database
+from cairn.storage.errors import StorageError
+
+_UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """'12h', '7d', '2w' -> timedelta; anything else is refused."""
+    m = re.fullmatch(r"\s*(\d{1,5})\s*([hdw])\s*", text or "", re.IGNORECASE)
+    if not m:
+        raise ValueError(f"{text!r} is not a duration; use a number and h, d or w, such as 12h, 7d or 2w.")
+    return timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
+
+
+def _duration_option(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        return parse_duration(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
+
+
+def countdown(at: datetime, now: datetime) -> str:
+    """'in 2d 4h', 'in 35m', 'overdue 3d 1h'."""
+    delta = at - now
+    secs = abs(int(delta.total_seconds()))
+    d, rem = divmod(secs, 86_400)
+    h, rem = divmod(rem, 3600)
+    mins = rem // 60
+    if d:
+        body = f"{d}d {h}h" if h else f"{d}d"
+    elif h:
+        body = f"{h}h {mins}m" if mins else f"{h}h"
+    else:
+        body = f"{mins}m"
+    return f"in {body}" if delta.total_seconds() > 0 else f"overdue {body}"
+
+
+def apply_timers_if_writable(db: Database, clock: Clock) -> None:
+    """Bring timers (M11, P5, P6) up to now so the answer is current; a read-only file is read as it is."""
+    from cairn.storage.api import apply_timers
+
+    with contextlib.suppress(StorageError):
+        apply_timers(db, clock)
+
+
+@cli.command()
+@db_option
+@click.option("--within", "within", default=None, metavar="DURATION", callback=_duration_option,
+              help="Only deadlines up to this far ahead: 12h, 7d, 2w (overdue ones are always shown).")
+@click.pass_context
+def due(ctx: click.Context, db_path: Path | None, within: timedelta | None) -> None:
+    """Deadlines (G3), soonest first, in local time with the UTC instant."""
+    from cairn.storage.queries import deadlines
+
+    clock = ctx.find_object(State).clock
+    db = open_existing(db_path_of(ctx, db_path))
+    try:
+        apply_timers_if_writable(db, clock)
+        items = deadlines(db, clock)
+    finally:
+        db.close()
+    # Filtered here rather than with deadlines(within=...): see the report on read._now.
+    now = datetime.fromtimestamp(clock.now().timestamp(), UTC)
+    if within is not None:
+        items = [d for d in items if d.at <= now + within]
+    if not items:
+        span = f" in the next {_human(within)}" if within else ""
+        click.echo(f"No deadlines{span}.")
+        return
+    for d in items:
+        local = d.at.astimezone()
+        click.echo(f"{local:%Y-%m-%d %H:%M %Z}  ({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})  "
+                   f"{countdown(d.at, now):<16} {d.contract_title}: {d.label}")
+
+
+def _human(td: timedelta) -> str:
+    secs = int(td.total_seconds())
+    if secs % 604_800 == 0:
+        n, unit = secs // 604_800, "week"
+    elif secs % 86_400 == 0:
+        n, unit = secs // 86_400, "day"
+    else:
+        n, unit = secs // 3600, "hour"
+    return f"{n} {unit}{'s' if n != 1 else ''}"

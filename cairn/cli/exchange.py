@@ -1,0 +1,99 @@
+"""``cairn export`` and ``cairn import``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from cairn.cli.common import EXIT_PROBLEMS, CliError, State, db_option, db_path_of, open_existing
+from cairn.cli.group import cli
+from cairn.storage.db import Database
+
+
+@cli.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True,
+              help="json: complete dump for import; csv: one row per milestone; ics: deadlines calendar.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default="-",
+              help="File to write (default: standard output).")
+@click.pass_context
+def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> None:
+    """Export the database as JSON, CSV or iCalendar."""
+    db = open_existing(db_path_of(ctx, db_path))
+    try:
+        if fmt == "json":
+            from cairn.storage.exchange.json_dump import export_json
+
+            data: bytes = export_json(db).encode()
+        elif fmt == "csv":
+            from cairn.storage.exchange.csv_export import export_csv
+
+            data = export_csv(db).encode()
+        else:
+            from cairn.storage.exchange.ics_export import export_ics
+
+            data = export_ics(db, ctx.find_object(State).clock)
+    finally:
+        db.close()
+    if str(output) == "-":
+        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode())
+        sys.stdout.flush()
+    else:
+        if output.is_dir():
+            raise CliError(f"{output} is a folder; give a file name with -o.")
+        # Owner-only, like the database: an export holds everything in it.
+        tmp = output.with_name(output.name + ".part")
+        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        tmp.replace(output)
+        click.echo(f"Exported {fmt.upper()} to {output}.", err=True)
+
+
+@cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
+@db_option
+@click.pass_context
+def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
+    """Import a JSON export into a new, empty database.
+
+    Everything is checked before anything is written; a refused import lists every problem.
+    """
+    from cairn.storage.exchange.json_dump import ImportRefused, import_json
+
+    if str(file) == "-":
+        text = sys.stdin.buffer.read()
+    else:
+        if file.is_dir():
+            raise CliError(f"{file} is a folder, not an export file.")
+        if not file.exists():
+            raise CliError(f"{file}: no such file.")
+        text = file.read_bytes()
+    path = db_path_of(ctx, db_path)
+    existed = path.exists()
+    db = Database.open(path)
+    try:
+        counts = import_json(db, text)
+    except ImportRefused as refused:
+        click.echo(f"cairn: {refused}", err=True)
+        for p in refused.problems:
+            click.echo(f"  - {p}", err=True)
+        _forget_new(db, path, existed)
+        sys.exit(EXIT_PROBLEMS)
+    except BaseException:
+        _forget_new(db, path, existed)
+        raise
+    db.close()
+    click.echo(f"Imported into {path}: {counts['contract']:,} contracts, {counts['milestone']:,} milestones, "
+               f"{counts['ledger_entry']:,} ledger entries, {counts['event']:,} events.")
+
+
+def _forget_new(db: Database, path: Path, existed: bool) -> None:
+    """A refused import leaves no trace: remove the database file it created, if it did."""
+    db.close()
+    if not existed:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)

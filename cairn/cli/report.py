@@ -1,0 +1,60 @@
+"""``cairn report``: earnings (P8) per currency, and per contract."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from pathlib import Path
+
+import click
+
+from cairn.cli.common import State, db_option, db_path_of, open_existing
+from cairn.cli.due import apply_timers_if_writable
+from cairn.cli.group import cli
+
+_HEADINGS = ("Work in progress", "In review", "Pending", "Available")
+
+
+@cli.command()
+@db_option
+@click.option("--per-contract", is_flag=True, help="One row per contract as well as the totals per currency.")
+@click.pass_context
+def report(ctx: click.Context, db_path: Path | None, per_contract: bool) -> None:
+    """Earnings (P8) where you are the freelancer, per currency."""
+    from cairn.storage.money import format_amount
+    from cairn.storage.queries import earnings
+
+    clock = ctx.find_object(State).clock
+    db = open_existing(db_path_of(ctx, db_path))
+    try:
+        apply_timers_if_writable(db, clock)
+        totals = earnings(db, clock)
+        rows = earnings(db, clock, per_contract=True) if per_contract else []
+    finally:
+        db.close()
+    now = clock.now().astimezone(UTC)
+    click.echo(f"Earnings as the freelancer (P8), as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
+    if not totals:
+        click.echo("No contracts where you are the freelancer.")
+        return
+    table: list[tuple[str, ...]] = [("", *_HEADINGS)]
+    for e in totals:
+        table.append((e.currency, *(format_amount(v, e.currency) for v in
+                                    (e.work_in_progress, e.in_review, e.pending, e.available))))
+    _print_table(table)
+    if per_contract:
+        click.echo("")
+        table = [("Contract", "Currency", *_HEADINGS)]
+        for e in rows:
+            title = e.contract_title or ""
+            title = title if len(title) <= 40 else title[:39] + "…"
+            table.append((f"{title} (#{e.contract_id})", e.currency,
+                          *(format_amount(v, e.currency) for v in
+                            (e.work_in_progress, e.in_review, e.pending, e.available))))
+        _print_table(table)
+
+
+def _print_table(rows: list[tuple[str, ...]]) -> None:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for r in rows:
+        cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]
+        click.echo("  ".join(cells).rstrip())

@@ -1,0 +1,37 @@
+"""Reading: every query the dashboard and the command line ask, on plain ``sqlite3`` (no ORM, no
+pendulum), so the first screen is drawn before either loads. Reads never write; timers are applied
+by the operations (``cairn.storage.operations.timers``).
+
+- ``summaries``: the contract list, its versions, the earnings report (P8) and the deadlines (G3).
+- ``board``: one contract's board.
+- ``check``: the integrity check and every ledger invariant (``cairn check``, import).
+"""
+
+from cairn.storage.queries.board import (
+    Board,
+    ContractInfo,
+    EventView,
+    MilestoneView,
+    Money,
+    ProfileInfo,
+    RefundView,
+    RequestView,
+    board,
+)
+from cairn.storage.queries.summaries import (
+    ContractSummary,
+    Deadline,
+    Earnings,
+    contract_summaries,
+    contract_versions,
+    deadlines,
+    due_instant,
+    earnings,
+    instant,
+)
+
+__all__ = [
+    "Board", "ContractInfo", "EventView", "MilestoneView", "Money", "ProfileInfo", "RefundView", "RequestView",
+    "board", "ContractSummary", "Deadline", "Earnings", "contract_summaries", "contract_versions", "deadlines",
+    "due_instant", "earnings", "instant",
+]
