@@ -71,9 +71,12 @@ def refused(db: Database, rule: str, fn, *args, **kw) -> api.DomainError:
 
 
 @pytest.fixture(autouse=True)
-def _load_contract_list_at_once(monkeypatch):
-    """The dashboard waits a moment after its first frame before loading every contract
-    (so the frame reaches the terminal first); tests need no such wait."""
+def _no_start_up_delays(monkeypatch):
+    """The dashboard waits a moment after its first frame before loading every contract and
+    before its first timer pass (so the frame reaches the terminal first); tests need no such
+    wait, and ``settle`` can then name the state it waits for."""
+    import cairn.tui.app as app
     import cairn.tui.screens.contract_list as contract_list
 
     monkeypatch.setattr(contract_list, "FULL_LOAD_DELAY", 0)
+    monkeypatch.setattr(app, "TIMERS_DELAY", 0)

@@ -29,6 +29,8 @@ textual_fixes.apply()
 
 #: Themes that follow the terminal's own palette (Textual's ANSI themes).
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
+#: Seconds after mounting before the first timer pass (after the first paint); tests set it to 0.
+TIMERS_DELAY = 0.5
 
 
 class CairnApp(App):
@@ -57,6 +59,7 @@ class CairnApp(App):
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
         self.closing = False
+        self.timers_started = False  # the first timer pass has begun (tests wait for it)
         theme = theme or os.environ.get("CAIRN_THEME")
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
@@ -73,10 +76,13 @@ class CairnApp(App):
 
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
-        self.set_interval(POLL_SECONDS, self._poll_database)
+        self.set_interval(POLL_SECONDS, self.poll_database)
         # Timers (M11 auto-release, P6 silence, P5 availability) as of now, after the first
         # paint, and again every minute while the dashboard stays open.
-        self.set_timer(0.5, self._apply_timers)
+        if TIMERS_DELAY:
+            self.set_timer(TIMERS_DELAY, self._apply_timers)
+        else:
+            self.call_after_refresh(self._apply_timers)
         self.set_interval(60, self._apply_timers)
 
     def settle_memory(self) -> None:
@@ -99,6 +105,8 @@ class CairnApp(App):
     def _apply_timers(self) -> None:
         from cairn.tui.worker import call_storage
 
+        self.timers_started = True
+
         def apply(db, clock):
             from cairn.storage.api import apply_timers
 
@@ -107,8 +115,12 @@ class CairnApp(App):
 
             return fired
 
-        call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None,
-                     done=lambda _fired: self._warm_board_styles())
+        def done(fired: int) -> None:
+            if fired:  # the worker took the commit for our own: the screens must still show it
+                self._tell_screens()
+            self._warm_board_styles()
+
+        call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None, done=done)
 
     def _board_screen(self) -> BoardScreen:
         if self._board is None:
@@ -139,13 +151,18 @@ class CairnApp(App):
         board.show_contract(contract_id, initial=initial)
         self.push_screen(board)
 
-    def _poll_database(self) -> None:
-        # Another session (or a timer) committed: every screen that shows data reloads.
-        if self._watcher.changed():
-            from cairn.tui.watch import DatabaseChanged
+    def poll_database(self) -> bool:
+        """Another session committed: every screen that shows data reloads. True if it did."""
+        if not self._watcher.changed():
+            return False
+        self._tell_screens()
+        return True
 
-            for screen in self.screen_stack:
-                screen.post_message(DatabaseChanged())
+    def _tell_screens(self) -> None:
+        from cairn.tui.watch import DatabaseChanged
+
+        for screen in self.screen_stack:
+            screen.post_message(DatabaseChanged())
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):

@@ -23,14 +23,40 @@ def asynctest(fn: Callable[..., Awaitable[T]]) -> Callable[..., T]:
     return wrapper
 
 
-async def settle(pilot, rounds: int = 6) -> None:
-    """Wait for thread workers and for the callbacks that start the next one."""
-    from textual.worker import WorkerCancelled
+class NeverSettled(AssertionError):
+    """The app kept working past ``settle``'s limit: a loop of reloads, or a worker that hangs."""
 
-    for _ in range(rounds):
-        with contextlib.suppress(WorkerCancelled):  # a dialog's worker, closed with its dialog
-            await pilot.app.workers.wait_for_complete()
+
+async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
+    """Wait until the app is settled, a state with a name rather than a time:
+
+    - every message queue of the app and the current screen is empty (``pilot.pause``);
+    - no worker is pending or running (storage calls, loads, the timer pass);
+    - the first timer pass has started (``CairnApp.timers_started``; tests make it immediate);
+    - the database holds no commit the screens have not been told of (``poll_database``).
+
+    Checked until one round finds nothing left to do; ``NeverSettled`` after ``limit`` rounds.
+    ``rounds`` is accepted for old callers and ignored.
+    """
+    from textual.worker import WorkerCancelled, WorkerState
+
+    app = pilot.app
+    for _ in range(limit):
         await pilot.pause()
+        busy = [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+        if busy:
+            with contextlib.suppress(WorkerCancelled):  # a dialog's worker, closed with its dialog
+                await app.workers.wait_for_complete(busy)
+            continue
+        if not getattr(app, "timers_started", True):
+            continue
+        poll = getattr(app, "poll_database", None)
+        if poll is not None and getattr(app, "_watcher", None) is not None and poll():
+            continue  # screens were told; their reloads are the next round's workers
+        await pilot.pause()  # what the last callbacks posted
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+            return
+    raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}")
 
 
 def drive(app, scenario: Callable[[Any], Awaitable[T]], size: tuple[int, int] = (120, 36)) -> T:

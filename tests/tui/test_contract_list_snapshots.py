@@ -8,12 +8,12 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36"
 
 
 async def ready(pilot) -> None:
-    """Wait for the thread workers, and stop cursors blinking, before the picture is taken."""
+    """Wait until the app is settled, and stop cursors blinking, before the picture is taken."""
     from textual.widgets import Input
 
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+    from tests.tui.asynctest import settle
+
+    await settle(pilot)
     for box in pilot.app.screen.query(Input):
         box.cursor_blink = False
     await pilot.pause()

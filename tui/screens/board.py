@@ -63,6 +63,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.showing_diff = False
         self._follow: str | None = None
         self._marked_read = False
+        self._unread: frozenset[int] = frozenset()  # events unread when this visit saw them
         self._busy = False
         self._queue.clear()
         if self.is_mounted:
@@ -163,7 +164,10 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             if not self.showing_diff else "Plan — changes in your draft"
         self._show_if_changed(MoneyPanel, b.money, c.currency)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)
-        self._show_if_changed(ActivityFeed, b.events, now, minute=True)
+        # Marked as they were when this visit first saw them: the visit's own "mark read" (or a
+        # reload for any other reason) does not take the markers away while the user reads.
+        self._unread |= {e.id for e in b.events if not e.read}
+        self._show_if_changed(ActivityFeed, b.events, now, self._unread, minute=True)
         if not self._marked_read and b.unread:
             self._marked_read = True
             call_storage(self, api.mark_events_read, self.contract_id, group="mark-read",

@@ -19,14 +19,15 @@ class ActivityFeed(VerticalScroll, can_focus=False):
     def compose(self) -> ComposeResult:
         yield Static(id="activity-lines")
 
-    def show(self, events: list[EventView], now: datetime) -> None:
+    def show(self, events: list[EventView], now: datetime, unread: frozenset[int] = frozenset()) -> None:
+        """``unread``: ids to mark besides those unread now (unread when the visit began)."""
         text = Text()
         if not events:
             text.append("No activity yet.", style="dim")
         for i, e in enumerate(events):
             if i:
                 text.append("\n")
-            text.append("● " if not e.read else "  ", style="bold")
+            text.append("● " if not e.read or e.id in unread else "  ", style="bold")
             text.append(local(e.at, "MM-DD HH:mm"), style="dim")
             text.append(f" {e.actor}: ", style="dim")
             text.append(clean(e.summary))  # plain text: summaries hold user titles
