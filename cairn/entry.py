@@ -1,55 +1,70 @@
 """The ``cairn`` console script.
 
 Opening the dashboard is the common case and its start-up time is what a user feels, so
-``cairn``, ``cairn --db PATH`` and ``cairn --no-mouse`` skip the command-line library and
-go straight to the screen; everything else (subcommands, --help, --version, mistakes) is
-parsed by ``cairn.cli``.
+``cairn`` with only ``--db PATH``, ``--config PATH``, ``--no-mouse`` and ``--debug`` skips the
+command-line library and goes straight to the screen; everything else (subcommands, --help,
+--version, mistakes, and shell completion, which click answers from ``_CAIRN_COMPLETE``) is parsed
+by ``cairn.cli``.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
+
+COMPLETE_VAR = "_CAIRN_COMPLETE"  # click's name for it: _{PROG}_COMPLETE
 
 
-def dashboard_args(argv: list[str]) -> tuple[str | None, bool] | None:
-    """(db path, mouse) when ``argv`` only opens the dashboard, else None."""
-    path: str | None = None
-    mouse = True
+@dataclass(frozen=True)
+class DashboardArgs:
+    db: str | None = None
+    mouse: bool = True
+    config: str | None = None
+    debug: bool = False
+
+
+def dashboard_args(argv: list[str]) -> DashboardArgs | None:
+    """The options when ``argv`` only opens the dashboard, else None (click parses it)."""
+    values: dict[str, object] = {}
     args = iter(argv)
     for arg in args:
-        if arg == "--no-mouse" and mouse:
-            mouse = False
-        elif arg == "--db" and path is None:
-            path = next(args, None)
-            if not path or path.startswith("-"):
+        name, eq, inline = arg.partition("=")
+        if arg in ("--no-mouse", "--debug") and arg not in values:
+            values[arg] = True
+        elif name in ("--db", "--config") and name not in values:
+            value = inline if eq else next(args, None)
+            if not value or (not eq and value.startswith("-")):
                 return None
-        elif arg.startswith("--db=") and path is None and len(arg) > 5:
-            path = arg[5:]
+            values[name] = value
         else:
             return None
-    return path, mouse
+    return DashboardArgs(db=values.get("--db"), mouse="--no-mouse" not in values,  # type: ignore[arg-type]
+                         config=values.get("--config"), debug="--debug" in values)  # type: ignore[arg-type]
 
 
 def main() -> None:
-    parsed = dashboard_args(sys.argv[1:])
+    parsed = None if COMPLETE_VAR in os.environ else dashboard_args(sys.argv[1:])
     if parsed is None:
         from cairn.cli import main as cli_main
 
         cli_main()
         return
-    path, mouse = parsed
-    from cairn.storage.db import Database, resolve_path
+    from cairn import log
+
+    log.setup(debug=parsed.debug)
+    from cairn.config import ConfigError, database_path, load
     from cairn.storage.errors import StorageError
 
     try:
-        db = Database.open(resolve_path(path))
-    except StorageError as error:  # one clear line, as from every other command
-        print(f"cairn: {error}", file=sys.stderr)
+        config = load(parsed.config)
+        from cairn.tui.app import make_app
+
+        app = make_app(database_path(parsed.db, config), config=config)
+    except (ConfigError, StorageError) as refusal:  # one clear line, as from every other command
+        print(f"cairn: {refusal}", file=sys.stderr)
         sys.exit(1)
-    from cairn.tui.app import CairnApp
-
-    CairnApp(db).run(mouse=mouse)
-
+    app.run(mouse=parsed.mouse and config.mouse)
 
 if __name__ == "__main__":
     main()

@@ -71,6 +71,16 @@ def refused(db: Database, rule: str, fn, *args, **kw) -> api.DomainError:
 
 
 @pytest.fixture(autouse=True)
+def _own_user_dirs(tmp_path, monkeypatch):
+    """Each test has its own config, data and state folders (config file, default database, log
+    file): nothing is read from or written to the user's own, and tests cannot see each other's."""
+    for var, name in (("XDG_CONFIG_HOME", "config"), ("XDG_DATA_HOME", "data"), ("XDG_STATE_HOME", "state")):
+        monkeypatch.setenv(var, str(tmp_path / f"user-{name}"))
+    for var in ("CAIRN_CONFIG", "CAIRN_THEME", "CAIRN_DB"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _no_start_up_delays(monkeypatch):
     """The dashboard waits a moment after its first frame before loading every contract and
     before its first timer pass (so the frame reaches the terminal first); tests need no such

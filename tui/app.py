@@ -6,7 +6,9 @@ SQLAlchemy and pydantic) load the first time an operation runs, in a thread work
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from cairn.config import Config
 from cairn.storage.clock import Clock, SystemClock
 from cairn.storage.db import Database
 from cairn.tui import garbage, textual_fixes
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from cairn.tui.screens.board import BoardScreen
 
 textual_fixes.apply()
+log = logging.getLogger("cairn")
 
 #: Themes that follow the terminal's own palette (Textual's ANSI themes).
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
@@ -52,15 +56,24 @@ class CairnApp(App):
         Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
-    def __init__(self, db: Database, *, clock: Clock | None = None, theme: str | None = None) -> None:
+    def __init__(self, db: Database, *, clock: Clock | None = None, theme: str | None = None,
+                 config: Config | None = None, keymap: dict[str, str] | None = None) -> None:
+        """``config``: the settings in force (``cairn.config.load``); ``keymap``: its keymap as
+        checked by ``cairn.tui.keymap.check`` (refused before the app is built)."""
         super().__init__()
+        self._remember_choices = config is not None  # only a real config file is written to
+        self.config = config or Config(Path(os.devnull))
+        self.keymap = keymap or {}
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        self.cursor_blink = self.config.cursor_blink
         self.db = db
         self.clock = clock or SystemClock()
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
         self.closing = False
         self.timers_started = False  # the first timer pass has begun (tests wait for it)
-        theme = theme or os.environ.get("CAIRN_THEME")
+        theme = theme or os.environ.get("CAIRN_THEME") or self.config.theme
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
             if name in self.available_themes:
@@ -74,6 +87,7 @@ class CairnApp(App):
     def on_mount(self) -> None:
         from cairn.tui.watch import POLL_SECONDS, DataVersionWatcher
 
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self.poll_database)
@@ -171,6 +185,50 @@ class CairnApp(App):
                                            "themes follow the terminal's own palette")
             yield command
 
+    def _remember_theme(self, theme) -> None:
+        """A theme chosen in the palette is written to the config file (comments kept)."""
+        if not self._remember_choices or theme.name == (self.config.theme or "textual-dark"):
+            return
+        from dataclasses import replace
+
+        from cairn.config import save_setting
+
+        self.config = replace(self.config, theme=theme.name)
+        path = self.config.path
+
+        def save() -> None:
+            try:
+                save_setting(path, "theme", theme.name)
+            except Exception as error:  # noqa: BLE001 - a read-only config: say so, keep the theme
+                log.warning("could not save the theme to %s", path, exc_info=True)
+                self.call_from_thread(self.notify, f"The theme is not remembered: {path} cannot be written "
+                                      f"({error}).", title="Config", severity="warning", markup=False)
+
+        self.run_worker(save, thread=True, group="config", exit_on_error=False)
+
+    # Textual prints an unexpected error as a traceback with local variables on the terminal (it
+    # can quote the user's records, and nobody can act on it there). The traceback goes to the
+    # log file and the terminal gets one line naming it. No public hook exists for this in
+    # Textual 8 (_handle_exception/_fatal_error are private); tests/tui/test_app.py fails if it breaks.
+    def _handle_exception(self, error: Exception) -> None:
+        from cairn.log import current_path
+
+        log.error("the dashboard stopped on an unexpected error", exc_info=error)
+        self._crash_line = (f"cairn: something went wrong ({type(error).__name__}: {error}); "
+                            f"the details are in {current_path()}")
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self._close_messages_no_wait()  # what Textual's does, less the traceback it renders
+
+    def _print_error_renderables(self) -> None:
+        line = getattr(self, "_crash_line", None)
+        if line is None:
+            super()._print_error_renderables()
+            return
+        self._exit_renderables.clear()
+        print(line, file=sys.stderr)  # one line, however wide the terminal
+
     def action_help(self) -> None:
         from cairn.tui.screens.help import HelpScreen
 
@@ -186,10 +244,20 @@ class CairnApp(App):
         self.db.close()
 
 
-def make_app(db_path: Path | str | None = None, *, clock: Clock | None = None) -> CairnApp:
-    """The one factory used by ``cairn`` and by the tests."""
-    return CairnApp(Database.open(db_path), clock=clock)
+def make_app(db_path: Path | str | None = None, *, clock: Clock | None = None,
+             config: Config | None = None) -> CairnApp:
+    """The one factory used by ``cairn`` and by the tests. A keymap the config names is checked
+    here, before the database is opened (``ConfigError``, one line)."""
+    keymap = None
+    if config is not None:
+        config.check_theme()
+        if config.keymap:
+            from cairn.tui.keymap import check
+
+            keymap = check(config)
+    return CairnApp(Database.open(db_path), clock=clock, config=config, keymap=keymap)
 
 
-def run(db_path: Path | str | None = None, *, mouse: bool = True) -> None:
-    make_app(db_path).run(mouse=mouse)
+def run(db_path: Path | str | None = None, *, mouse: bool = True, config: Config | None = None) -> None:
+    app = make_app(db_path, config=config)
+    app.run(mouse=mouse and app.config.mouse)

@@ -90,9 +90,17 @@ def bound_actions(screen: Screen, *, include_unavailable: bool = False, include_
     if nodes is None:
         nodes = [screen, app]
     found: dict[tuple[int, str], tuple[Binding, list[str], DOMNode]] = {}
+    keymap = getattr(app, "keymap", None)
     for node in nodes:
-        # ``_bindings`` holds the bindings after any keymap the user applied.
-        for bindings in node._bindings.key_to_bindings.values():
+        bindings_map = node._bindings
+        if keymap:  # the user's keys, as Textual applies them in the screen's binding chain
+            for bindings in bindings_map.key_to_bindings.values():  # in declaration order
+                for binding in bindings:
+                    if binding.description:
+                        found.setdefault((id(node), binding.action), (binding, [], node))
+            bindings_map = bindings_map.copy()
+            bindings_map.apply_keymap(keymap)
+        for bindings in bindings_map.key_to_bindings.values():
             for binding in bindings:
                 if not binding.description:
                     continue

@@ -51,9 +51,12 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
         except Exception as error:  # noqa: BLE001 - nothing may reach the screen as a traceback
             if app.closing:
                 return  # the user quit: the database was closed under this call; nobody waits for it
-            log.exception("storage call failed")
-            app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}",
-                                 title="Not done", severity="error", markup=False, timeout=10)
+            from cairn.log import current_path
+
+            log.exception("storage call %s failed", getattr(fn, "__name__", fn))
+            app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}. "
+                                 f"The details are in {current_path()}", title="Not done", severity="error",
+                                 markup=False, timeout=10)
             return
         finally:
             app.db.release_reader()

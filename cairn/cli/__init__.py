@@ -6,7 +6,9 @@ refused import) ends in one clear line on stderr and a non-zero exit status, nev
 ``CairnGroup.main`` is the one boundary where errors become messages.
 """
 
-from cairn.cli import check, demo, due, exchange, report  # noqa: F401 - each registers its command
+# Each module registers its command.
+from cairn.cli import check, config, demo, due, exchange, report  # noqa: F401
+from cairn.cli import list as list_  # noqa: F401
 from cairn.cli.due import countdown, parse_duration
 from cairn.cli.group import cli
 

@@ -3,6 +3,7 @@ the database. ``CairnGroup.main`` is the one place where errors become one-line 
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import sys
@@ -11,8 +12,9 @@ from pathlib import Path
 
 import click
 
+from cairn.config import Config, ConfigError, database_path
 from cairn.storage.clock import Clock
-from cairn.storage.db import Database, resolve_path
+from cairn.storage.db import Database
 from cairn.storage.errors import DomainError, StorageError
 
 EXIT_PROBLEMS = 1  # check found problems, import refused, a file could not be used
@@ -32,7 +34,7 @@ class CairnGroup(click.Group):
             fail(f"{e.format_message().rstrip('.')}; see '{path} --help'.", e.exit_code)
         except click.ClickException as e:
             fail(e.format_message(), e.exit_code)
-        except (StorageError, DomainError) as e:
+        except (StorageError, DomainError, ConfigError) as e:
             fail(str(e), EXIT_PROBLEMS)
         except sqlite3.DatabaseError as e:
             fail(f"the database cannot be used ({e}).", EXIT_PROBLEMS)
@@ -45,6 +47,12 @@ class CairnGroup(click.Group):
             fail(f"{where}{e.strerror or e}.", EXIT_PROBLEMS)
         except (click.Abort, KeyboardInterrupt, EOFError):
             fail("interrupted.", 130)
+        except Exception as e:  # noqa: BLE001 - a bug: the traceback to the log file, one line here
+            from cairn import log
+
+            logging.getLogger("cairn").exception("cairn %s failed", " ".join(args or sys.argv[1:]))
+            fail(f"something went wrong ({type(e).__name__}: {e}); the details are in {log.current_path()}.",
+                 EXIT_PROBLEMS)
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
@@ -57,6 +65,15 @@ def fail(message: str, code: int) -> None:
 class State:
     db_path: Path | None
     clock: Clock
+    config: Config | None = None
+    config_problem: ConfigError | None = None
+
+    def settings(self) -> Config:
+        """The config in force; a config Cairn cannot use stops the command here, in one line."""
+        if self.config_problem is not None:
+            raise self.config_problem
+        assert self.config is not None
+        return self.config
 
 
 def db_option(f):
@@ -65,7 +82,9 @@ def db_option(f):
 
 
 def db_path_of(ctx: click.Context, db_path: Path | None) -> Path:
-    return resolve_path(db_path or ctx.find_object(State).db_path)
+    """The database: this command's --db, the group's --db, $CAIRN_DB, the config, the default."""
+    state = ctx.find_object(State)
+    return database_path(db_path or state.db_path, state.settings())
 
 
 def open_existing(path: Path) -> Database:

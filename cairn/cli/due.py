@@ -63,8 +63,9 @@ def apply_timers_if_writable(db: Database, clock: Clock) -> None:
 @db_option
 @click.option("--within", "within", default=None, metavar="DURATION", callback=_duration_option,
               help="Only deadlines up to this far ahead: 12h, 7d, 2w (overdue ones are always shown).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per deadline (shape in the README).")
 @click.pass_context
-def due(ctx: click.Context, db_path: Path | None, within: timedelta | None) -> None:
+def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_json: bool) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
     from cairn.storage.queries import deadlines
 
@@ -79,6 +80,11 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None) -> N
     now = datetime.fromtimestamp(clock.now().timestamp(), UTC)
     if within is not None:
         items = [d for d in items if d.at <= now + within]
+    if as_json:
+        from cairn.cli import json_out
+
+        json_out.echo([json_out.deadline(d, now) for d in items])
+        return
     if not items:
         span = f" in the next {_human(within)}" if within else ""
         click.echo(f"No deadlines{span}.")

@@ -17,8 +17,9 @@ _HEADINGS = ("Work in progress", "In review", "Pending", "Available")
 @cli.command()
 @db_option
 @click.option("--per-contract", is_flag=True, help="One row per contract as well as the totals per currency.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object (shape in the README).")
 @click.pass_context
-def report(ctx: click.Context, db_path: Path | None, per_contract: bool) -> None:
+def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json: bool) -> None:
     """Earnings (P8) where you are the freelancer, per currency."""
     from cairn.storage.money import format_amount
     from cairn.storage.queries import earnings
@@ -32,6 +33,9 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool) -> None
     finally:
         db.close()
     now = clock.now().astimezone(UTC)
+    if as_json:
+        _json(now, totals, rows if per_contract else None)
+        return
     click.echo(f"Earnings as the freelancer (P8), as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
     if not totals:
         click.echo("No contracts where you are the freelancer.")
@@ -51,6 +55,20 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool) -> None
                           *(format_amount(v, e.currency) for v in
                             (e.work_in_progress, e.in_review, e.pending, e.available))))
         _print_table(table)
+
+
+def _json(now, totals, rows) -> None:
+    from cairn.cli import json_out
+
+    def stages(e) -> dict[str, object]:
+        return json_out.amounts(e.currency, work_in_progress=e.work_in_progress, in_review=e.in_review,
+                                pending=e.pending, available=e.available)
+
+    document = {"as_of": json_out.instant(now), "currencies": [{"currency": e.currency, **stages(e)} for e in totals]}
+    if rows is not None:
+        document["contracts"] = [{"contract_id": e.contract_id, "contract": e.contract_title,
+                                  "currency": e.currency, **stages(e)} for e in rows]
+    json_out.echo(document)
 
 
 def _print_table(rows: list[tuple[str, ...]]) -> None:

@@ -127,7 +127,7 @@ def test_dashboard_opens_with_the_resolved_path_and_mouse_flag(tmp_path, monkeyp
     import cairn.tui.app
 
     calls = []
-    monkeypatch.setattr(cairn.tui.app, "run", lambda path, *, mouse=True: calls.append((path, mouse)))
+    monkeypatch.setattr(cairn.tui.app, "run", lambda path, *, mouse=True, **kw: calls.append((path, mouse)))
     monkeypatch.setenv("CAIRN_DB", str(tmp_path / "env.db"))
     assert run("--no-mouse").exit_code == 0
     assert run("--db", tmp_path / "flag.db").exit_code == 0

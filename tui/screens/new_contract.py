@@ -85,7 +85,7 @@ class NewContractScreen(ModalScreen[int | None]):
                             id="field-currency")
                 yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
                                               compact=True), id="field-my_side")
-                yield Field("Platform profile", Select(PROFILES, value="Marketplace", allow_blank=False,
+                yield Field("Platform profile", Select(PROFILES, value=self.app.config.profile, allow_blank=False,
                                                        id="profile", compact=True), id="field-profile")
             with Horizontal(classes="row"):
                 yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,

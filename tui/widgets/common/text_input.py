@@ -17,6 +17,10 @@ class TextInput(Input):
     queue, keeps every key in the order it was typed.
     """
 
+    def on_mount(self) -> None:
+        if not getattr(self.app, "cursor_blink", True):  # the config's cursor_blink = false
+            self.cursor_blink = False
+
     async def _on_key(self, event: events.Key) -> None:
         if event.is_printable:
             return  # Input's own handler types it
