@@ -1,6 +1,6 @@
 """Cairn's settings: one TOML file in the user's config directory.
 
-Read with the standard library's ``tomllib`` on every start (a few hundred microseconds); written
+Read with the standard library's ``tomllib`` on every start when the file exists; written
 only by an explicit action (choosing a theme in the palette), with ``tomlkit``, which keeps the
 user's comments and layout, imported only then. Every problem is one ``ConfigError`` line that
 names the file, the line and the key. ``cairn config`` prints the file's path and the settings in
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -117,6 +116,8 @@ def load(explicit: str | os.PathLike | None = None) -> Config:
 
 
 def parse(text: str, path: Path) -> Config:
+    import tomllib  # ~2 ms: only when there is a file to read
+
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
