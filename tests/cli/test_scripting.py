@@ -97,8 +97,9 @@ def test_completion_answers_commands_and_options(tmp_path):
         assert result.returncode == 0, result.stderr
         return result.stdout.split()
 
-    assert complete("cairn re", 1) == ["plain,report"]
-    assert {"plain,list", "plain,config"} <= set(complete("cairn ", 1))
+    assert complete("cairn rep", 1) == ["plain,replicate", "plain,report"]
+    assert complete("cairn ba", 1) == ["plain,backup"]
+    assert {"plain,list", "plain,config", "plain,backup", "plain,replicate"} <= set(complete("cairn ", 1))
     assert complete("cairn export --format ", 3) == ["plain,json", "plain,csv", "plain,ics"]
     assert "plain,--json" in complete("cairn due --", 2)
 
