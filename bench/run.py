@@ -1,184 +1,207 @@
-"""Cairn's field benchmark: builds a 10,000-contract database and prints a table.
+"""Cairn's field benchmark: every cost beside a baseline measured in the same run, and its target.
 
-    .venv/bin/python bench/run.py [--contracts 10000] [--runs 9] [--keys 200]
+    .venv/bin/python bench/run.py            # the targets: keys at 10k, loading and memory at 100k
+    .venv/bin/python bench/run.py --scale    # every cost at 1k, 10k and 100k, and how it grows
+    .venv/bin/python bench/run.py --reuse    # keep bench/out/bench-100000.db (no `cairn demo` figure)
 
-Measured outside the process, as a user's terminal sees it:
-- time to first useful frame: process start until the contract list shows contracts, read
-  with tmux capture-pane, beside a bare Textual app (Header, Static, Footer) in the same run
-  (Cairn's modules byte-compiled first, as Textual's are);
-- keypress to screen (95th percentile): cursor down in the contract list, opening a contract,
-  moving a milestone (including its durable commit), in a real pty;
-- bytes written to the terminal per cursor move in the contract list;
-- peak memory (VmHWM) of the app with the database open.
+Measured outside the process, as a user's terminal sees it (the machine is shared and noisy, so
+costs are ratios to baselines measured interleaved with them; medians with the middle half
+[p25–p75] and the p95):
+- time to first useful frame, beside a bare Textual app (Header, Static, Footer);
+- keys, interleaved key by key with a bare Textual app holding a 10,000-row table where Enter
+  pushes a small screen (bench/bare_app.py --table): cursor move against its cursor move; open a
+  contract, and move a milestone (durable commit included) in plans of 12, 400 and 1,000
+  milestones, against its screen push;
+- while the full list loads: the longest a key waited for its echo (bench/loading.py);
+- the full list's build against its summary SQL alone (bench/list_cost.py);
+- peak memory (VmHWM) of the dashboard with the list loaded, and of `cairn demo`.
+The databases are built under bench/out/ (bench/databases.py).
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
-import statistics
+import contextlib
+import json
+import os
 import subprocess
 import sys
-import time
-from pathlib import Path
+from dataclasses import dataclass, field
 
-HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from pty_term import PtyProgram  # noqa: E402
+import databases  # noqa: E402
+import keys  # noqa: E402
+import loading  # noqa: E402
+import startup  # noqa: E402
+from figures import Figure, Sample, growth, print_table, ratio_figure  # noqa: E402
 
-PY = sys.executable
-CAIRN = [PY, "-m", "cairn"]
-BARE = [PY, str(HERE / "bare_app.py")]
-DOWN, UP = b"\x1b[B", b"\x1b[A"
-ENTER, ESC = b"\r", b"\x1b"
-SHIFT_DOWN, SHIFT_UP = b"\x1b[1;2B", b"\x1b[1;2A"
-ENV = {"TZ": "UTC", "TEXTUAL_ANIMATIONS": "none"}
+PY, ROOT = databases.PY, databases.ROOT
+TARGET = {"first_frame": 1.5, "cursor": 1.0, "open": 1.2, "move": 1.5, "move_growth": 3.0, "gap_ms": 50,
+          "list": 3.0, "memory_mb": 200, "demo_mb": 300}
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[18] if len(values) > 1 else values[0]
+@dataclass
+class Measured:
+    """Everything measured on one database."""
+
+    contracts: int
+    built: databases.Built | None = None
+    first_frame: tuple[Sample, Sample] | None = None
+    keys: keys.KeyCosts | None = None
+    load: loading.LoadCosts | None = None
+    list_cost: dict[str, Sample] = field(default_factory=dict)
 
 
-def build(db: Path, contracts: int) -> float:
-    if db.exists():
-        return 0.0
-    db.parent.mkdir(parents=True, exist_ok=True)
-    t = time.perf_counter()
-    subprocess.run([*CAIRN, "demo", "--db", str(db), "--contracts", str(contracts)], check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t
+def list_cost(db, runs: int) -> dict[str, Sample]:
+    out = subprocess.run([PY, str(ROOT / "bench" / "list_cost.py"), str(db), str(runs)], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    return {name: Sample(values) for name, values in json.loads(out).items()}
 
 
-def first_frame_tmux(argv: list[str], needles: list[str], *, cols=120, rows=36, timeout=30.0) -> float:
-    """Seconds from starting the command in tmux until one of ``needles`` is on the screen."""
-    name = f"bench{time.monotonic_ns()}"
-    env = " ".join(f"{k}={v}" for k, v in ENV.items())
-    cmd = f"cd {ROOT} && env {env} " + " ".join(argv)
-    t0 = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-x", str(cols), "-y", str(rows), "-s", name, cmd], check=True)
-    try:
-        while time.perf_counter() - t0 < timeout:
-            screen = subprocess.run(["tmux", "capture-pane", "-p", "-t", name], capture_output=True,
-                                    text=True).stdout
-            if any(n in screen for n in needles):
-                return time.perf_counter() - t0
-        raise TimeoutError(f"none of {needles[:3]} appeared: {screen[-500:]}")
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], stderr=subprocess.DEVNULL)
+def measure(contracts: int, args, *, what: set[str], rebuild: bool) -> Measured:
+    db, built = databases.ensure(contracts, rebuild=rebuild)
+    if built:
+        print(f"built {db.relative_to(ROOT)}: cairn demo --contracts {contracts} in {built.seconds:.1f} s, "
+              f"peak {built.peak_mb:.0f} MB", flush=True)
+    m = Measured(contracts, built)
+    needles = databases.newest_titles(db)
+    if "first_frame" in what:
+        m.first_frame = startup.measure(db, needles, args.runs)
+        print(f"{contracts:,}: first frame measured", flush=True)
+    if "keys" in what:
+        m.keys = keys.measure(db, needles[0], cursor_moves=args.keys, opens=args.opens, moves=args.moves)
+        print(f"{contracts:,}: keys measured", flush=True)
+    if "load" in what:
+        total = databases.count(db, "select count(*) from contract")
+        m.load = loading.measure(db, total)
+        print(f"{contracts:,}: loading measured", flush=True)
+    if "list" in what:
+        m.list_cost = list_cost(db, args.list_runs)
+        print(f"{contracts:,}: list build measured", flush=True)
+    return m
 
 
-def titles(db: Path, n: int = 40) -> list[str]:
-    conn = sqlite3.connect(db)
-    try:
-        return [r[0][:12] for r in conn.execute("select title from contract order by id desc limit ?", (n,))]
-    finally:
-        conn.close()
+def figures(m: Measured) -> list[Figure]:
+    out: list[Figure] = []
+    at = f" at {m.contracts // 1000}k"
+    if m.first_frame:
+        cairn, bare = m.first_frame
+        out.append(ratio_figure("first useful frame" + at, cairn, bare, "bare app", TARGET["first_frame"]))
+    if m.keys:
+        k = m.keys
+        out.append(ratio_figure("cursor move" + at, k.cursor, k.bare_cursor, "bare cursor move", TARGET["cursor"]))
+        out.append(ratio_figure("open a contract" + at, k.open, k.bare_push, "bare screen push", TARGET["open"]))
+        for n in sorted(k.move):
+            out.append(ratio_figure(f"move a milestone, {n} in plan", k.move[n], k.bare_push_for_move[n],
+                                    "bare screen push", TARGET["move"]))
+        small, big = min(k.move), max(k.move)
+        grows = k.move[big].median / k.move[small].median
+        out.append(Figure(f"move at {big} / move at {small}", f"{grows:.2f}x", target=f"<= {TARGET['move_growth']:g}x",
+                          ok=grows <= TARGET["move_growth"]))
+        for n in sorted(k.open_plan):
+            out.append(Figure(f"open a plan of {n}", f"{k.open_plan[n].median * 1000:.0f} ms",
+                              detail=f"one open; bare screen push median {k.bare_push.median * 1000:.1f} ms"))
+        out.append(Figure("bytes per cursor move" + at, f"{k.bytes_per_move.median:.0f} B",
+                          detail=f"p95 {k.bytes_per_move.p95:.0f} B"))
+        out.append(Figure("peak memory after the keys" + at, f"{k.peak_mb:.0f} MB", detail="VmHWM"))
+    if m.load:
+        gap = m.load.echo.values and max(m.load.echo.values) * 1000
+        out.append(Figure("longest key wait while loading" + at, f"{gap:.0f} ms", target=f"<= {TARGET['gap_ms']} ms",
+                          ok=gap <= TARGET["gap_ms"],
+                          detail=f"{m.load.echo.spread_ms()}; list in {m.load.loaded_after:.2f} s after the first frame"))
+        out.append(Figure("dashboard peak memory, list loaded" + at, f"{m.load.peak_mb:.0f} MB",
+                          target=f"< {TARGET['memory_mb']} MB", ok=m.load.peak_mb < TARGET["memory_mb"],
+                          detail="VmHWM"))
+    if m.list_cost:
+        build, sql = m.list_cost["build"], m.list_cost["sql"]
+        out.append(Figure("full list build" + at, f"{build.median / sql.median:.2f}x", f"summary SQL alone {sql.spread_ms()}",
+                          f"<= {TARGET['list']:g}x", build.median / sql.median <= TARGET["list"], build.spread_ms()))
+    if m.built:
+        out.append(Figure(f"cairn demo --contracts {m.contracts}", f"{m.built.peak_mb:.0f} MB",
+                          target=f"< {TARGET['demo_mb']} MB", ok=m.built.peak_mb < TARGET["demo_mb"],
+                          detail=f"peak (ru_maxrss); {m.built.seconds:.1f} s"))
+    return out
 
 
-# After moving the last milestone up, the board shows the draft; moving it back empties it.
-MOVE_NEEDLES = (b"your draft", b"Plan")
+def growth_table(all_measured: list[Measured]) -> None:
+    """Each cost at every size, and how it grows."""
+    rows: list[tuple[str, dict[int, float], str]] = []
 
+    def add(name: str, unit: str, pick) -> None:
+        values = {}
+        for m in all_measured:
+            with contextlib.suppress(AttributeError, KeyError, TypeError, ZeroDivisionError, ValueError):
+                values[m.contracts] = pick(m)  # not measured at this size
+        if values:
+            rows.append((name, values, unit))
 
-def movable_contract(db: Path) -> tuple[int, str]:
-    """The row index (in the list's default order: open, not archived, newest first) of a
-    contract that has at least three future milestones and no draft."""
-    conn = sqlite3.connect(db)
-    try:
-        ids = [r[0] for r in conn.execute(
-            "select id from contract where status = 'open' and archived = 0 order by id desc")]
-        for index, cid in enumerate(ids[:300]):
-            futures = conn.execute("select count(*) from milestone where contract_id = ? and state = 'future'",
-                                   (cid,)).fetchone()[0]
-            drafts = conn.execute("select count(*) from plan_draft where contract_id = ?", (cid,)).fetchone()[0]
-            if futures >= 3 and not drafts:
-                title = conn.execute("select title from contract where id = ?", (cid,)).fetchone()[0]
-                return index, title
-        raise SystemExit("no contract with three future milestones near the top of the list")
-    finally:
-        conn.close()
+    add("first frame / bare", "x", lambda m: m.first_frame[0].median / m.first_frame[1].median)
+    add("cursor move", "ms", lambda m: m.keys.cursor.median * 1000)
+    add("open a contract", "ms", lambda m: m.keys.open.median * 1000)
+    for n in databases.PLAN_SIZES:
+        add(f"open a plan of {n}", "ms", lambda m, n=n: m.keys.open_plan[n].median * 1000)
+        add(f"move in a plan of {n}", "ms", lambda m, n=n: m.keys.move[n].median * 1000)
+    add("bare screen push", "ms", lambda m: m.keys.bare_push.median * 1000)
+    add("longest key wait, loading", "ms", lambda m: max(m.load.echo.values) * 1000)
+    add("list loaded after first frame", "s", lambda m: m.load.loaded_after)
+    add("list summary SQL", "s", lambda m: m.list_cost["sql"].median)
+    add("list build", "s", lambda m: m.list_cost["build"].median)
+    add("dashboard memory, loaded", "MB", lambda m: m.load.peak_mb)
+    add("cairn demo peak memory", "MB", lambda m: m.built.peak_mb)
+    add("cairn demo time", "s", lambda m: m.built.seconds)
+    sizes = [m.contracts for m in all_measured]
+    print("\nHow each cost grows with the number of contracts")
+    print(f"{'cost':32}" + "".join(f"{f'{s // 1000}k':>10}" for s in sizes) + "  growth")
+    for name, values, unit in rows:
+        cells = "".join(f"{values[s]:>8.{1 if unit in ('s', 'x') else 0}f}{unit:2}" if s in values else f"{'':>10}"
+                        for s in sizes)
+        print(f"{name:32}{cells}  {growth(values)}")
+    print("\nHow a move grows with the plan's length (at each size)")
+    for m in all_measured:
+        if m.keys:
+            moves = {n: s.median for n, s in m.keys.move.items()}
+            print(f"{m.contracts // 1000}k: " + ", ".join(f"{n}: {v * 1000:.0f} ms" for n, v in sorted(moves.items()))
+                  + f"  -> {growth(moves)}")
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--contracts", type=int, default=10_000)
-    ap.add_argument("--runs", type=int, default=9)
-    ap.add_argument("--keys", type=int, default=200, help="cursor moves to time")
+    ap.add_argument("--contracts", type=int, default=10_000, help="database for the keys")
+    ap.add_argument("--big", type=int, default=100_000, help="database for loading, list build and memory")
+    ap.add_argument("--scale", action="store_true", help="every cost at 1k, 10k and 100k contracts")
+    ap.add_argument("--reuse", action="store_true", help="keep an existing big database (no demo figure)")
+    ap.add_argument("--runs", type=int, default=9, help="start-ups to time")
+    ap.add_argument("--keys", type=int, default=100, help="cursor moves to time")
+    ap.add_argument("--opens", type=int, default=20, help="contracts to open")
+    ap.add_argument("--moves", type=int, default=15, help="milestone moves each way, per plan")
+    ap.add_argument("--list-runs", type=int, default=5, help="full list builds to time")
     args = ap.parse_args()
-    db = HERE / "out" / f"bench-{args.contracts}.db"
     # Byte-compile Cairn's own modules first, as an installed package is: the bare app's
     # Textual comes compiled from its wheel, and with PYTHONDONTWRITEBYTECODE set (as on these
     # machines) an editable checkout would otherwise be compiled from source on every start.
     subprocess.run([PY, "-m", "compileall", "-q", "cairn", "storage", "tui"], check=True, cwd=ROOT)
-    built = build(db, args.contracts)
-    if built:
-        print(f"built {db.relative_to(ROOT)} with cairn demo --contracts {args.contracts} in {built:.1f} s")
-    needles = titles(db)
     # A session that outlives every measured one, so tmux's server never exits mid-run.
-    subprocess.run(["tmux", "new-session", "-d", "-s", "bench-anchor", "sleep 3600"], check=False)
-
-    # 1. Time to first useful frame, alternating runs so both see the same machine load.
-    cairn_ff, bare_ff = [], []
-    for _ in range(args.runs):
-        bare_ff.append(first_frame_tmux(BARE, ["BARE APP READY"]))
-        cairn_ff.append(first_frame_tmux([*CAIRN, "--db", str(db)], needles))
-    ff_cairn, ff_bare = statistics.median(cairn_ff), statistics.median(bare_ff)
-
-    # 2-4. Keys, bytes and memory in a real pty.
-    index, title = movable_contract(db)
-    app = PtyProgram([*CAIRN, "--db", str(db)], env=ENV)
+    anchor = f"bench-anchor-{os.getpid()}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 3600"], check=False)
     try:
-        app.wait_for(needles[0].encode())
-        app.settle(2.0)  # the full list and the timers load after the first frame
-        moves, sizes = [], []
-        for i in range(args.keys):
-            seconds, size = app.key(DOWN if (i // 50) % 2 == 0 else UP)
-            moves.append(seconds)
-            sizes.append(size)
-        opens = []
-        for _ in range(20):
-            seconds, _ = app.key_until(ENTER, b"Acting as")
-            opens.append(seconds)
-            app.key_until(ESC, b"Earnings")
-            app.key(DOWN)
-        # A contract whose last milestones are future ones: move the last one up and down.
-        for _ in range(120):
-            app.tap(UP)
-        for _ in range(index):
-            app.tap(DOWN)
-        app.key_until(ENTER, b"Acting as")
-        app.settle(0.5)
-        for _ in range(15):
-            app.tap(DOWN)
-        move = []
-        for i in range(30):
-            seconds, _ = app.key_until(SHIFT_UP if i % 2 == 0 else SHIFT_DOWN, MOVE_NEEDLES[i % 2])
-            move.append(seconds)
-        peak_mb = app.peak_rss_kb() / 1024
+        if args.scale:
+            measured = [measure(n, args, what={"first_frame", "keys", "load", "list"}, rebuild=True)
+                        for n in (1_000, 10_000, 100_000)]
+        else:
+            measured = [measure(args.contracts, args, what={"first_frame", "keys"}, rebuild=False),
+                        measure(args.big, args, what={"load", "list"}, rebuild=not args.reuse)]
     finally:
-        app.close()
-
-    rows = [
-        ("time to first useful frame (median)", f"{ff_cairn * 1000:.0f} ms",
-         f"bare Textual app {ff_bare * 1000:.0f} ms; ratio {ff_cairn / ff_bare:.2f}x", "<= 1.5x bare",
-         ff_cairn / ff_bare <= 1.5),
-        ("cursor move in the list (p95)", f"{p95(moves) * 1000:.1f} ms", f"median {statistics.median(moves) * 1000:.1f} ms",
-         "16 ms", p95(moves) <= 0.016),
-        ("open a contract (p95)", f"{p95(opens) * 1000:.1f} ms", f"median {statistics.median(opens) * 1000:.1f} ms",
-         "100 ms", p95(opens) <= 0.100),
-        ("move a milestone, committed (p95)", f"{p95(move) * 1000:.1f} ms",
-         f"median {statistics.median(move) * 1000:.1f} ms", "50 ms", p95(move) <= 0.050),
-        ("bytes per cursor move (p95)", f"{p95(sizes):.0f} B", f"median {statistics.median(sizes):.0f} B",
-         "< 1 KB", p95(sizes) < 1024),
-        ("peak memory", f"{peak_mb:.0f} MB", "VmHWM of the app process", "< 150 MB", peak_mb < 150),
-    ]
-    print(f"\nCairn field benchmark: {args.contracts:,} contracts, {args.runs} start-ups, {args.keys} cursor moves")
-    print(f"{'measure':38} {'result':>10}  {'target':>13}  ok   detail")
-    for name, value, detail, target, ok in rows:
-        print(f"{name:38} {value:>10}  {target:>13}  {'yes' if ok else 'NO ':3}  {detail}")
-    subprocess.run(["tmux", "kill-session", "-t", "bench-anchor"], stderr=subprocess.DEVNULL)
-    return 0 if all(r[-1] for r in rows) else 1
+        subprocess.run(["tmux", "kill-session", "-t", anchor], stderr=subprocess.DEVNULL)
+    every = []
+    for m in measured:
+        every += figures(m)
+    print_table("Cairn field benchmark (ratios: median over the baseline's median, same run)", every)
+    if args.scale:
+        growth_table(measured)
+    command = " ".join(["bench/run.py", *sys.argv[1:]])
+    print(f"\ncommand: .venv/bin/python {command}")
+    return 0 if all(f.ok is not False for f in every) else 1
 
 
 if __name__ == "__main__":
