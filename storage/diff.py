@@ -7,6 +7,7 @@ same code serves the operations (ORM) and the read path (sqlite3).
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -150,7 +151,7 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     sequence = list(items) + [r for r in current if r.state == "future" and r.milestone_id not in named]
     kept_ids = [it.milestone_id for it in sequence
                 if it.milestone_id in futures and not it.deleted]
-    stay = _longest_common_order([r.milestone_id for r in current if r.milestone_id in set(kept_ids)], kept_ids)
+    stay = _longest_common_order(before_pos, kept_ids)
     for it in sequence:
         old = futures.get(it.milestone_id) if it.milestone_id is not None else None
         if it.milestone_id is not None and old is None:
@@ -173,22 +174,34 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     return out
 
 
-def _longest_common_order(a: list, b: list) -> set:
-    """Ids that keep their relative order (LCS): the rest are what actually moved."""
-    n, m = len(a), len(b)
-    dp = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            dp[i][j] = dp[i + 1][j + 1] + 1 if a[i] == b[j] else max(dp[i + 1][j], dp[i][j + 1])
-    keep, i, j = set(), 0, 0
-    while i < n and j < m:
-        if a[i] == b[j]:
-            keep.add(a[i])
-            i, j = i + 1, j + 1
-        elif dp[i + 1][j] >= dp[i][j + 1]:
-            i += 1
+def _longest_common_order(before: dict, after: list) -> set:
+    """The ids of ``after`` that keep their relative order from ``before`` (id -> position): the
+    rest are what actually moved.
+
+    Both sides order the same ids, so their longest common subsequence is the longest increasing
+    subsequence of the old positions taken in the new order: O(n log n), not an n x m table.
+    Of the longest ones it keeps the one that takes the earliest rows of ``after`` (as the
+    table's walk from the start did), so when one row and its neighbour swap, the row the user
+    moved is the one marked moved.
+    """
+    seq = [before[i] for i in after]
+    n = len(seq)
+    # longest[k]: the longest increasing run that starts at k, found right to left as the
+    # longest decreasing run ending there (patience sorting on negated values).
+    longest = [0] * n
+    tails: list[int] = []
+    for k in range(n - 1, -1, -1):
+        at = bisect_left(tails, -seq[k])
+        if at == len(tails):
+            tails.append(-seq[k])
         else:
-            j += 1
+            tails[at] = -seq[k]
+        longest[k] = at + 1
+    keep, need, last = set(), len(tails), None
+    for k in range(n):
+        if need and longest[k] == need and (last is None or seq[k] > last):
+            keep.add(after[k])
+            last, need = seq[k], need - 1
     return keep
 
 
@@ -196,9 +209,31 @@ def plan_value(rows: list[Row]) -> int:
     return sum(r.amount_minor for r in rows if r.state in VALUE_STATES and not r.deleted)
 
 
-def diff(current: list[Row], items: list[Row]) -> PlanDiff:
-    """What a batch changes: added, removed, edited field by field, moved from/to."""
-    result = resulting_plan(current, items)
+def changes_nothing(current: list[Row], items: list[Row]) -> bool:
+    """Whether a batch leaves the plan as it is: every future milestone it names is unchanged,
+    none is added or deleted, and the futures keep their order (``diff(...).empty``, found in
+    one pass without working out the resulting plan)."""
+    futures = [r for r in current if r.state == "future"]
+    by_id = {r.milestone_id: r for r in futures}
+    order = []
+    for it in items:
+        if it.milestone_id is None:
+            return False
+        old = by_id.get(it.milestone_id)
+        if old is None:
+            continue  # no longer future: a problem of the batch (R4), not a change
+        if it.deleted or any(getattr(old, f) != getattr(it, f) for f in EDITABLE):
+            return False
+        order.append(it.milestone_id)
+    named = {it.milestone_id for it in items}
+    order += [r.milestone_id for r in futures if r.milestone_id not in named]
+    return order == [r.milestone_id for r in futures]
+
+
+def diff(current: list[Row], items: list[Row], *, plan: list[PlanRow] | None = None) -> PlanDiff:
+    """What a batch changes: added, removed, edited field by field, moved from/to. ``plan`` is
+    ``resulting_plan(current, items)`` when the caller has it already."""
+    result = plan if plan is not None else resulting_plan(current, items)
     by_id = {r.milestone_id: r for r in current}
     before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
     added, removed, edited, moved = [], [], [], []

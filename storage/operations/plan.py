@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlmodel import col, delete, select
+from sqlmodel import col, delete, insert, select
 
 from cairn.storage import validate
-from cairn.storage.diff import Row, diff
+from cairn.storage.diff import Row, changes_nothing
 from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     ChangeRequest,
@@ -39,18 +39,20 @@ _UNSET = object()
 
 
 # --- rows --------------------------------------------------------------------------
-def milestone_row(m: Milestone) -> Row:
-    return Row(milestone_id=m.id, title=m.title, amount_minor=m.amount_minor, due_date=m.due_date,
-               description=m.description, state=m.state)
-
-
 def item_row(it: PlanItem) -> Row:
     return Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
                due_date=it.due_date, description=it.description, item_id=it.id, deleted=it.deleted)
 
 
 def current_rows(unit: Unit, c: Contract) -> list[Row]:
-    return [milestone_row(m) for m in unit.milestones(c.id)]
+    """The plan as diff rows, read as plain columns: no ORM objects and no instants to parse, so a
+    plan of 1,000 milestones reads in milliseconds (a move reads it more than once)."""
+    q = (select(Milestone.id, Milestone.title, Milestone.amount_minor, Milestone.due_date, Milestone.description,
+                Milestone.state)
+         .where(Milestone.contract_id == c.id).where(Milestone.state != MilestoneState.DELETED)
+         .order_by(col(Milestone.position), col(Milestone.id)))
+    return [Row(milestone_id=i, title=t, amount_minor=a, due_date=due, description=text, state=state)
+            for i, t, a, due, text, state in unit.session.exec(q)]
 
 
 def draft_of(unit: Unit, c: Contract, side: str) -> PlanDraft | None:
@@ -84,10 +86,13 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
         d = PlanDraft(contract_id=c.id, side=side, created_at=unit.now, updated_at=unit.now)
         unit.session.add(d)
         unit.session.flush()
-        for seq, m in enumerate([m for m in unit.milestones(c.id) if m.state == MilestoneState.FUTURE]):
-            unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=m.id, title=m.title,
-                                      description=m.description, due_date=m.due_date, amount_minor=m.amount_minor))
-        unit.session.flush()
+        # In one statement, not as objects: a plan of 1,000 futures is drafted in milliseconds.
+        futures = [r for r in current_rows(unit, c) if r.state == MilestoneState.FUTURE]
+        if futures:
+            unit.session.execute(insert(PlanItem), [
+                {"draft_id": d.id, "seq": seq, "milestone_id": m.milestone_id, "title": m.title, "deleted": False,
+                 "description": m.description, "due_date": m.due_date, "amount_minor": m.amount_minor}
+                for seq, m in enumerate(futures)])
     else:
         # Futures added since the draft began (by the other side's batch) sit after the
         # draft's rows, as ``resulting_plan`` shows them; make them rows so they can be
@@ -95,9 +100,9 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
         items = items_of(unit, draft_id=d.id)
         named = {it.milestone_id for it in items if it.milestone_id is not None}
         seq = len(items)
-        for m in unit.milestones(c.id):
-            if m.state == MilestoneState.FUTURE and m.id not in named:
-                unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=m.id, title=m.title,
+        for m in current_rows(unit, c):
+            if m.state == MilestoneState.FUTURE and m.milestone_id not in named:
+                unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=m.milestone_id, title=m.title,
                                           description=m.description, due_date=m.due_date,
                                           amount_minor=m.amount_minor))
                 seq += 1
@@ -127,10 +132,10 @@ def _finish(unit: Unit, c: Contract, d: PlanDraft) -> None:
     """Renumber, and drop a draft that no longer changes anything."""
     items = items_of(unit, draft_id=d.id)
     for seq, it in enumerate(items):
-        it.seq = seq
-        unit.session.add(it)
+        if it.seq != seq:
+            it.seq = seq
     unit.session.flush()
-    if diff(current_rows(unit, c), [item_row(i) for i in items]).empty:
+    if changes_nothing(current_rows(unit, c), [item_row(i) for i in items]):
         unit.session.exec(delete(PlanItem).where(PlanItem.draft_id == d.id))
         unit.session.delete(d)
     c.version += 1
@@ -215,8 +220,8 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
             raise DomainError("R1", f"\"{it.title}\" is marked for deletion; restore it before moving it.")
         index = visible.index(it)
         target = to_index if to_index is not None else index + delta
-        fixed = [m for m in unit.milestones(c.id) if m.state != MilestoneState.FUTURE]
-        if target < 0 and fixed:
+        fixed = [m for m in current_rows(unit, c) if m.state != MilestoneState.FUTURE] if target < 0 else []
+        if fixed:
             last = fixed[-1]
             what = "locked" if last.state in (MilestoneState.ACTIVE, MilestoneState.SUBMITTED) else "past"
             raise DomainError("M7", f"\"{it.title}\" can't move above \"{last.title}\", which is {what}; "
@@ -230,8 +235,8 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
             for i in items:
                 order.append(i if i.deleted else next(vis))
             for seq, i in enumerate(order):
-                i.seq = seq
-                unit.session.add(i)
+                if i.seq != seq:
+                    i.seq = seq
             unit.session.flush()
         _finish(unit, c, d)
     return board(db, contract_id, clock, side=side)

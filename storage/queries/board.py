@@ -249,8 +249,9 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
     for r in rows:
         if r[1] == "pending":
             items = _items(conn, "request_id", r[0])
-            out.append(RequestView(r[0], r[1], r[2], r[3], _ts(r[4]), None, None, r[7], diff(current, items),
-                                   resulting_plan(current, items)))
+            plan = resulting_plan(current, items)
+            out.append(RequestView(r[0], r[1], r[2], r[3], _ts(r[4]), None, None, r[7],
+                                   diff(current, items, plan=plan), plan))
         else:
             out.append(RequestView(r[0], r[1], r[2], r[3], _ts(r[4]), _ts(r[5]), r[6], r[7], None, None,
                                    json.loads(r[8]) if r[8] else None))
@@ -273,7 +274,7 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     if d:
         items = _items(conn, "draft_id", d[0])
         draft = resulting_plan(current, items)
-        draft_diff = diff(current, items)
+        draft_diff = diff(current, items, plan=draft)
     requests = change_requests(conn, contract_id, current)
     pending = next((r for r in requests if r.status == "pending"), None)
     rr = conn.execute(
