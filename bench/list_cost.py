@@ -2,7 +2,8 @@
 
 - floor: the list's summary SQL alone (``summaries_statement``, executed and fetched);
 - build: what the dashboard's worker does for the full list (``contract_list.load``: every
-  contract's row and the earnings report), ready to hand to the table.
+  contract's row, the earnings report, the columns' widths and the rows of the default view),
+  ready to hand to the table.
 
 Run interleaved (floor, build, floor, build ...) after one warm-up of each, so both find the
 same page cache. Prints the seconds of each run as JSON: ``{"sql": [...], "build": [...]}``.
@@ -23,6 +24,7 @@ def main() -> None:
     from cairn.storage.db import Database
     from cairn.storage.queries import summaries
     from cairn.tui.screens.contract_list import load
+    from cairn.tui.widgets.contract_list import View
 
     db = Database.open(path)
     clock = SystemClock()
@@ -33,8 +35,8 @@ def main() -> None:
         db.reader().execute(statement, params).fetchall()
 
     def build() -> None:
-        rows, earnings = load(db, clock=clock)
-        assert rows and earnings is not None
+        loaded = load(db, clock=clock, view=View())
+        assert loaded.rows and loaded.earnings is not None and loaded.shown
 
     out: dict[str, list[float]] = {"sql": [], "build": []}
     for i in range(runs + 1):

@@ -1,7 +1,8 @@
 """``cairn demo --contracts N``: N synthetic contracts for scale, written in bulk.
 
-``executemany`` in one transaction (10,000 contracts in seconds), with the same consistent
-ledgers and events the storage operations would have written, so ``cairn check`` passes on them.
+``executemany`` in one transaction (10,000 contracts in seconds), written every ``BATCH``
+contracts so memory stays flat however many are asked for, with the same consistent ledgers and
+events the storage operations would have written, so ``cairn check`` passes on them.
 The hand-made contracts are in ``demo.py``.
 """
 
@@ -51,6 +52,7 @@ _KINDS = ["Coffee Roasters", "Analytics", "Design Studio", "Outfitters", "Events
           "Law Group", "Bakery", "Fitness", "Architects", "Media", "Logistics", "Health", "Books", "Realty"]
 _CURRENCIES = ["USD"] * 6 + ["EUR"] * 3 + ["GBP"]
 _REASONS = [r.value for r in api.EndReason]
+BATCH = 2_000  # contracts made in memory before their rows are written: memory stays flat
 
 _COLUMNS = {
     "contract": ("id", "title", "client_name", "kind", "currency", "profile_id", "my_side", "started_on", "notes",
@@ -81,6 +83,13 @@ class _Bulk:
         self.profiles = {name: (pid, review, hold) for pid, name, review, hold in conn.execute(
             "select id, name, review_days, hold_days from profile where name in ('Marketplace', 'Direct client')")}
         self.events_of_contract = 0
+
+    def write(self, conn) -> None:
+        """Insert the rows made so far and let them go (still one transaction)."""
+        for table, cols in _COLUMNS.items():
+            conn.executemany(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
+                             self.rows[table])
+            self.rows[table] = []
 
     def add(self, table: str, **values) -> int:
         rid = self.next_id[table]
@@ -115,11 +124,10 @@ def synthetic(db: Database, count: int, *, now: pendulum.DateTime, seed: int = 7
         conn.execute("BEGIN IMMEDIATE")
         try:
             bulk = _Bulk(conn, now_dt)
-            for _ in range(count):
+            for done in range(1, count + 1):
                 _one_contract(bulk, rng, now_dt)
-            for table, cols in _COLUMNS.items():
-                conn.executemany(f"insert into {table} ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
-                                 bulk.rows[table])
+                if done % BATCH == 0 or done == count:
+                    bulk.write(conn)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

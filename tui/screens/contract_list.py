@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -17,8 +17,14 @@ from textual.widgets import DataTable, Header, Input, Label, Static
 from cairn.tui import format as fmt
 from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.widgets.common.text_input import TextInput
-from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel, View, build_row
-from cairn.tui.widgets.contract_list.rows import SORTABLE
+from cairn.tui.widgets.contract_list import (
+    ContractTable,
+    EarningsPanel,
+    View,
+    build_row,
+    select,
+)
+from cairn.tui.widgets.contract_list.rows import SORTABLE, natural_widths
 from cairn.tui.worker import call_storage
 
 if TYPE_CHECKING:
@@ -32,20 +38,43 @@ MIN_FIRST_PAGE = 40  # rows in the first frame, or the terminal's height if tall
 FULL_LOAD_DELAY = 0.15  # seconds after the first frame; tests set it to 0
 
 
-def load(db, *, clock: Clock, first_page: int | None = None):
+@dataclass
+class Loaded:
+    """The list's data as a worker hands it over: nothing per row is left for the UI thread."""
+
+    rows: list
+    earnings: list | None  # None for the first page: the rest is on its way
+    natural: dict[str, int] | None = None  # each column's widest value
+    shown: list | None = None  # the rows of ``view``
+    view: View | None = None
+    versions: dict[int, tuple[int, int]] | None = None
+    index: dict[int, int] | None = None  # contract id -> place in ``rows``
+    hidden: int | None = None  # rows the default view hides (ended or archived)
+
+
+def load(db, *, clock: Clock, first_page: int | None = None, view: View | None = None) -> Loaded:
     """The list's data, built in a thread: every contract's row (ended and archived too, so
-    the toggle needs no query) and the earnings report. With ``first_page``, only the first
+    the toggle needs no query), the earnings report, and what the table would otherwise work
+    out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
     rows of the default view and no report: the first frame, in milliseconds."""
     from cairn.storage.queries import summaries
 
-    now = summaries.instant(clock)
     if first_page:
         page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
-                                       limit=first_page)
-        return [build_row(s, now) for s in page], None
-    rows = [build_row(s, now) for s in summaries.contract_summaries(db, clock, include_ended=True,
-                                                               include_archived=True)]
-    return rows, summaries.earnings(db, clock)
+                                            limit=first_page)
+        return Loaded([build_row(s) for s in page], None)
+    from cairn.tui.garbage import long_lived
+
+    with long_lived():
+        rows = [build_row(s) for s in summaries.contract_summaries(db, clock, include_ended=True,
+                                                                   include_archived=True)]
+        loaded = Loaded(rows, summaries.earnings(db, clock), natural_widths(rows))
+        if view is not None:
+            loaded.view, loaded.shown = view, select(rows, view)
+        loaded.versions = {r.summary.id: (r.summary.version, r.summary.unread) for r in rows}
+        loaded.index = {r.summary.id: i for i, r in enumerate(rows)}
+        loaded.hidden = sum(r.hidden_by_default for r in rows)
+    return loaded
 
 
 def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
@@ -61,11 +90,11 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
         return None
     now = summaries.instant(clock)
     fresh = summaries.contract_summaries(db, clock, include_ended=True, include_archived=True,
-                                        ids=changed) if changed else []
+                                         ids=changed) if changed else []
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
     earnings = summaries.earnings(db, clock) if moved else None
-    return [build_row(s, now) for s in fresh], removed, earnings, now
+    return [build_row(s) for s in fresh], removed, earnings, now
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
@@ -104,6 +133,7 @@ class ContractListScreen(Screen):
         self._loaded = False
         self._select_after_load: int | None = None
         self._versions: dict[int, tuple[int, int]] = {}
+        self._index: dict[int, int] = {}  # contract id -> place in the table's rows
         self._full_load: Callable[[], object] | None = None
 
     def compose(self) -> ComposeResult:
@@ -155,7 +185,8 @@ class ContractListScreen(Screen):
             page = max(MIN_FIRST_PAGE, self.app.size.height)
             self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=page))
             self._full_load = lambda: call_storage(
-                self, load, done=lambda full: self._loaded_data(seq, full), group="contract-list")
+                self, load, view=self.view, done=lambda full: self._loaded_data(seq, full),
+                group="contract-list")
             if self.app._dom_ready:  # the first frame is already out
                 self.after_first_frame()
             return
@@ -163,7 +194,8 @@ class ContractListScreen(Screen):
             call_storage(self, refresh, self._versions, done=lambda delta: self._refreshed(seq, delta),
                          group="contract-list")
             return
-        call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
+        call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
+                     group="contract-list")
 
     def after_first_frame(self) -> None:
         """Called by the app once the first frame has been rendered (Textual's Ready)."""
@@ -180,47 +212,60 @@ class ContractListScreen(Screen):
         if seq != self._load_seq or not self.is_mounted:
             return
         if delta is None:
-            call_storage(self, load, done=lambda result: self._loaded_data(seq, result), group="contract-list")
+            call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
+                         group="contract-list")
             return
         fresh, removed, earnings, now = delta
         table = self.table
-        for row in table.rows_all:
-            row.touch(now)  # countdowns move on even where nothing else changed
         if fresh or removed:
-            by_id = {r.id: r for r in table.rows_all}
+            rows = table.rows_all
+            index = self._index
+            # Contracts that changed in place (none came or went, none ended or was restored,
+            # which moves it in the order) are swapped into their places: nothing here walks
+            # 100,000 rows but the view's own filter.
+            in_place = not removed and all(
+                r.id in index and rows[index[r.id]].summary.status == r.summary.status for r in fresh)
+            if in_place:
+                rows = list(rows)
+                for r in fresh:
+                    rows[index[r.id]] = r
+            else:
+                by_id = {r.id: r for r in rows}
+                for cid in removed:
+                    by_id.pop(cid, None)
+                by_id.update((r.id, r) for r in fresh)
+                rows = sorted(by_id.values(), key=lambda r: (r.summary.status == "ended", -r.id))
+                self._index = {r.id: i for i, r in enumerate(rows)}
             for cid in removed:
-                by_id.pop(cid, None)
-            by_id.update((r.id, r) for r in fresh)
-            rows = sorted(by_id.values(), key=lambda r: (r.summary.status == "ended", -r.id))
-            self._versions = {r.id: (r.summary.version, r.summary.unread) for r in rows}
+                self._versions.pop(cid, None)
+            self._versions.update((r.id, (r.summary.version, r.summary.unread)) for r in fresh)
             if earnings is not None:
                 self.query_one(EarningsPanel).show(earnings)
             table.update_rows(rows, {r.id for r in fresh} | set(removed))
-        else:
-            table._clear_caches()  # the countdowns' cells were drawn for an earlier instant
-            table.refresh()
+        table.set_now(now)  # countdowns move on even where nothing else changed
         self._select_pending()
         self._after_populate()
 
-    def _loaded_data(self, seq: int, result) -> None:
+    def _loaded_data(self, seq: int, result: Loaded) -> None:
         if seq != self._load_seq or not self.is_mounted:
             return
-        rows, earnings = result
-        if earnings is None:  # the first page: the rest is on its way
-            table = self.table
+        table = self.table
+        if result.earnings is None:  # the first page: the rest is on its way
             table.view = self.view
-            table.set_rows(rows)
+            table.set_rows(result.rows)
             return
         self._loaded = True
         # 10,000 rows are long-lived: keep them out of the garbage collector's passes.
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
             self.call_after_refresh(settle)
-        self._versions = {r.id: (r.summary.version, r.summary.unread) for r in rows}
-        self.query_one(EarningsPanel).show(earnings)
-        table = self.table
+        self._versions, self._index = result.versions or {}, result.index or {}
+        self.query_one(EarningsPanel).show(result.earnings)
         table.view = self.view
-        table.set_rows(rows)
+        table.now = None
+        # The rows the worker selected are right unless the view changed meanwhile (typing).
+        table.set_rows(result.rows, natural=result.natural, hidden=result.hidden,
+                       shown=result.shown if result.view == self.view else None)
         self._select_pending()
         self._after_populate()
 
@@ -240,7 +285,7 @@ class ContractListScreen(Screen):
         table = self.table
         total = len(table.rows_all)
         shown = len(table.shown)
-        hidden = 0 if self.view.show_all else sum(r.hidden_by_default for r in table.rows_all)
+        hidden = 0 if self.view.show_all else table.hidden_count
         status = f"{shown} of {total} · {self.view.describe_sort()}"
         if hidden:
             status += f" · {hidden} ended/archived hidden"

@@ -1,11 +1,109 @@
-"""A DataTable whose body cells are one line of rich ``Text``, drawn on a fast path."""
+"""A DataTable whose body cells are one line of rich ``Text``, drawn on a fast path, and whose
+rows are not stored in the table at all: it shows a sequence the caller owns."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
+from textual.widgets._data_table import Coordinate, Row, RowKey, RowRenderables
+
+
+class _Key(RowKey):
+    """A row's key that knows the row's place, so finding the row again costs nothing."""
+
+    def __init__(self, value: str, index: int) -> None:
+        super().__init__(value)
+        self.index = index
+
+
+class _Locations:
+    """Stands in for DataTable's ``_row_locations`` (row key <-> index) over the shown rows."""
+
+    def __init__(self, table: OneLineTable) -> None:
+        self._table = table
+
+    def get(self, key: RowKey | str) -> int | None:
+        return self._table._index_of(key)
+
+    def get_key(self, index: int) -> RowKey | None:
+        return self._table._key_at(index)
+
+    def __contains__(self, key: object) -> bool:
+        return self._table._index_of(key) is not None
+
+    def __iter__(self) -> Iterator[RowKey]:
+        return (self._table._key_at(i) for i in range(len(self._table._source)))
+
+    def __len__(self) -> int:
+        return len(self._table._source)
+
+
+class _Rows(_Locations):
+    """Stands in for DataTable's ``rows`` (row key -> ``Row``): every row is one line high."""
+
+    def get(self, key: RowKey | str, default: Any = None) -> Row | None:
+        index = self._table._index_of(key)
+        return default if index is None else Row(self._table._key_at(index), 1)
+
+    def __getitem__(self, key: RowKey | str) -> Row:
+        row = self.get(key)
+        if row is None:
+            raise KeyError(key)
+        return row
+
+    def keys(self) -> Iterator[RowKey]:
+        return iter(self)
+
+    def values(self) -> Iterator[Row]:
+        return (Row(key, 1) for key in self)
+
+    def clear(self) -> None:
+        """``DataTable.clear`` empties it: the table's ``clear`` drops the rows shown."""
+
+
+class _Data(_Locations):
+    """Stands in for DataTable's ``_data`` (row key -> column key -> cell)."""
+
+    def get(self, key: RowKey | str, default: Any = None) -> dict | None:
+        index = self._table._index_of(key)
+        if index is None:
+            return default
+        columns = [c.key for c in self._table.ordered_columns]
+        return dict(zip(columns, self._table._cells_at(index), strict=False))
+
+    def __getitem__(self, key: RowKey | str) -> dict:
+        cells = self.get(key)
+        if cells is None:
+            raise KeyError(key)
+        return cells
+
+    def items(self) -> Iterator[tuple[RowKey, dict]]:
+        return ((key, self[key]) for key in self)
+
+    def clear(self) -> None:
+        """See ``_Rows.clear``."""
+
+
+class _OrderedRows(Sequence):
+    """Stands in for DataTable's ``ordered_rows`` (a list of every row, rebuilt on each change):
+    rows are made when asked for, and a slice is a view, so walking a page costs a page."""
+
+    def __init__(self, table: OneLineTable, span: range) -> None:
+        self._table, self._span = table, span
+
+    def __len__(self) -> int:
+        return len(self._span)
+
+    def __getitem__(self, at):  # noqa: ANN001, ANN204 - Sequence's signature
+        if isinstance(at, slice):
+            return _OrderedRows(self._table, self._span[at])
+        return Row(self._table._key_at(self._span[at]), 1)
 
 
 class OneLineTable(DataTable):
@@ -19,13 +117,134 @@ class OneLineTable(DataTable):
     changed. DataTable's own caches are emptied on every clear and resize, which drew the first
     screen twice. The widget's style is worked out once a frame, not once a line (DataTable asks
     for it per line, and each time it walks every ancestor's styles).
+
+    Rows are not added: ``show_rows`` hands the table a sequence and two functions (a row's key,
+    its cells in column order), and the table asks for the rows it draws. DataTable keeps a
+    ``Row``, a key and a dict of cells for every row, all built on the UI thread (100,000 rows
+    froze the screen for seconds and took 150 MB); here showing a new list costs nothing
+    whatever its length, and only the rows on screen are ever built. DataTable's ``rows``,
+    ``_data``, ``_row_locations`` and ``ordered_rows`` become views of that sequence.
     """
 
     def __init__(self, *args, **kwargs) -> None:
+        self._source: Sequence = ()
+        self._row_key: Callable[[Any], str] = str
+        self._row_cells: Callable[[Any], Sequence] = lambda row: ()
+        self._index_by_key: dict[str, int] | None = None
         super().__init__(*args, **kwargs)
         self._cells_drawn: dict[tuple, list] = {}
         self._generation = 0  # bumped when the styles change: every cell is drawn anew
         self._frame_style: Style | None = None
+
+    # --- the rows shown ----------------------------------------------------------------------
+    def show_rows(self, rows: Sequence, key: Callable[[Any], str], cells: Callable[[Any], Sequence]) -> None:
+        """Show ``rows``: ``key(row)`` names a row (unique), ``cells(row)`` its cells in column
+        order (``Text``, or anything with ``__rich__``), asked for only when the row is drawn."""
+        self._source, self._row_key, self._row_cells = rows, key, cells
+        self._index_by_key = None
+        self._clear_caches()
+        self._update_count += 1
+        self._require_update_dimensions = True
+        self.cursor_coordinate = self.cursor_coordinate  # clamped to the new length
+        self.hover_coordinate = self.hover_coordinate
+        self.check_idle()
+        self.refresh()
+
+    def refresh_rows(self) -> None:
+        """The rows' cells changed (not which rows are shown): draw them again."""
+        self._clear_caches()
+        self._update_count += 1
+        self.refresh()
+
+    def clear(self, columns: bool = False):  # noqa: ANN201 - DataTable's signature
+        self._source = ()
+        self._index_by_key = None
+        return super().clear(columns)
+
+    def _key_at(self, index: int) -> RowKey | None:
+        if not 0 <= index < len(self._source):
+            return None
+        return _Key(self._row_key(self._source[index]), index)
+
+    def _index_of(self, key: object) -> int | None:
+        if isinstance(key, _Key) and key.index < len(self._source) and self._row_key(self._source[key.index]) == key:
+            return key.index
+        if self._index_by_key is None:  # a key from outside: look it up (built once per list)
+            self._index_by_key = {self._row_key(row): i for i, row in enumerate(self._source)}
+        value = key.value if isinstance(key, RowKey) else key
+        return self._index_by_key.get(value) if isinstance(value, str) else None
+
+    def _cells_at(self, index: int) -> Sequence:
+        return self._row_cells(self._source[index])
+
+    # DataTable's own storage, as views of the rows shown (assignments in DataTable are ignored).
+    @property
+    def rows(self) -> _Rows:
+        return _Rows(self)
+
+    @rows.setter
+    def rows(self, _value) -> None:  # noqa: ANN001
+        pass
+
+    @property
+    def _data(self) -> _Data:
+        return _Data(self)
+
+    @_data.setter
+    def _data(self, _value) -> None:  # noqa: ANN001
+        pass
+
+    @property
+    def _row_locations(self) -> _Locations:
+        return _Locations(self)
+
+    @_row_locations.setter
+    def _row_locations(self, _value) -> None:  # noqa: ANN001
+        pass
+
+    @property
+    def ordered_rows(self) -> _OrderedRows:
+        return _OrderedRows(self, range(len(self._source)))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._source)
+
+    def add_row(self, *cells, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise TypeError(f"{type(self).__name__} shows rows given to show_rows; it does not add them")
+
+    def add_rows(self, rows):  # noqa: ANN001, ANN201
+        raise TypeError(f"{type(self).__name__} shows rows given to show_rows; it does not add them")
+
+    def _get_row_renderables(self, row_index: int) -> RowRenderables:
+        if row_index < 0:
+            return super()._get_row_renderables(row_index)
+        key = (self._update_count, row_index)
+        found = self._row_renderable_cache.get(key)
+        if found is None:  # asked once per cell drawn: the row's cells are made once
+            found = self._row_renderable_cache[key] = RowRenderables(None, list(self._cells_at(row_index)))
+        return found
+
+    def update_cell(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        raise TypeError(f"{type(self).__name__} draws the cells its rows give; change the rows and "
+                        "call refresh_rows")
+
+    # Every row is one line high: a row's region is found without summing the rows above it.
+    def _get_row_region(self, row_index: int) -> Region:
+        if not self.is_valid_row_index(row_index):
+            return Region(0, 0, 0, 0)
+        width = sum(c.get_render_width(self) for c in self.columns.values()) + self._row_label_column_width
+        header = self.header_height if self.show_header else 0
+        return Region(0, row_index + header, max(self.size.width, width), 1)
+
+    def _get_cell_region(self, coordinate: Coordinate) -> Region:
+        if not self.is_valid_coordinate(coordinate):
+            return Region(0, 0, 0, 0)
+        row_index, column_index = coordinate
+        columns = self.ordered_columns
+        x = sum(c.get_render_width(self) for c in columns[:column_index]) + self._row_label_column_width
+        header = self.header_height if self.show_header else 0
+        return Region(x, row_index + header, columns[column_index].get_render_width(self), 1)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()  # DataTable empties its caches: a class came or went
@@ -51,16 +270,16 @@ class OneLineTable(DataTable):
 
     @property
     def _total_row_height(self) -> int:
-        return len(self.rows)
+        return len(self._source)
 
     def _get_offsets(self, y: int):  # noqa: ANN202 - DataTable's signature
         if self.show_header:
             if y < self.header_height:
                 return self._header_row_key, y
             y -= self.header_height
-        if not 0 <= y < len(self.rows):
+        if not 0 <= y < len(self._source):
             raise LookupError(f"no row at line {y}")
-        return self._row_locations.get_key(y), 0
+        return self._key_at(y), 0
 
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):  # noqa: ANN202 - DataTable's signature

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -79,85 +79,58 @@ def _text(value: str, style: str = "", justify: str = "left") -> Text:
     return Text(value, style=style, no_wrap=True, overflow="ellipsis", justify=justify, end="")
 
 
-class ContractRow:
-    """One contract: its summary, the text it filters on, and its cells and sort keys, which
-    are built the first time they are needed (only the rows on screen are ever drawn)."""
+class ContractRow(NamedTuple):
+    """One contract: its summary and the text it filters on. Its cells are made only when it is
+    drawn (``cells_at``), and not kept. A tuple of untracked values, so 100,000 rows are no work
+    for the garbage collector (an object per row made every full pass scan them all)."""
 
-    __slots__ = ("summary", "now", "title", "client", "haystack", "_cells", "_sort_keys", "_table_cells")
-
-    def __init__(self, summary: ContractSummary, now: datetime) -> None:
-        self.summary = summary
-        self.now = now
-        self.title = fmt.plain(summary.title, newlines=False)
-        self.client = fmt.plain(summary.client_name, newlines=False)
-        self.haystack = f"{self.title}\n{self.client}".casefold()
-        self._cells: dict[str, Text] | None = None
-        self._sort_keys: dict[str, object] = {}
-        self._table_cells: tuple[tuple[str, ...], dict[str, Cell]] | None = None
+    summary: ContractSummary
+    haystack: str
 
     @property
     def id(self) -> int:
         return self.summary.id
 
-    def touch(self, now: datetime) -> None:
-        """A later instant: countdown cells are rebuilt the next time they are drawn."""
-        self.now = now
-        self._cells = None
+    @property
+    def title(self) -> str:
+        return fmt.plain(self.summary.title, newlines=False)
+
+    @property
+    def client(self) -> str:
+        return fmt.plain(self.summary.client_name, newlines=False)
 
     @property
     def hidden_by_default(self) -> bool:
-        return self.summary.archived or self.summary.status != "open"
+        return bool(self.summary.archived_flag) or self.summary.status != "open"
 
     @property
     def cells(self) -> dict[str, Text]:
-        if self._cells is None:
-            self._cells = _cells(self)
-        return self._cells
+        """The cells as of the summary's instant."""
+        return _cells(self, self.summary.as_of)
 
-    def table_cells(self, keys: tuple[str, ...], column_keys: tuple[str, ...]) -> dict[str, Cell]:
-        """The row's data for ``DataTable`` (column key -> lazy cell), reused while the
-        columns stay the same, so re-filtering 10,000 rows allocates nothing new."""
-        cached = self._table_cells
-        if cached is None or cached[0] != keys + column_keys:
-            cells = {ck: Cell(self, k) for ck, k in zip(column_keys, keys, strict=True)}
-            self._table_cells = cached = (keys + column_keys, cells)
-        return cached[1]
+    def cells_at(self, now: datetime) -> dict[str, Text]:
+        """The cells, countdowns counted from ``now``."""
+        return _cells(self, now)
 
     def sort_key(self, column: str) -> object:
-        key = self._sort_keys.get(column)
-        if key is None:
-            key = self._sort_keys[column] = _sort_key(self, column)
-        return key
+        return _sort_key(self, column)
 
 
-class Cell:
-    """A table cell that builds its ``Text`` only when drawn."""
-
-    __slots__ = ("row", "key")
-
-    def __init__(self, row: ContractRow, key: str) -> None:
-        self.row = row
-        self.key = key
-
-    def __rich__(self) -> Text:
-        return self.row.cells[self.key]
-
-    def __str__(self) -> str:
-        return self.row.cells[self.key].plain
-
-
-def build_row(s: ContractSummary, now: datetime) -> ContractRow:
-    return ContractRow(s, now)
+def build_row(s: ContractSummary, now: datetime | None = None) -> ContractRow:
+    """A summary's row (its countdowns count from the summary's instant unless the table is
+    given a later one)."""
+    plain = fmt.plain
+    return ContractRow(s, f"{plain(s.title, newlines=False)}\n{plain(s.client_name, newlines=False)}".casefold())
 
 
 def _deadline_text(s: ContractSummary, now: datetime) -> str:
-    d = s.next_deadline
-    return "" if d is None else f"{DEADLINE.get(d.kind, d.kind)} {fmt.countdown(d.at, now)}"
+    d = s.next_deadline_at()
+    return "" if d is None else f"{DEADLINE.get(d[1], d[1])} {fmt.countdown(d[0], now)}"
 
 
-def _cells(row: ContractRow) -> dict[str, Text]:
-    s, now, cur = row.summary, row.now, row.summary.currency
-    d = s.next_deadline
+def _cells(row: ContractRow, now: datetime) -> dict[str, Text]:
+    s, cur = row.summary, row.summary.currency
+    d = s.next_deadline_at()
     marks = markers(s)
     attention = Text(no_wrap=True, overflow="ellipsis", end="")
     for i, (text, style) in enumerate(marks):
@@ -180,7 +153,7 @@ def _cells(row: ContractRow) -> dict[str, Text]:
         "paid": _text(fmt.money(s.paid, cur), justify="right"),
         "pending": _text(f"{fmt.money(s.pending, cur)} / {fmt.money(s.available, cur)}", justify="right"),
         "progress": _text(fmt.bar(s.paid, s.escrow, s.value, BAR_WIDTH)),
-        "next": _text(_deadline_text(s, now), "bold red" if d is not None and d.at <= now else ""),
+        "next": _text(_deadline_text(s, now), "bold red" if d is not None and d[0] <= now else ""),
         "attention": attention,
         "attention+status": with_status,
     }
@@ -189,7 +162,7 @@ def _cells(row: ContractRow) -> dict[str, Text]:
 def _sort_key(row: ContractRow, column: str) -> object:
     s = row.summary
     cur = s.currency
-    d = s.next_deadline
+    d = s.next_deadline_at() if column == "next" else None
     return {
         "title": lambda: row.title.casefold(),
         "client": lambda: row.client.casefold(),
@@ -200,44 +173,46 @@ def _sort_key(row: ContractRow, column: str) -> object:
         "paid": lambda: (cur, s.paid),
         "pending": lambda: (cur, s.pending + s.available),
         "progress": lambda: (s.paid + s.escrow) / s.value if s.value else -1.0,
-        "next": lambda: d.at.timestamp() if d else float("inf"),
+        "next": lambda: d[0].timestamp() if d else float("inf"),
         "attention": lambda: -(len(markers(s)) * 1000 + s.unread),
     }[column]()
 
 
 def natural_widths(rows: list[ContractRow]) -> dict[str, int]:
     """The widest value of each column, computed from the summaries without building cells:
-    money columns from each currency's largest amount, the rest from the raw text."""
+    money columns from each currency's largest amount, the rest from the raw text. One pass in
+    plain Python over every row, run off the UI thread."""
     if not rows:
         return {}
     out = {"side": 6, "progress": BAR_WIDTH, "status": 4, "title": 0, "client": 0, "next": 0, "attention": 0}
-    biggest: dict[str, dict[str, int]] = {}
+    biggest: dict[str, list[int]] = {}
+    title_w = client_w = next_w = attention_w = 0
     for r in rows:
         s = r.summary
-        big = biggest.setdefault(s.currency, {"value": 0, "escrow": 0, "paid": 0, "pending": 0, "available": 0})
-        for key in big:
-            value = abs(getattr(s, key))
-            if value > big[key]:
-                big[key] = value
-        if len(r.title) > out["title"]:
-            out["title"] = cell_len(r.title)
-        if len(r.client) > out["client"]:
-            out["client"] = cell_len(r.client)
-        if s.next_deadline is not None:
-            out["next"] = max(out["next"], len(_deadline_text(s, r.now)))
+        big = biggest.get(s.currency)
+        if big is None:
+            big = biggest[s.currency] = [0, 0, 0, 0, 0]
+        for i, value in enumerate((s.value, s.escrow, s.paid, s.pending, s.available)):
+            if abs(value) > big[i]:
+                big[i] = abs(value)
+        title, client = r.title, r.client
+        if 2 * len(title) > title_w:  # no character is wider than two cells
+            title_w = max(title_w, cell_len(title))
+        if 2 * len(client) > client_w:
+            client_w = max(client_w, cell_len(client))
+        if s.next_due or s.review_due or s.refund_due or s.next_available or s.ended_at:
+            next_w = max(next_w, len(_deadline_text(s, s.as_of)))
         marks = markers(s)
         width = sum(len(t) + 2 for t, _ in marks) - 2 if marks else len(s.attention)
-        if s.archived or s.status != "open":
+        if s.archived_flag or s.status != "open":
             width += 12
-        out["attention"] = max(out["attention"], width)
-        if s.archived:
-            out["status"] = 8
-        elif s.status != "open":
-            out["status"] = max(out["status"], 5)
+            out["status"] = 8 if s.archived_flag else max(out["status"], 5)
+        attention_w = max(attention_w, width)
+    out.update(title=title_w, client=client_w, next=next_w, attention=attention_w)
     for cur, big in biggest.items():
-        for key in ("value", "escrow", "paid"):
-            out[key] = max(out.get(key, 0), len(fmt.money(big[key], cur)) + 1)
-        pending = len(fmt.money(big["pending"], cur)) + 3 + len(fmt.money(big["available"], cur))
+        for i, key in enumerate(("value", "escrow", "paid")):
+            out[key] = max(out.get(key, 0), len(fmt.money(big[i], cur)) + 1)
+        pending = len(fmt.money(big[3], cur)) + 3 + len(fmt.money(big[4], cur))
         out["pending"] = max(out.get("pending", 0), pending + 1)
     return out
 

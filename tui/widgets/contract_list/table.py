@@ -1,16 +1,17 @@
-"""The contract table: one DataTable for every contract, repopulated in one go."""
+"""The contract table: one DataTable for every contract, shown without adding a row."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
-from textual.widgets._data_table import Row, RowKey
 
 from cairn.tui.widgets.common.one_line_table import OneLineTable
 
@@ -21,9 +22,11 @@ class ContractTable(OneLineTable):
     """Shows ``ContractRow`` objects; knows nothing of the database.
 
     ``set_rows`` takes the rows of a fresh load, ``set_view`` a new filter/sort/toggle; both
-    repopulate with one ``clear()`` and one ``add_rows()``, keeping the cursor on the same
-    contract. Column widths follow the widget's width: the least important columns drop out
-    first and titles are truncated with an ellipsis.
+    hand the table the rows to show (``OneLineTable.show_rows``: nothing is added row by row,
+    so 100,000 rows cost what a screenful does), keeping the cursor on the same contract.
+    Column widths follow the widget's width: the least important columns drop out first and
+    titles are truncated with an ellipsis. Cells are made when drawn; the last few thousand
+    drawn are kept.
     """
 
     DEFAULT_CSS = """
@@ -39,6 +42,8 @@ class ContractTable(OneLineTable):
                 tooltip="Open the contract's board"),
     ]
 
+    KEEP_CELLS = 4000  # rows whose cells stay made (a few pages either way)
+
     class SortRequested(Message):
         """A column header was clicked."""
 
@@ -51,19 +56,28 @@ class ContractTable(OneLineTable):
         self.rows_all: list[ContractRow] = []
         self.shown: list[ContractRow] = []
         self.view = View()
+        self.now: datetime | None = None  # countdowns count from here (None: each row's own instant)
         self._widths: dict[str, int] = {}
         self._natural_cache: dict[str, int] | None = None
+        self._hidden: int | None = None
         self._cell_keys: tuple[str, ...] = ()
+        self._made: OrderedDict[int, list[Text]] = OrderedDict()
 
     # --- data in ---------------------------------------------------------------------------
-    def set_rows(self, rows: list[ContractRow]) -> None:
+    def set_rows(self, rows: list[ContractRow], *, natural: dict[str, int] | None = None,
+                 shown: list[ContractRow] | None = None, hidden: int | None = None) -> None:
+        """A fresh load. ``natural`` (the columns' widest values), ``shown`` (the rows of the
+        current view) and ``hidden`` (how many the default view hides) may come worked out
+        already, off the UI thread."""
         self.rows_all = rows
-        self._natural_cache = None
-        self._populate(relayout=True)
+        self._natural_cache = natural
+        self._hidden = hidden
+        self._made.clear()
+        self._populate(relayout=True, shown=shown)
 
     def update_rows(self, rows: list[ContractRow], changed: set[int]) -> None:
         """Rows after a refresh in which only ``changed`` contracts differ: when they keep
-        their places and fit the columns, only their cells are replaced; otherwise the table
+        their places and fit the columns, only their cells are made again; otherwise the table
         is repopulated. Coming back from a board then costs a redraw, not 10,000 rows."""
         shown = select(rows, self.view)
         fits = bool(self.columns) and len(shown) == len(self.shown) and all(
@@ -74,13 +88,23 @@ class ContractTable(OneLineTable):
         if not fits:
             self.set_rows(rows)
             return
-        self.rows_all, self.shown = rows, shown
-        column_keys = tuple(c.key.value for c in self.ordered_columns)
-        for row in rows:
-            if row.id in changed:
-                self._data[RowKey(str(row.id))] = row.table_cells(self._cell_keys, column_keys)
-        self._clear_caches()
-        self.refresh()
+        self.rows_all, self.shown, self._hidden = rows, shown, None
+        for cid in changed:
+            self._made.pop(cid, None)
+        self.show_rows(shown, _row_key, self._cells_of)
+
+    @property
+    def hidden_count(self) -> int:
+        """How many rows the default view hides (ended or archived)."""
+        if self._hidden is None:
+            self._hidden = sum(r.hidden_by_default for r in self.rows_all)
+        return self._hidden
+
+    def set_now(self, now: datetime) -> None:
+        """A later instant: countdowns are made again when next drawn."""
+        self.now = now
+        self._made.clear()
+        self.refresh_rows()
 
     def set_view(self, view: View) -> None:
         self.view = view
@@ -99,6 +123,16 @@ class ContractTable(OneLineTable):
                 return True
         return False
 
+    # --- cells -------------------------------------------------------------------------------
+    def _cells_of(self, row: ContractRow) -> list[Text]:
+        made = self._made.get(row.id)
+        if made is None:
+            cells = row.cells_at(self.now or row.summary.as_of)
+            made = self._made[row.id] = [cells[k] for k in self._cell_keys]
+            if len(self._made) > self.KEEP_CELLS:
+                self._made.popitem(last=False)
+        return made
+
     # --- layout --------------------------------------------------------------------------------
     def _available_width(self) -> int:
         width = self.scrollable_content_region.width
@@ -114,7 +148,7 @@ class ContractTable(OneLineTable):
             self._natural_cache = natural_widths(self.rows_all)
         return self._natural_cache
 
-    def _populate(self, *, relayout: bool) -> None:
+    def _populate(self, *, relayout: bool, shown: list[ContractRow] | None = None) -> None:
         keep = self.selected.id if self.selected else None
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
         if relayout or widths != self._widths or not self.columns:
@@ -124,61 +158,28 @@ class ContractTable(OneLineTable):
                 if col.key in widths:
                     label = Text(col.label, justify=col.justify, no_wrap=True, overflow="ellipsis")
                     self.add_column(label, width=widths[col.key], key=col.key)
-        else:
-            self.clear()
-        self.shown = select(self.rows_all, self.view)
+        self.shown = shown if shown is not None else select(self.rows_all, self.view)
         keys = [c.key for c in COLUMNS if c.key in widths]
         if "status" not in widths:  # say "ended" / "archived" in the attention column instead
             keys = [k if k != "attention" else "attention+status" for k in keys]
-        self._cell_keys = tuple(keys)
-        self._add_rows_at_once(self.shown, keys)
-        if keep is not None:
-            self.select_contract(keep)
-
-    def _add_rows_at_once(self, rows: list[ContractRow], keys: list[str]) -> None:
-        """``add_rows`` for many one-line rows: the same bookkeeping as ``DataTable.add_row``,
-        done once for the whole batch instead of once per row (10,000 rows in ~50 ms, not ~1 s).
-        Cells are ``Cell`` objects, drawn (and built) only when they scroll into view."""
-        column_keys = tuple(c.key.value for c in self.ordered_columns)
-        cell_keys = tuple(keys)
-        start = len(self.rows)
-        locations, data, table_rows = self._row_locations, self._data, self.rows
-        for index, row in enumerate(rows, start):
-            row_key = RowKey(str(row.id))
-            locations[row_key] = index
-            data[row_key] = row.table_cells(cell_keys, column_keys)
-            table_rows[row_key] = Row(row_key, 1)
-        if not rows:
-            return
-        self._require_update_dimensions = True
-        self._update_count += 1
-        self.cursor_coordinate = self.cursor_coordinate
-        if start == 0 and self.columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()
-        self.check_idle()
+        if tuple(keys) != self._cell_keys:
+            self._cell_keys = tuple(keys)
+            self._made.clear()
+        self.show_rows(self.shown, _row_key, self._cells_of)
+        if keep is None or not self.select_contract(keep):
+            self.cursor_coordinate = Coordinate(0, 0)
 
     def on_resize(self, event: events.Resize) -> None:
         widths = layout(self._available_width(), self._natural(), padding=self.cell_padding)
         if (widths != self._widths or not self.columns) and self.rows_all:
             self._populate(relayout=True)
 
-    # --- DataTable internals: widths are fixed, so skip measuring every cell ---------------------
-    def _update_dimensions(self, new_rows) -> None:  # noqa: ANN001 - DataTable's signature
-        """Every column has a fixed width and every row is one line high, so the virtual size
-        is known without measuring 100,000 cells (DataTable's default)."""
-        if self.columns and not any(c.auto_width for c in self.columns.values()):
-            header = self.header_height if self.show_header else 0
-            width = sum(c.get_render_width(self) for c in self.columns.values())
-            self.virtual_size = Size(width, len(self.rows) + header)
-            return
-        super()._update_dimensions(new_rows)
-
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         """Page-wise, like mutt with menu_scroll off: when the cursor leaves the visible rows
         the view jumps a page, so the cursor's row starts (or ends) it. Scrolling one line at
         a time redraws the whole table (about 11 KB) on every key; a page jump redraws it
         once per page, which is what matters over an SSH link."""
-        if self.cursor_type != "row" or not self.rows:
+        if self.cursor_type != "row" or not self.row_count:
             super()._scroll_cursor_into_view(animate)
             return
         header = self.header_height if self.show_header else 0
@@ -205,3 +206,7 @@ class ContractTable(OneLineTable):
         key = event.column_key.value
         if key in COLUMN_BY_KEY:
             self.post_message(self.SortRequested(key))
+
+
+def _row_key(row: ContractRow) -> str:
+    return str(row.summary.id)
