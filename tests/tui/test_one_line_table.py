@@ -1,0 +1,105 @@
+"""OneLineTable shows rows it does not store: DataTable's own row bookkeeping is replaced by views
+of the caller's sequence. These tests fail if Textual's DataTable stops going through the
+internals the views stand in for (``rows``, ``_data``, ``_row_locations``, ``ordered_rows``)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+from cairn.storage.diff import PlanRow, Row
+from cairn.tui.widgets.board.plan_table import PlanTable
+from cairn.tui.widgets.common.one_line_table import OneLineTable
+
+N = 50_000
+
+
+class Table(OneLineTable):
+    pass
+
+
+class TableApp(App):
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Table(cursor_type="row")
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.highlighted.append(event.row_key.value)
+
+
+def run(app: App, scenario) -> None:
+    async def main() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await scenario(pilot)
+
+    asyncio.run(main())
+
+
+def test_rows_are_shown_not_stored():
+    rows = list(range(N))
+
+    async def scenario(pilot):
+        table = pilot.app.query_one(Table)
+        table.add_column("n", width=8, key="n")
+        table.add_column("square", width=12, key="square")
+        table.show_rows(rows, lambda r: f"k{r}", lambda r: [Text(str(r)), Text(str(r * r))])
+        table.focus()
+        await pilot.pause()
+        assert table.row_count == N and table.virtual_size.height == N + 1
+        assert table.get_row_index("k4242") == 4242
+        assert table.get_row_at(7) == [Text("7"), Text("49")]
+        assert table.get_cell("k12", "square") == Text("144")
+        assert table.coordinate_to_cell_key((3, 1)).row_key.value == "k3"
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert table.cursor_row == 2 and pilot.app.highlighted[-1] == "k2"
+        table.move_cursor(row=N - 1, animate=False)
+        await pilot.pause()
+        assert table.scroll_y > N - 30
+        assert "49999" in "".join(s.text for s in table.render_line(table.size.height - 1))
+        table.show_rows(rows[:10], lambda r: f"k{r}", lambda r: [Text(str(r)), Text(str(r * r))])
+        await pilot.pause()
+        assert table.row_count == 10 and table.cursor_row == 9  # clamped to the new length
+        try:
+            table.add_row("1", "1")
+        except TypeError:
+            pass
+        else:
+            raise AssertionError("add_row must refuse: the table shows what show_rows gave it")
+
+    run(TableApp(), scenario)
+
+
+class PlanApp(App):
+    def compose(self) -> ComposeResult:
+        yield PlanTable()
+
+
+def test_a_plan_of_a_thousand_is_shown_and_dragged():
+    plan = [PlanRow(f"m{i}", i, Row(milestone_id=i, title=f"Step {i}", amount_minor=10_000 * i,
+                                    due_date=date(2030, 1, 1))) for i in range(1, 1001)]
+
+    async def scenario(pilot):
+        from datetime import UTC, datetime
+
+        table = pilot.app.query_one(PlanTable)
+        table.show(plan, "USD", datetime(2026, 11, 20, tzinfo=UTC), follow="m900")
+        await pilot.pause()
+        assert table.row_count == 1000 and table.selected_key == "m900"
+        # The widths are the widest values, found without making a cell: "$100,000.00", "1000".
+        assert table.columns["amount"].width == len("$100,000.00") and table.columns["pos"].width == 4
+        table._set_drop(899)
+        await pilot.pause()
+        assert table.get_row_at(899)[0].plain == "▶" and table.get_row_at(898)[0].plain == ""
+        table._set_drop(None)
+        await pilot.pause()
+        assert table.get_row_at(899)[0].plain == ""
+
+    run(PlanApp(), scenario)
