@@ -74,10 +74,15 @@ class Tmux:
         os.close(fd)
         wrapped = f"{command}; echo $? > {shlex.quote(self._status_file)}.tmp && " \
                   f"mv {shlex.quote(self._status_file)}.tmp {shlex.quote(self._status_file)}"
-        # One invocation: the session and remain-on-exit exist before the program can exit.
-        self._tmux("new-session", "-d", "-x", str(cols), "-y", str(rows), "-s", self.name, *where, wrapped,
-                   ";", "set-option", "-t", self.name, "remain-on-exit", "on",
-                   ";", "set-option", "-t", self.name, "status", "off", check=True)
+        # One invocation, options first: the server stays up with no session (exit-empty off) and
+        # keeps the pane of a program that exits (remain-on-exit) from before the program starts.
+        # Set after new-session, a program that exited before tmux got to the next command (a
+        # loaded machine) took the session and the server with it: "server exited unexpectedly".
+        self._tmux("set-option", "-g", "exit-empty", "off",
+                   ";", "set-option", "-g", "remain-on-exit", "on",
+                   ";", "set-option", "-g", "status", "off",
+                   ";", "new-session", "-d", "-x", str(cols), "-y", str(rows), "-s", self.name, *where, wrapped,
+                   check=True)
         if log := os.environ.get("TMUX_DRIVER_LOG"):  # debugging: every byte the program writes
             self._tmux("pipe-pane", "-t", self.name, f"cat >> {shlex.quote(log)}")
 

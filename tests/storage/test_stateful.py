@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -429,5 +430,6 @@ CairnMachine.TestCase.settings = settings(
 )
 
 
+@pytest.mark.slow
 class TestCairnStateful(CairnMachine.TestCase):
     pass

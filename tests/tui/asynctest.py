@@ -59,6 +59,17 @@ async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
     raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}")
 
 
+async def wait_until(pilot, condition: Callable[[], bool], what: str, *, limit: int = 2000) -> None:
+    """Let the app run until ``condition()`` holds: for states a worker does not mark, such as
+    the command palette's search results (gathered in a task). Counted in rounds of the event
+    loop, not seconds, so a loaded machine only makes it slower; ``NeverSettled`` after ``limit``."""
+    for _ in range(limit):
+        if condition():
+            return
+        await pilot.pause()
+    raise NeverSettled(f"never happened: {what}")
+
+
 def drive(app, scenario: Callable[[Any], Awaitable[T]], size: tuple[int, int] = (120, 36)) -> T:
     """Run ``scenario(pilot)`` against ``app`` in a headless terminal of ``size``."""
     async def main() -> T:

@@ -8,6 +8,7 @@ import textwrap
 
 from cairn.tui.app import CairnApp, make_app
 from cairn.tui.screens.contract_list import ContractListScreen
+from tests.tui.asynctest import settle, wait_until
 from tests.tui.test_contract_list import drive, shown_titles
 
 
@@ -111,18 +112,18 @@ def test_visiting_boards_leaves_nothing_behind(seeded, make_test_app):
         await pilot.pause()
         for _ in range(2):  # warm-up: the first visit loads what is kept for good
             await pilot.press("enter")
-            await pilot.pause(0.2)
+            await settle(pilot)
             await pilot.press("escape")
-            await pilot.pause(0.2)
+            await settle(pilot)
         before, caches_before = len(detached_widgets()), line_caches()
         for _ in range(4):
             await pilot.press("enter")
-            await pilot.pause(0.2)
+            await settle(pilot)
             assert isinstance(pilot.app.screen, BoardScreen)
             await pilot.press("down", "escape")
-            await pilot.pause(0.2)
+            await settle(pilot)
         await pilot.press("down", "up")
-        await pilot.pause(0.2)
+        await settle(pilot)
         left = detached_widgets()
         assert len(left) <= before, f"widgets kept alive after leaving them: {Counter(left)}"
         assert line_caches() <= caches_before, "the drawn lines of widgets gone are still kept"
@@ -139,8 +140,11 @@ def test_quitting_while_a_storage_call_runs_prints_nothing(seeded, make_test_app
 
     started, finished = threading.Event(), threading.Event()
 
+    thread: list[threading.Thread] = []
+
     def slow_read(db, *, clock):
         conn = db.reader()
+        thread.append(threading.current_thread())
         started.set()
         try:
             for _ in range(500):  # until the app has quit and closed the database
@@ -153,16 +157,14 @@ def test_quitting_while_a_storage_call_runs_prints_nothing(seeded, make_test_app
 
     async def scenario(pilot):
         call_storage(pilot.app.screen, slow_read, done=lambda _: None)
-        for _ in range(500):
-            if started.is_set():
-                break
-            await pilot.pause(0.01)
+        await wait_until(pilot, started.is_set, "the storage call has started")
         await pilot.press("q")
 
     app = make_test_app()
     drive(app, scenario)
     assert started.is_set() and finished.wait(5)
-    threading.Event().wait(0.2)  # the thread's except clause runs after the query fails
+    thread[0].join(60)  # its except clause runs after the query fails: done when the thread ends
+    assert not thread[0].is_alive()
     err = capfd.readouterr().err
     assert "Traceback" not in err
     assert not [r for r in caplog.records if r.name == "cairn"], "logged, so printed on the terminal"

@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from cairn.tui.commands import CairnCommands, bound_actions
-from tests.tui.asynctest import drive, settle
+from tests.tui.asynctest import drive, settle, wait_until
 from tests.tui.test_contract_list import shown_titles, summaries
+
+
+async def palette_offers(pilot, name: str) -> None:
+    """Wait until the palette's search has put ``name`` first (what enter will run)."""
+    from textual.command import CommandList
+
+    def first() -> bool:
+        commands = pilot.app.screen.query_one(CommandList)
+        if not commands.option_count:
+            return False
+        hit = getattr(commands.get_option_at_index(commands.highlighted or 0), "hit", None)
+        return getattr(hit, "text", None) == name
+
+    await wait_until(pilot, first, f"the palette offers {name!r} first")
+
 
 LIST_ACTIONS = {"New contract", "Archive contract", "Show ended and archived", "Open contract", "Filter",
                 "Sort", "Help"}
@@ -45,7 +60,7 @@ def test_running_from_the_palette_runs_the_screen_action(seeded, db_path, clock,
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"show ended and archived")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Show ended and archived")
         await pilot.press("enter")
         await settle(pilot)
         assert pilot.app.screen.view.show_all
@@ -54,7 +69,7 @@ def test_running_from_the_palette_runs_the_screen_action(seeded, db_path, clock,
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"archive contract")
-        await pilot.pause(0.3)
+        await palette_offers(pilot, "Archive contract")
         await pilot.press("enter")
         await settle(pilot)
         assert type(pilot.app.screen).__name__ == "Confirm"

@@ -28,7 +28,7 @@ from cairn.tui.dialogs import (
 from cairn.tui.screens.board import BoardScreen
 from cairn.tui.screens.contract_list import ContractListScreen
 from cairn.tui.screens.new_contract import NewContractScreen
-from tests.tui.asynctest import asynctest, settle
+from tests.tui.asynctest import asynctest, settle, wait_until
 
 #: The issue's list, word for word.
 ISSUE_NAMES = [
@@ -155,13 +155,11 @@ async def run_from_palette(pilot, name: str) -> None:
     assert isinstance(palette, CommandPalette)
     palette.query_one(CommandInput).value = name.lower()
     commands = palette.query_one(CommandList)
-    for _ in range(40):  # the palette gathers hits in the background
-        await pilot.pause(0.05)
-        texts = [getattr(commands.get_option_at_index(i), "hit", None) for i in range(commands.option_count)]
-        if name in [getattr(hit, "text", None) for hit in texts]:
-            break
-    else:
-        raise AssertionError(f"{name!r} is not offered by the palette")
+    def offered() -> bool:  # the palette gathers hits in the background
+        hits = [getattr(commands.get_option_at_index(i), "hit", None) for i in range(commands.option_count)]
+        return name in [getattr(hit, "text", None) for hit in hits]
+
+    await wait_until(pilot, offered, f"the palette offers {name!r}")
     for _ in range(commands.option_count):
         await pilot.press("down")
         if commands.highlighted is not None and commands.get_option_at_index(commands.highlighted).hit.text == name:
