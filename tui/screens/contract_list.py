@@ -47,8 +47,6 @@ class Loaded:
     natural: dict[str, int] | None = None  # each column's widest value
     shown: list | None = None  # the rows of ``view``
     view: View | None = None
-    versions: dict[int, tuple[int, int]] | None = None
-    index: dict[int, int] | None = None  # contract id -> place in ``rows``
     hidden: int | None = None  # rows the default view hides (ended or archived)
 
 
@@ -71,18 +69,18 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
         loaded = Loaded(rows, summaries.earnings(db, clock), natural_widths(rows))
         if view is not None:
             loaded.view, loaded.shown = view, select(rows, view)
-        loaded.versions = {r.summary.id: (r.summary.version, r.summary.unread) for r in rows}
-        loaded.index = {r.summary.id: i for i, r in enumerate(rows)}
         loaded.hidden = sum(r.hidden_by_default for r in rows)
     return loaded
 
 
-def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
-    """What changed since the last load, by contract version: only those rows are re-read,
-    so coming back from a board or another session's commit costs milliseconds, not a
-    reload of 10,000 rows. Returns None when so much changed that a full load is simpler."""
+def refresh(db, rows: list, *, clock: Clock):
+    """What changed since ``rows`` were read, by contract version: only those rows are re-read,
+    so coming back from a board or another session's commit costs milliseconds, not a reload of
+    every contract. Returns (fresh rows, removed ids, earnings or None, now, {id: place in rows})
+    or None when so much changed that a full load is simpler. ``rows`` is only read."""
     from cairn.storage.queries import summaries
 
+    versions = {r.summary.id: (r.summary.version, r.summary.unread) for r in rows}
     current = summaries.contract_versions(db)
     changed = [cid for cid, v in current.items() if versions.get(cid) != v]
     removed = [cid for cid in versions if cid not in current]
@@ -94,7 +92,9 @@ def refresh(db, versions: dict[int, tuple[int, int]], *, clock: Clock):
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
     earnings = summaries.earnings(db, clock) if moved else None
-    return [build_row(s) for s in fresh], removed, earnings, now
+    wanted = set(changed)
+    places = {r.summary.id: i for i, r in enumerate(rows) if r.summary.id in wanted} if wanted else {}
+    return [build_row(s) for s in fresh], removed, earnings, now, places
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
@@ -132,8 +132,6 @@ class ContractListScreen(Screen):
         self._load_seq = 0
         self._loaded = False
         self._select_after_load: int | None = None
-        self._versions: dict[int, tuple[int, int]] = {}
-        self._index: dict[int, int] = {}  # contract id -> place in the table's rows
         self._full_load: Callable[[], object] | None = None
 
     def compose(self) -> ComposeResult:
@@ -191,7 +189,7 @@ class ContractListScreen(Screen):
                 self.after_first_frame()
             return
         if self._loaded:
-            call_storage(self, refresh, self._versions, done=lambda delta: self._refreshed(seq, delta),
+            call_storage(self, refresh, self.table.rows_all, done=lambda delta: self._refreshed(seq, delta),
                          group="contract-list")
             return
         call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
@@ -215,30 +213,26 @@ class ContractListScreen(Screen):
             call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
                          group="contract-list")
             return
-        fresh, removed, earnings, now = delta
+        fresh, removed, earnings, now, places = delta
         table = self.table
         if fresh or removed:
             rows = table.rows_all
-            index = self._index
             # Contracts that changed in place (none came or went, none ended or was restored,
             # which moves it in the order) are swapped into their places: nothing here walks
-            # 100,000 rows but the view's own filter.
+            # every row but the view's own filter.
             in_place = not removed and all(
-                r.id in index and rows[index[r.id]].summary.status == r.summary.status for r in fresh)
+                r.id in places and places[r.id] < len(rows) and rows[places[r.id]].id == r.id
+                and rows[places[r.id]].summary.status == r.summary.status for r in fresh)
             if in_place:
                 rows = list(rows)
                 for r in fresh:
-                    rows[index[r.id]] = r
+                    rows[places[r.id]] = r
             else:
                 by_id = {r.id: r for r in rows}
                 for cid in removed:
                     by_id.pop(cid, None)
                 by_id.update((r.id, r) for r in fresh)
                 rows = sorted(by_id.values(), key=lambda r: (r.summary.status == "ended", -r.id))
-                self._index = {r.id: i for i, r in enumerate(rows)}
-            for cid in removed:
-                self._versions.pop(cid, None)
-            self._versions.update((r.id, (r.summary.version, r.summary.unread)) for r in fresh)
             if earnings is not None:
                 self.query_one(EarningsPanel).show(earnings)
             table.update_rows(rows, {r.id for r in fresh} | set(removed))
@@ -259,7 +253,6 @@ class ContractListScreen(Screen):
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
             self.call_after_refresh(settle)
-        self._versions, self._index = result.versions or {}, result.index or {}
         self.query_one(EarningsPanel).show(result.earnings)
         table.view = self.view
         table.now = None
