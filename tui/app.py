@@ -148,9 +148,14 @@ class CairnApp(App):
     def _warm_board_styles(self) -> None:
         """Build the board screen (not mounted yet) and parse its stylesheet early, while nothing
         happens, rather than on the first Enter (Textual re-parses every sheet when a new screen
-        brings its own)."""
-        if self._board is None:
-            self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
+        brings its own). It holds the screen's thread for tens of milliseconds, so it waits for
+        a moment without keys: someone typing while the list loads is never held up by it."""
+        if self._board is not None:
+            return
+        if not self._garbage.quiet():
+            self.set_timer(garbage.QUIET_SECONDS / 2, self._warm_board_styles)
+            return
+        self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
 
     def open_board(self, contract_id: int, initial: Board | None = None) -> None:
         """Show a contract's board; ``initial`` is its ``Board`` if already read."""

@@ -32,12 +32,15 @@ class QuietCollector:
         self.last_input = self._now()
         self.pending = True
 
+    def quiet(self) -> bool:
+        """No input for ``QUIET_SECONDS``: nobody is waiting for the screen."""
+        return self._now() - self.last_input >= QUIET_SECONDS
+
     def tick(self) -> bool:
         """Collect if input has been quiet long enough since it last happened, or if the last
         pass was too long ago. True when it collected."""
         now = self._now()
-        quiet = now - self.last_input >= QUIET_SECONDS
-        if not ((self.pending and quiet) or now - self.last_collect >= LONGEST_WAIT):
+        if not ((self.pending and self.quiet()) or now - self.last_collect >= LONGEST_WAIT):
             return False
         self.collect()
         return True
