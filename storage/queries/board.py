@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from cairn.storage.diff import PlanDiff, PlanRow, Row, diff, resulting_plan
@@ -161,7 +162,7 @@ class Board:
     def id(self) -> int:
         return self.contract.id
 
-    @property
+    @cached_property
     def plan(self) -> list[PlanRow]:
         """The plan as the board shows it: the draft when there is one, else the current plan."""
         if self.draft is not None:
@@ -171,11 +172,11 @@ class Board:
     def milestone(self, key: str) -> MilestoneView | None:
         return next((m for m in self.milestones if f"m{m.id}" == key), None)
 
-    @property
+    @cached_property  # a screen asks for these once per key it checks: work them out once
     def locked(self) -> MilestoneView | None:
         return next((m for m in self.milestones if m.state in ("active", "submitted")), None)
 
-    @property
+    @cached_property
     def next_future(self) -> MilestoneView | None:
         return next((m for m in self.milestones if m.state == "future"), None)
 

@@ -370,7 +370,7 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
             select c.id, c.title, m.title, m.due_date from milestone m join contract c on c.id = m.contract_id
             where m.due_date is not null and m.state in ('future', 'active', 'submitted')
               and c.status = 'open' {only}""", params):
-        out.append(Deadline(due_instant(_day(due)), "due", f"\"{mt}\" due", cid, title, mt))
+        out.append(Deadline(_due_at(due, now), "due", f"\"{mt}\" due", cid, title, mt))
     for cid, title, mt, at in conn.execute(f"""
             select c.id, c.title, m.title, m.review_due_at from milestone m join contract c on c.id = m.contract_id
             where m.state = 'submitted' and m.review_due_at is not null and c.status = 'open' {only}""", params):
