@@ -70,20 +70,36 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator:
-        """One write transaction: commits whole or rolls back whole."""
-        from sqlalchemy.exc import OperationalError
+        """One write transaction: commits whole or rolls back whole (always rolls back in a rehearsal)."""
+        from sqlalchemy.exc import DBAPIError, IntegrityError
         from sqlmodel import Session
 
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
-                session.commit()
-            except OperationalError as exc:
+                if getattr(self._local, "rehearsing", False):
+                    session.rollback()
+                else:
+                    session.commit()
+            except IntegrityError:
+                session.rollback()
+                raise  # a rule the operations missed: a bug to see, not a state of the file
+            except DBAPIError as exc:  # locked too long, disk full, a damaged file: one line
                 session.rollback()
                 raise _storage_error(self.path, exc) from None
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def rehearsal(self) -> Iterator[None]:
+        """Operations run in this thread inside it check everything and then roll back: every
+        refusal they would give, nothing written (a dialog asks its question only after this)."""
+        self._local.rehearsing = True
+        try:
+            yield
+        finally:
+            self._local.rehearsing = False
 
     def close(self) -> None:
         for conn in self._readers:
@@ -92,6 +108,12 @@ class Database:
         self._local = threading.local()
         if self._engine is not None:
             self._engine.dispose()
+
+
+def rehearse(db: Database, operation, *args, **kwargs) -> None:
+    """Run ``operation(db, *args, **kwargs)`` as a rehearsal: raises what it would raise, writes nothing."""
+    with db.rehearsal():
+        operation(db, *args, **kwargs)
 
 
 def _storage_error(path: Path, exc: Exception) -> StorageError:

@@ -14,6 +14,10 @@ from cairn.storage import api
 from cairn.storage.clock import FixedClock
 from cairn.storage.db import Database
 
+# Amounts are typed and shown in Cairn's point form in every test, whatever the developer's locale
+# (tests of other locales choose theirs with money.use_numbers); subprocesses inherit it too.
+os.environ["LC_ALL" if os.environ.get("LC_ALL") else "LC_NUMERIC"] = "C.UTF-8"
+
 # A Monday noon in UTC, far from any daylight-saving change.
 T0 = "2026-03-02T12:00:00Z"
 

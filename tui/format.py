@@ -5,14 +5,33 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from rich.markup import escape
+from rich.text import Text
 
 from cairn.storage.money import format_amount
 
-__all__ = ["money", "local", "countdown", "day", "safe", "plain", "escape", "bar"]
+__all__ = ["money", "local", "countdown", "day", "safe", "plain", "escape", "bar", "amount_read"]
 
 
 def money(minor: int, currency: str) -> str:
     return format_amount(minor, currency)
+
+
+def amount_read(typed: str, currency: str, *, blank: int | None = None) -> tuple[int | None, Text]:
+    """A typed amount as storage reads it, and a line that shows it ("= $1,500.00") or says why it
+    cannot be read, so a form shows what it understood before anything is recorded. ``blank`` is
+    what an empty field means (``None``: nothing)."""
+    from cairn.storage.errors import DomainError
+    from cairn.storage.money import parse_amount
+
+    if not typed.strip():
+        if blank is None:
+            return None, Text("")
+        return blank, Text(f"= {format_amount(blank, currency)}")
+    try:
+        minor = parse_amount(typed, currency)
+    except DomainError as error:
+        return None, Text(f"✗ {error.message[:1].upper()}{error.message[1:]}")
+    return minor, Text(f"= {format_amount(minor, currency)}")
 
 
 def local(instant: datetime | None, fmt: str = "YYYY-MM-DD HH:mm") -> str:

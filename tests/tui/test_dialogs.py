@@ -96,3 +96,48 @@ async def test_escape_cancels_a_dialog_and_changes_nothing(make_test_app, seeded
         await settle(pilot)
         assert pilot.app.screen is screen
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 0
+
+
+@asynctest
+async def test_a_comma_in_the_release_dialog_is_shown_and_refused_not_recorded(make_test_app, seeded, db_path,
+                                                                              clock):
+    """Issue 10: '1,5' was recorded as a release of 15.00. The dialog now shows what it read
+    before anything is recorded, and the comma is refused with the form to type."""
+    from textual.widgets import Static
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("r", "ctrl+u")
+        await type_text(pilot, "1,5")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        summary = str(dialog.query_one("#summary", Static).render())
+        assert "would read as $15.00" in summary and "type 1.50" in summary
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is dialog, "no confirmation for an amount that can't be read"
+        field = dialog.query_one("#field-amount", Field)
+        assert field.has_class("-invalid") and "1.50" in field.error
+        assert dialog.query_one("#amount").value == "1,5"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "1,200")
+        await settle(pilot)
+        assert "Releases $1,200.00 to the freelancer" in str(dialog.query_one("#summary", Static).render())
+    assert db_board(db_path, clock, seeded["web"]).locked.state == "active"
+    assert db_board(db_path, clock, seeded["web"]).money.paid == 500_00
+
+
+@asynctest
+async def test_amount_fields_show_what_they_read(make_test_app, seeded):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("b")
+        await type_text(pilot, "12,500")
+        await settle(pilot)
+        hint = pilot.app.screen.query_one("#field-amount .field--hint")
+        assert str(hint.render()) == "= $12,500.00"
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert "would read as $125.00" in str(hint.render())

@@ -7,6 +7,7 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.widgets import Input
 
+from cairn.storage.money import typed_amount
 from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
@@ -22,7 +23,8 @@ class BonusDialog(FormDialog):
         self.currency = currency
 
     def compose_fields(self) -> ComposeResult:
-        yield field("amount", f"Amount ({self.currency})", TextInput(id="amount", placeholder="e.g. 100.00"))
+        yield field("amount", f"Amount ({self.currency})", TextInput(id="amount", placeholder=f"e.g. {typed_amount(100_00, self.currency)}",
+                                                                  classes="amount"))
         yield field("message", "Note (optional)", TextInput(id="note"))
 
     def on_mount(self) -> None:

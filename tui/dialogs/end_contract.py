@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from cairn.storage.models import EndReason
-from cairn.storage.money import plain_amount
+from cairn.storage.money import typed_amount
 from cairn.tui.format import money
 from cairn.tui.widgets.common.text_input import TextInput
 
@@ -20,6 +20,7 @@ class EndContractDialog(FormDialog):
     TITLE_TEXT = "End contract"
     OK_LABEL = "End contract"
     ALIASES = {**FIELD_ALIASES, "amount": "release", "release_minor": "release"}
+    AMOUNT_BLANK = 0  # an empty release field releases nothing
 
     def __init__(self, operation, contract_id: int, *, currency: str, held: int, actor: str,
                  **fixed: Any) -> None:
@@ -40,7 +41,7 @@ class EndContractDialog(FormDialog):
                 yield RadioButton(Text(r.value), value=i == 0, id=f"reason-{i}")
         if self.held and self.actor == "client":
             yield field("release", f"Release from escrow ({self.currency})",
-                        TextInput(plain_amount(self.held, self.currency), id="release"))
+                        TextInput(typed_amount(self.held, self.currency), id="release", classes="amount"))
         yield field("rating", "Feedback rating 1–5 (optional)", TextInput(id="rating", placeholder="1–5"))
         yield field("feedback", "Feedback (optional)", TextInput(id="feedback"))
 

@@ -70,6 +70,8 @@ class FormDialog(ModalScreen[Board | None]):
 
     # Textual calls these as well as a subclass's own ``on_mount`` (handlers run along the MRO).
     def on_mount(self) -> None:
+        for box in self.query("Input.amount").results(Input):
+            self._show_amount(box)
         self.call_after_refresh(self._fit)
 
     def on_resize(self) -> None:
@@ -106,6 +108,20 @@ class FormDialog(ModalScreen[Board | None]):
     def on_other_button(self, button_id: str) -> None:
         pass
 
+    # --- amounts: what storage read, shown under the field as it is typed -----------------
+    AMOUNT_BLANK: int | None = None  # what an empty amount field means (None: nothing yet)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.has_class("amount"):
+            self._show_amount(event.input)
+
+    def _show_amount(self, box: Input) -> None:
+        from cairn.tui.format import amount_read
+
+        holder = box.parent
+        if isinstance(holder, Field):
+            holder.set_hint(amount_read(box.value, getattr(self, "currency", "USD"), blank=self.AMOUNT_BLANK)[1])
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit()
@@ -121,16 +137,31 @@ class FormDialog(ModalScreen[Board | None]):
     def submit(self, **extra: Any) -> None:
         self.clear_errors()
         values = {**self.values(), **extra}
-        question = self.confirm_question(values)
-        if question is None:
+        if self.confirm_question(values) is None:
             self.run(values)
             return
+        # A confirmation never comes before validation: storage rehearses the operation first (every
+        # refusal, nothing written) while the box says it is checking, and keeps keys typed meanwhile.
+        from cairn.storage.db import rehearse
+
+        confirm = Confirm("", "This can't be undone.", confirm_label="Yes, do it", checking=True)
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run(values)
 
-        self.app.push_screen(Confirm(question, "This can't be undone.", confirm_label="Yes, do it"), answered)
+        def checked(_: None) -> None:
+            if confirm.is_attached and confirm.checking:
+                confirm.checked(self.confirm_question(values) or "")
+
+        def refused(error: Exception) -> None:
+            if confirm.is_attached and confirm.checking:
+                confirm.dismiss(None)
+            self.refused(error)
+
+        self.app.push_screen(confirm, answered)
+        call_storage(self, rehearse, self.operation, self.contract_id, **self.fixed, **values,
+                     done=checked, refused=refused)
 
     def run(self, values: dict[str, Any]) -> None:
         # Dismiss after the worker has finished, so closing the dialog never cancels it.

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from cairn.storage.diff import Row
-from cairn.storage.money import plain_amount
+from cairn.storage.money import typed_amount
 from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
@@ -32,8 +32,8 @@ class MilestoneForm(FormDialog):
         r = self.row
         yield field("title", "Title", TextInput(r.title if r else "", id="title", placeholder="What gets delivered"))
         yield field("amount", f"Amount ({self.currency})",
-                    TextInput(plain_amount(r.amount_minor, self.currency) if r else "", id="amount",
-                          placeholder="e.g. 1250.00"))
+                    TextInput(typed_amount(r.amount_minor, self.currency) if r else "", id="amount",
+                              placeholder=f"e.g. {typed_amount(1250_00, self.currency)}", classes="amount"))
         yield field("due_date", "Due date (optional)",
                     TextInput(r.due_date.isoformat() if r and r.due_date else "", id="due_date",
                           placeholder="YYYY-MM-DD"))

@@ -8,9 +8,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet, Static
 
-from cairn.storage.errors import DomainError
-from cairn.storage.money import parse_amount, plain_amount
-from cairn.tui.format import money
+from cairn.storage.money import typed_amount
+from cairn.tui.format import amount_read, money
 from cairn.tui.widgets.common import Choice
 from cairn.tui.widgets.common.text_input import TextInput
 
@@ -29,7 +28,7 @@ class ReleaseDialog(FormDialog):
 
     def compose_fields(self) -> ComposeResult:
         yield field("amount", f"Amount to release ({self.currency}; all of it by default)",
-                    TextInput(plain_amount(self.held, self.currency), id="amount"))
+                    TextInput(typed_amount(self.held, self.currency), id="amount"))
         nxt = f"Fund the next milestone (\"{self.next_milestone}\")" if self.next_milestone else \
             "Fund the next milestone (there is none)"
         yield Label(Text("The remainder:"), classes="section-label remainder")
@@ -52,22 +51,20 @@ class ReleaseDialog(FormDialog):
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         self._update()
 
+    def _read(self) -> tuple[int | None, Text]:
+        """The amount as storage reads it (all of the escrow when empty), or why it can't be read."""
+        return amount_read(self.query_one("#amount", Input).value, self.currency, blank=self.held)
+
     def _amount(self) -> int | None:
-        text = self.query_one("#amount", Input).value.strip()
-        if not text:
-            return self.held
-        try:
-            return parse_amount(text, self.currency, rule="P1")
-        except DomainError:
-            return None
+        return self._read()[0]
 
     def _update(self) -> None:
-        x = self._amount()
+        x, line = self._read()
         partial = x is not None and 0 < x < self.held
         for w in self.query(".remainder"):
             w.set_class(not partial, "hidden")
         if x is None:
-            self.query_one("#summary", Static).update("")
+            self.query_one("#summary", Static).update(line)  # why the amount can't be read, as typed
             return
         v = self.values()
         text = f"Releases {money(x, self.currency)} to the freelancer"

@@ -1,4 +1,4 @@
-"""A labelled form field with an inline error line under it."""
+"""A labelled form field with an inline error line under it, and a hint line (what was understood)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ class Field(Vertical):
 
     ``set_error(message)`` marks the field (class ``-invalid``, a ``✗`` and the message, so it
     reads without colour) and keeps whatever the user typed; ``set_error(None)`` clears it.
+    ``set_hint(text)`` shows a line under the input (an amount as Cairn read it) until the next.
     """
 
     DEFAULT_CSS = """
@@ -33,6 +34,13 @@ class Field(Vertical):
     Field.-invalid > .field--error {
         display: block;
     }
+    Field > .field--hint {
+        color: $text-muted;
+        height: auto;
+    }
+    Field > .field--hint.-empty, Field.-invalid > .field--hint {
+        display: none;
+    }
     Field.-invalid > .field--label {
         color: $error;
         text-style: bold;
@@ -48,6 +56,8 @@ class Field(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(Text(self.label), classes="field--label")
         yield self.widget
+        yield Static(getattr(self, "_hint", ""), classes="field--hint" + ("" if getattr(self, "_hint", None)
+                                                                          else " -empty"))
         yield Static(self._error_text(), classes="field--error")
 
     @property
@@ -59,6 +69,13 @@ class Field(Vertical):
         self.set_class(bool(message), "-invalid")
         if self.is_mounted:
             self.query_one(".field--error", Static).update(self._error_text())
+
+    def set_hint(self, text: Text | None) -> None:
+        self._hint = text
+        if self.is_mounted:
+            hint = self.query_one(".field--hint", Static)
+            hint.update(text or "")
+            hint.set_class(not text, "-empty")
 
     def _error_text(self) -> Text:
         return Text(f"✗ {self.error}") if self.error else Text("")
