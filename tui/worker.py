@@ -29,9 +29,14 @@ def show_refusal(app, error: Exception) -> None:
 
 
 def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
-                 refused: Callable[[Exception], None] | None = None, group: str = "storage",
+                 refused: Callable[[Exception], None] | None = None,
+                 failed: Callable[[Exception], None] | None = None, group: str = "storage",
                  exclusive: bool = False, with_clock: bool = True, **kwargs: Any) -> Worker:
-    """Run ``fn(app.db, *args, clock=app.clock, **kwargs)`` in a thread worker."""
+    """Run ``fn(app.db, *args, clock=app.clock, **kwargs)`` in a thread worker.
+
+    ``done`` gets the result, ``refused`` a refusal or an unusable file; ``failed`` hears of an
+    unexpected failure too (after the notice), so a form waiting for the answer can go on.
+    """
     app = node.app
 
     def job() -> None:
@@ -57,6 +62,8 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
             app.call_from_thread(app.notify, f"Something went wrong: {type(error).__name__}: {error}. "
                                  f"The details are in {current_path()}", title="Not done", severity="error",
                                  markup=False, timeout=10)
+            if failed is not None:
+                app.call_from_thread(failed, error)
             return
         finally:
             app.db.release_reader()

@@ -57,8 +57,9 @@ async def test_release_more_than_escrow_is_marked_p1(make_test_app, seeded, db_p
         await open_board(pilot, seeded["web"], side="client")
         await pilot.press("r", "ctrl+u")
         await type_text(pilot, "5000")
-        await pilot.press("enter", "y")
+        await pilot.press("enter")
         await settle(pilot)
+        assert pilot.app.screen.query_one("#amount").value == "5000", "refused before any question"
         field = pilot.app.screen.query_one("#field-amount", Field)
         assert field.has_class("-invalid") and "escrow" in field.error
     assert db_board(db_path, clock, seeded["web"]).locked.state == "active"
@@ -141,3 +142,60 @@ async def test_amount_fields_show_what_they_read(make_test_app, seeded):
         await pilot.press("backspace", "backspace")
         await settle(pilot)
         assert "would read as $125.00" in str(hint.render())
+
+
+async def burst(pilot, *keys: str) -> None:
+    """Keys arriving in one packet (SSH): all queued before the app handles the first."""
+    from textual import events
+
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+    await settle(pilot)
+
+
+@asynctest
+async def test_enter_y_in_one_burst_answers_the_confirmation_after_validation(make_test_app, seeded, db_path,
+                                                                              clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        board = await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("r")
+        await settle(pilot)
+        await burst(pilot, "ctrl+u", "1", ",", "5", "enter", "y")
+        dialog = pilot.app.screen
+        assert dialog.query_one("#amount").value == "1,5", "the y answered nothing: it is not typed"
+        assert dialog.query_one("#field-amount", Field).has_class("-invalid")
+        await burst(pilot, "ctrl+u", "1", "0", "0", "enter", "y", "j")
+        assert pilot.app.screen is board
+    b = db_board(db_path, clock, seeded["web"])
+    assert b.money.paid == 500_00 + 100_00
+
+
+@asynctest
+async def test_a_lock_held_too_long_keeps_the_dialog_open_with_what_was_typed(make_test_app, seeded, db_path,
+                                                                             clock, monkeypatch):
+    import sqlite3
+
+    from textual.widgets import Static
+
+    from cairn.storage import files
+
+    monkeypatch.setattr(files, "BUSY_TIMEOUT_MS", 100)
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await pilot.press("b")
+        await type_text(pilot, "25")
+        other = sqlite3.connect(db_path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = pilot.app.screen
+        assert dialog.query_one("#amount").value == "25"
+        assert "busy" in str(dialog.query_one("#form-error", Static).render())
+        other.execute("ROLLBACK")
+        other.close()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert pilot.app.screen is not dialog
+    assert db_board(db_path, clock, seeded["web"]).money.bonus == 25_00

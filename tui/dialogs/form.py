@@ -12,15 +12,18 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
 from cairn.storage.queries import Board
 from cairn.tui.widgets.common import Confirm, Field
+from cairn.tui.widgets.common.text_input import TextInput
 from cairn.tui.worker import call_storage, show_refusal
 
 # Storage field names that a form shows under another field.
@@ -72,6 +75,8 @@ class FormDialog(ModalScreen[Board | None]):
     def on_mount(self) -> None:
         for box in self.query("Input.amount").results(Input):
             self._show_amount(box)
+        for box in self.query(TextInput).results(TextInput):
+            box.hold_after_submit = True  # see release_keys
         self.call_after_refresh(self._fit)
 
     def on_resize(self) -> None:
@@ -112,6 +117,9 @@ class FormDialog(ModalScreen[Board | None]):
     AMOUNT_BLANK: int | None = None  # what an empty amount field means (None: nothing yet)
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        holder = event.input.parent
+        if isinstance(holder, Field) and holder.error and event.input.has_focus:
+            holder.set_error(None)  # typing again: the live reading below takes over from the refusal
         if event.input.has_class("amount"):
             self._show_amount(event.input)
 
@@ -124,7 +132,42 @@ class FormDialog(ModalScreen[Board | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._holding = event.input if isinstance(event.input, TextInput) else None
         self.submit()
+
+    # --- keys typed while storage works ---------------------------------------------------
+    # Over SSH keys arrive in bursts: in "enter y" the y must answer the confirmation, and in
+    # "enter j" the j must move the board's cursor once the dialog has closed. So from enter until
+    # the outcome is known, keys wait: those already queued behind enter in the field (TextInput
+    # holds them) and those that reach the dialog meanwhile (the focus is lifted, so they come here).
+    _holding: TextInput | None = None
+    _held: list[events.Key] | None = None
+    _refocus: Widget | None = None
+
+    def hold_keys(self) -> None:
+        if self._held is None:
+            self._held, self._refocus = [], self.focused
+            self.set_focus(None, scroll_visible=False)
+
+    def on_key(self, event: events.Key) -> None:
+        if self._held is not None and event.key != "escape":  # escape still cancels at once
+            self._held.append(event)
+            event.stop()
+            event.prevent_default()
+
+    def release_keys(self, *, drop: bool = False) -> None:
+        """Send the waiting keys, in order, to what the outcome put in front: the confirmation, or
+        the board once the dialog has closed. On a refusal they are dropped: they were meant for a
+        question never asked, not for the field (``enter y`` must not turn "1,5" into "1,5y")."""
+        holding, self._holding = self._holding, None
+        held, self._held = self._held, None
+        refocus, self._refocus = self._refocus, None
+        if refocus is not None and refocus.is_attached and self.focused is None:
+            self.set_focus(refocus, scroll_visible=False)
+        if holding is not None:
+            holding.release_held(drop=drop)
+        for key in () if drop else held or ():
+            self.app.post_message(events.Key(key.key, key.character))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -141,40 +184,55 @@ class FormDialog(ModalScreen[Board | None]):
             self.run(values)
             return
         # A confirmation never comes before validation: storage rehearses the operation first (every
-        # refusal, nothing written) while the box says it is checking, and keeps keys typed meanwhile.
+        # refusal, nothing written), and only then is the question asked, with what was understood.
         from cairn.storage.db import rehearse
 
-        confirm = Confirm("", "This can't be undone.", confirm_label="Yes, do it", checking=True)
+        self.hold_keys()
+        call_storage(self, rehearse, self.operation, self.contract_id, **self.fixed, **values,
+                     done=lambda _: self._ask(values), refused=self.refused, failed=self._failed)
+
+    def _ask(self, values: dict[str, Any]) -> None:
+        question = self.confirm_question(values)
+        if question is None or not self.is_attached:
+            self.release_keys(drop=True)
+            return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run(values)
 
-        def checked(_: None) -> None:
-            if confirm.is_attached and confirm.checking:
-                confirm.checked(self.confirm_question(values) or "")
-
-        def refused(error: Exception) -> None:
-            if confirm.is_attached and confirm.checking:
-                confirm.dismiss(None)
-            self.refused(error)
-
-        self.app.push_screen(confirm, answered)
-        call_storage(self, rehearse, self.operation, self.contract_id, **self.fixed, **values,
-                     done=checked, refused=refused)
+        self.app.push_screen(Confirm(question, "This can't be undone.", confirm_label="Yes, do it"), answered)
+        self.release_keys()  # a "y" typed behind enter answers the question, now that it is asked
 
     def run(self, values: dict[str, Any]) -> None:
         # Dismiss after the worker has finished, so closing the dialog never cancels it.
+        self.hold_keys()
         call_storage(self, self.operation, self.contract_id, **self.fixed, **values,
-                     done=lambda board: self.call_later(self._close, board), refused=self.refused)
+                     done=lambda board: self.call_later(self._close, board), refused=self.refused,
+                     failed=self._failed)
+
+    def _failed(self, error: Exception) -> None:
+        """An unexpected failure (already noticed and logged): the dialog stays, with what was typed."""
+        self.release_keys(drop=True)
 
     def _close(self, board: Board) -> None:
-        self.dismiss(board)  # not returned: call_later would await it from our own handler
+        if self.app.screen is self:  # (not when escape closed it meanwhile)
+            self.dismiss(board)  # not returned: call_later would await it from our own handler
+        self.release_keys()
 
     def refused(self, error: Exception) -> None:
-        if isinstance(error, Conflict) or not isinstance(error, DomainError):
+        if isinstance(error, Conflict):
+            # Another session changed the contract: the board shows the new state instead.
             show_refusal(self.app, error)
             self.dismiss(None)
+            self.release_keys()
+            return
+        if not isinstance(error, DomainError):
+            # Not the user's input (a lock held too long, a full disk): the dialog stays open with
+            # everything typed, so the same action can be tried again.
+            self.show_error(f"{error} Nothing was recorded; what you typed is kept, so try again "
+                            "when the problem is solved.")
+            self.release_keys(drop=True)
             return
         name = self.ALIASES.get(error.field or "", error.field)
         message = error.message[:1].upper() + error.message[1:] + f" ({error.rule})"
@@ -182,8 +240,19 @@ class FormDialog(ModalScreen[Board | None]):
         if fields:
             fields[0].set_error(message)
             fields[0].widget.focus()
+            # The whole field, its error line included, in view (a long one may sit below the fold).
+            self.call_after_refresh(self._scroll_to, fields[0])
         else:
-            self.query_one("#form-error", Static).update(Text(f"✗ {message}"))
+            self.show_error(message)
+        self.release_keys(drop=True)
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(Text(f"✗ {message}"))
+        self.call_after_refresh(self._fit)  # the error line grew: the fields give it room
+
+    def _scroll_to(self, target: Field) -> None:
+        if target.is_attached:
+            self.query_one("#dialog-fields", VerticalScroll).scroll_to_widget(target, animate=False)
 
 
 def field(name: str, label: str, widget) -> Field:

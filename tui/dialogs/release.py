@@ -46,6 +46,10 @@ class ReleaseDialog(FormDialog):
         self._update()
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self.call_after_refresh(self._update)  # after FormDialog's handler has cleared a stale error
+
+    def refused(self, error: Exception) -> None:
+        super().refused(error)
         self._update()
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
@@ -64,7 +68,9 @@ class ReleaseDialog(FormDialog):
         for w in self.query(".remainder"):
             w.set_class(not partial, "hidden")
         if x is None:
-            self.query_one("#summary", Static).update(line)  # why the amount can't be read, as typed
+            # Why the amount can't be read, as it is typed (once refused, the field itself says it).
+            invalid = self.query_one("#field-amount").has_class("-invalid")
+            self.query_one("#summary", Static).update("" if invalid else line)
             return
         v = self.values()
         text = f"Releases {money(x, self.currency)} to the freelancer"

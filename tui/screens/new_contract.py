@@ -104,6 +104,8 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
 
     def on_mount(self) -> None:
+        for box in self.query(TextInput).results(TextInput):
+            box.hold_after_submit = True  # keys typed behind enter wait for the outcome (_release)
         self.query_one("#title", Input).focus()
         self._update_template_options()
         self._update_preview()
@@ -182,8 +184,21 @@ class NewContractScreen(ModalScreen[int | None]):
 
     # --- submitting ----------------------------------------------------------------------------------
     @on(Input.Submitted)
-    def _submitted(self) -> None:
+    def _submitted(self, event: Input.Submitted) -> None:
+        if self._busy and isinstance(event.input, TextInput):
+            event.input.release_held(drop=True)
+            return
+        self._holding = event.input if isinstance(event.input, TextInput) else None
         self.action_create()
+
+    _holding: TextInput | None = None
+
+    def _release(self, *, drop: bool) -> None:
+        """Keys typed behind enter go to the list once the contract is created; on a refusal they
+        are dropped rather than typed into the refused field."""
+        holding, self._holding = self._holding, None
+        if holding is not None:
+            holding.release_held(drop=drop)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -200,17 +215,23 @@ class NewContractScreen(ModalScreen[int | None]):
         for f in self.query(Field):
             f.set_error(None)
         call_storage(self, create, self.values(), done=self._created, refused=self._refused,
-                     group="new-contract")
+                     failed=self._failed, group="new-contract")
+
+    def _failed(self, error: Exception) -> None:
+        self._busy = False  # already noticed and logged; the form stays with what was typed
+        self._release(drop=True)
 
     def _created(self, board) -> None:
         self._busy = False
         self.notify(f"Contract “{fmt.plain(board.contract.title, newlines=False)}” created.", markup=False)
         self.dismiss(board.id)
+        self._release(drop=False)
 
     def _refused(self, error: Exception) -> None:
         from cairn.storage.errors import DomainError
 
         self._busy = False
+        self._release(drop=True)
         name = FIELD_OF.get(getattr(error, "field", None) or "")
         if not isinstance(error, DomainError) or name is None:
             show_refusal(self.app, error)

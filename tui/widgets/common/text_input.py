@@ -17,11 +17,22 @@ class TextInput(Input):
     queue, keeps every key in the order it was typed.
     """
 
+    # With ``hold_after_submit`` (forms whose enter leads somewhere: a confirmation, the board),
+    # keys that arrive behind enter in the same burst wait until the form knows where they belong
+    # and calls ``release_held``: ``enter y`` must answer the confirmation, not type "y" here.
+    hold_after_submit = False
+    _held: list[events.Key] | None = None
+
     def on_mount(self) -> None:
         if not getattr(self.app, "cursor_blink", True):  # the config's cursor_blink = false
             self.cursor_blink = False
 
     async def _on_key(self, event: events.Key) -> None:
+        if self._held is not None and event.key != "escape":  # escape still cancels at once
+            self._held.append(event)
+            event.stop()
+            event.prevent_default()
+            return
         if event.is_printable:
             return  # Input's own handler types it
         for binding in self._bindings.key_to_bindings.get(event.key, ()):
@@ -29,4 +40,12 @@ class TextInput(Input):
             if not binding.priority and await self.app.run_action(binding.action, self):
                 event.stop()
                 event.prevent_default()  # handled: neither Input's handler nor the app runs it again
+                if binding.action == "submit" and self.hold_after_submit:
+                    self._held = []
                 return
+
+    def release_held(self, *, drop: bool = False) -> None:
+        """Send the keys held since enter on, in order, to whatever is in front now (or drop them)."""
+        held, self._held = self._held, None
+        for key in () if drop else held or ():
+            self.app.post_message(events.Key(key.key, key.character))
