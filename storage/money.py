@@ -156,6 +156,8 @@ def parse_amount(text: str | int | Decimal, currency: str, *, rule: str = "M1", 
     digits = _read(body, n)
     if digits is None:
         raise DomainError(rule, _unreadable(shown[:40], body, currency, n), field=field)
+    if len(digits) > 60:  # (before Decimal arithmetic, which overflows on a million digits)
+        raise DomainError(rule, f"{shown[:40]}… is larger than Cairn can hold; check the amount.", field=field)
     minor = Decimal(sign + digits).scaleb(exponent(currency))
     if minor != minor.to_integral_value():
         exp = exponent(currency)

@@ -5,7 +5,8 @@ Cents that don't divide go to the last milestone, so the parts always add up.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from cairn.storage.errors import DomainError
 
@@ -43,18 +44,47 @@ def split(total: int, template: str, *, n: int | None = None, percentages: list[
     return parts
 
 
+_PERCENT = re.compile(r"([0-9]{1,3})(?:[.,]([0-9]{1,6}))?")
+
+
 def _percentages(texts: list[str]) -> list[Decimal]:
-    try:
-        values = [Decimal(str(t).strip().rstrip("%")) for t in texts if str(t).strip()]
-    except InvalidOperation:
-        raise DomainError("G2", "custom percentages must be numbers such as 30, 30, 40.", field="percentages") from None
-    if not values or any(not v.is_finite() or v <= 0 for v in values):
-        raise DomainError("G2", "custom percentages must be positive numbers such as 30, 30, 40.",
+    """Each a plain number from 0 to 100 ("30", "33.5", "12,5%"): nothing Decimal could overflow on."""
+    values = []
+    for t in texts:
+        text = str(t).strip().removesuffix("%").strip()
+        if not text:
+            continue
+        m = _PERCENT.fullmatch(text)
+        if m is None:
+            raise DomainError("G2", f"{str(t).strip()[:20]!r} is not a percentage; type numbers such as 30, 30, 40.",
+                              field="percentages")
+        values.append(Decimal(f"{m.group(1)}.{m.group(2) or 0}"))
+    if not values or any(v <= 0 or v > 100 for v in values):
+        raise DomainError("G2", "custom percentages must be numbers above 0 and up to 100, such as 30, 30, 40.",
                           field="percentages")
+    if len(values) > 100:
+        raise DomainError("G2", "a split has at most 100 milestones; give fewer percentages.", field="percentages")
     if sum(values) != 100:
         raise DomainError("G2", f"custom percentages must add up to 100 (they add up to {sum(values)}).",
                           field="percentages")
     return values
+
+
+def split_typed(total: str, currency: str, template: str, *, n: str = "", percentages: str = "") -> list[int]:
+    """G2 from what a person typed in the new-contract form: the total, the number of milestones and
+    the percentages as text. Any text gives a split or a refusal naming its field, never a crash."""
+    from cairn.storage.money import numbers, parse_amount
+
+    minor = parse_amount(total, currency, field="total")
+    count = None
+    if template == "equal":
+        if not re.fullmatch(r"\s*[0-9]{1,3}\s*", n or ""):
+            raise DomainError("G2", "an equal split needs a number of milestones from 1 to 100.", field="n")
+        count = int(n)
+    # Percentages are separated by semicolons, or by commas where a comma is not the decimal mark.
+    separators = r"[;]" if numbers().decimal == "," else r"[;,]"
+    parts = re.split(separators, percentages or "") if template == "custom" else None
+    return split(minor, template, n=count, percentages=parts)
 
 
 def template_titles(count: int) -> list[str]:

@@ -11,6 +11,11 @@ import pendulum
 from cairn.storage.errors import DomainError
 from cairn.storage.money import parse_amount
 
+# The dates Cairn keeps: anything outside is a typo (9999-12-31, 0202-05-01), and far dates
+# overflowed the arithmetic of deadlines. Operations and import refuse the same window.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -56,7 +61,7 @@ def due_date(value: date | str | None, *, rule: str = "M1", field: str = "due_da
     if isinstance(value, datetime):
         raise DomainError(rule, "give a date (YYYY-MM-DD), not a date and time.", field=field)
     if isinstance(value, date):
-        return value
+        return _in_window(value, value.isoformat(), rule, field)
     raw = str(value).strip()
     try:
         parsed = pendulum.parse(raw, strict=True, exact=True)
@@ -67,7 +72,14 @@ def due_date(value: date | str | None, *, rule: str = "M1", field: str = "due_da
     ):
         raise DomainError(rule, f"{raw[:40]!r} is not a date; type one as YYYY-MM-DD, such as 2026-12-31.",
                           field=field)
-    return date(parsed.year, parsed.month, parsed.day)
+    return _in_window(date(parsed.year, parsed.month, parsed.day), raw, rule, field)
+
+
+def _in_window(day: date, raw: str, rule: str, field: str) -> date:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise DomainError(rule, f"{raw} is outside the dates Cairn keeps ({FIRST_DAY} to {LAST_DAY}); "
+                                "check the year.", field=field)
+    return day
 
 
 def amount(value: int | str | Decimal, currency: str, *, minimum: int, rule: str = "M1",

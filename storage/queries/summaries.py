@@ -46,7 +46,10 @@ def _iso(dt: datetime) -> str:
 def due_instant(day: date) -> datetime:
     """A due date falls due at the end of that day, local time (M12)."""
     local = datetime.now().astimezone().tzinfo
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(UTC)
+    try:
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(UTC)
+    except OverflowError:  # a date no door accepts any more (9999-12-31, kept by an older Cairn)
+        return datetime(9999, 1, 1, tzinfo=UTC)
 
 
 # --- rows ---------------------------------------------------------------------------

@@ -199,3 +199,49 @@ async def test_a_lock_held_too_long_keeps_the_dialog_open_with_what_was_typed(ma
         await settle(pilot)
         assert pilot.app.screen is not dialog
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 25_00
+
+
+def _in_view(dialog, widget) -> bool:
+    box = dialog.query_one("#dialog-fields").region
+    r = widget.region
+    return r.height > 0 and box.y <= r.y and r.bottom <= box.bottom
+
+
+@asynctest
+async def test_a_refused_field_below_the_fold_is_scrolled_into_view_and_focused(make_test_app, seeded):
+    """Issue 10: at 80x24 the error of a 6,000-character description or a rating of 6 sat below
+    the dialog's scroll area."""
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"])
+        await pilot.press("a")
+        dialog = pilot.app.screen
+        dialog.query_one("#title").value = "Extra"
+        dialog.query_one("#amount").value = "10"
+        dialog.query_one("#description").value = "x" * 6000
+        dialog.query_one("#title").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        field = dialog.query_one("#field-description", Field)
+        assert field.has_class("-invalid") and "6,000" in field.error
+        assert pilot.app.focused is dialog.query_one("#description")
+        assert _in_view(dialog, field.query_one(".field--error"))
+        await pilot.press("escape")
+        await settle(pilot)
+        for rating in ("6", "0", "5.5"):
+            await pilot.press("E")
+            await settle(pilot)
+            dialog = pilot.app.screen
+            dialog.query_one("#rating").value = rating
+            dialog.query_one("#reason").focus()
+            await pilot.press("tab")
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert pilot.app.screen is dialog, "no confirmation before the rating is checked"
+            field = dialog.query_one("#field-rating", Field)
+            assert field.has_class("-invalid") and "1 to 5" in field.error
+            assert pilot.app.focused is dialog.query_one("#rating")
+            assert _in_view(dialog, field.query_one(".field--error"))
+            await pilot.press("escape")
+            await settle(pilot)

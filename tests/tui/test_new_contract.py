@@ -196,3 +196,20 @@ def test_editing_keys_in_a_burst_apply_in_the_order_typed(make_test_app):
         assert form.query_one("#title", Input).value == "300"
 
     drive(make_test_app(), scenario)
+
+
+def test_any_text_in_the_preview_is_refused_not_a_crash(make_test_app):
+    """Issue 10: 1e9999999 in Custom percentages raised decimal.Overflow and the form was lost."""
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Site", total="4000", template="custom")
+        for text in ("1e9999999", "NaN", "9" * 400, "50, 50e0", "\x00"):
+            await fill(pilot, form, percentages=text)
+            assert preview(form).startswith("✗") and "percentage" in preview(form), preview(form)
+        await fill(pilot, form, percentages="", template="equal", n="999")
+        assert preview(form).startswith("✗")
+        await fill(pilot, form, template="25/50/25", total="1" + "0" * 5000)
+        assert preview(form).startswith("✗")
+        assert pilot.app.screen is form and pilot.app.is_running
+
+    drive(make_test_app(), scenario)

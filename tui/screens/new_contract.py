@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from cairn.storage.money import numbers
 from cairn.tui import format as fmt
 from cairn.tui.widgets.common import Field
 from cairn.tui.widgets.common.text_input import TextInput
@@ -42,15 +43,15 @@ FIELD_OF = {
 def create(db, form: dict[str, str], *, clock: Clock):
     """Runs in a thread: split the total by the template (G2) and create the contract."""
     from cairn.storage import api
-    from cairn.storage.money import check_currency, parse_amount
+    from cairn.storage.money import check_currency
+    from cairn.storage.templates import split_typed, template_titles
 
     milestones = []
     if form["template"] != "none":
-        currency = check_currency(form["currency"])
-        total = parse_amount(form["total"], currency, field="total")
-        n = int(form["n"]) if form["template"] == "equal" and form["n"].strip().isdigit() else None
-        percentages = form["percentages"].replace(";", ",").split(",") if form["template"] == "custom" else None
-        milestones = api.plan_from_template(total, form["template"], n=n, percentages=percentages)
+        parts = split_typed(form["total"], check_currency(form["currency"]), form["template"], n=form["n"],
+                            percentages=form["percentages"])
+        milestones = [api.MilestoneIn(title=t, amount=a) for t, a in zip(template_titles(len(parts)), parts,
+                                                                          strict=True)]
     return api.create_contract(
         db, title=form["title"], client_name=form["client_name"], currency=form["currency"],
         profile=form["profile"], my_side=form["my_side"], started_on=form["started_on"] or None,
@@ -90,13 +91,16 @@ class NewContractScreen(ModalScreen[int | None]):
             with Horizontal(classes="row"):
                 yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
                                                 max_length=10), id="field-started_on")
-                yield Field("Total", TextInput(placeholder="4,000.00", id="total", compact=True), id="field-total")
+                yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
+                                               id="total", compact=True),
+                            id="field-total")
                 yield Field("Payment structure (G2)", Select(TEMPLATES, value="25/50/25", allow_blank=False,
                                                               id="template", compact=True), id="field-template")
             with Horizontal(classes="row", id="template-options"):
                 yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
                                                           max_length=3), id="field-n")
-                yield Field("Percentages", TextInput(placeholder="30, 30, 40", id="percentages", compact=True),
+                yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
+                                                     "30, 30, 40", id="percentages", compact=True),
                             id="field-percentages")
             yield Static("", id="preview")
             with Horizontal(id="buttons"):
@@ -144,8 +148,8 @@ class NewContractScreen(ModalScreen[int | None]):
 
     def _update_preview(self) -> None:
         from cairn.storage.errors import DomainError
-        from cairn.storage.money import check_currency, parse_amount
-        from cairn.storage.templates import split, template_titles
+        from cairn.storage.money import check_currency
+        from cairn.storage.templates import split_typed, template_titles
 
         form = self.values()
         preview = self.query_one("#preview", Static)
@@ -158,10 +162,8 @@ class NewContractScreen(ModalScreen[int | None]):
             return
         try:
             currency = check_currency(form["currency"])
-            total = parse_amount(form["total"], currency, field="total")
-            n = int(form["n"]) if form["n"].strip().isdigit() else None
-            parts = split(total, form["template"], n=n,
-                          percentages=form["percentages"].replace(";", ",").split(","))
+            parts = split_typed(form["total"], currency, form["template"], n=form["n"],
+                                percentages=form["percentages"])
         except DomainError as error:
             preview.update(Text(f"✗ {error.message}", style="dim"))
             return
