@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from cairn.storage.errors import StorageError
-from cairn.storage.files import APP_NAME, check_file, connect_raw
+from cairn.storage.files import APP_NAME, admit, connect_raw, make_folders
 
 
 @dataclass(frozen=True)
@@ -52,9 +52,10 @@ def default_target(source: Path, now: datetime, folder: Path | None = None) -> P
 
 def backup(source: Path, target: Path) -> Backup:
     """Copy ``source`` to ``target`` (which must not exist), checked and durable."""
+    from cairn.storage.migrate import REVISIONS
     from cairn.storage.queries import check
 
-    check_file(source)
+    admit(source, revisions=REVISIONS)
     if not source.is_file():
         raise StorageError(f"{source}: no such database; nothing to back up.")
     if target.exists():
@@ -62,7 +63,7 @@ def backup(source: Path, target: Path) -> Backup:
                            "(a backup never replaces a file).")
     if target.resolve() == source.resolve():
         raise StorageError(f"{target} is the database itself; choose another file.")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(target.parent)  # owner-only, as the data directory
     partial = target.with_name(f".{target.name}.partial")
     with suppress(FileNotFoundError):
         partial.unlink()

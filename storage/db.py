@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cairn.storage import files
 from cairn.storage.errors import StorageError
-from cairn.storage.files import check_file, connect_raw, create_private, resolve_path
+from cairn.storage.files import connect_raw, create_private, resolve_path
 
 
 class Database:
@@ -31,17 +31,30 @@ class Database:
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
+        """Open (creating it if need be) the Cairn database at ``path`` and bring its schema up to date.
+        Anything that is not a Cairn database is refused (``StorageError``) before anything is written."""
+        from cairn.storage.migrate import REVISIONS
+
         path = resolve_path(path)
-        check_file(path)
+        found = files.admit(path, revisions=REVISIONS)
         try:
             create_private(path)
+            if found.kind == "new":
+                files.stamp(path)
         except OSError as exc:
             raise StorageError(f"{path}: cannot create the database ({exc.strerror}).") from None
         db = cls(path)
         if migrate:
             from cairn.storage.migrate import upgrade
 
-            upgrade(db)
+            try:
+                upgrade(db, current=found.revision)
+            except BaseException:
+                db.close()
+                raise
+        if found.kind == "cairn" and found.application_id != files.APPLICATION_ID:
+            with suppress(StorageError, sqlite3.Error):  # made before Cairn said so; a read-only file stays
+                files.stamp(path)
         return db
 
     @property
@@ -120,15 +133,22 @@ def _storage_error(path: Path, exc: Exception) -> StorageError:
     text = str(getattr(exc, "orig", exc))
     if "locked" in text or "busy" in text:
         return StorageError(f"{path} is busy in another program for too long; try again in a moment.")
+    if "malformed" in text or "not a database" in text:
+        return files.damaged(path, getattr(exc, "orig", exc))
     return StorageError(f"{path}: {text}")
 
 
 def make_engine(path: Path):
     from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import QueuePool
 
+    # Connections come from the same URI as every reader (files.uri), so a name with ?, # or % is
+    # the same file for writes as for reads; SQLAlchemy's own URL would cut it at the "?".
+    target = files.uri(path)
     engine = create_engine(
-        f"sqlite:///{path}",
-        connect_args={"timeout": files.BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        "sqlite://", poolclass=QueuePool,
+        creator=lambda: sqlite3.connect(target, uri=True, timeout=files.BUSY_TIMEOUT_MS / 1000,
+                                        check_same_thread=False),
     )
 
     @event.listens_for(engine, "connect")

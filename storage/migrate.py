@@ -15,6 +15,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest revision; checked against the scripts by a test, and lets an up-to-date
 # database open without importing Alembic at all.
 HEAD = "0003"
+# Every revision this Cairn knows, oldest first (they are numbered in landing order); a database at
+# any other is refused by files.admit before anything is written.
+REVISIONS = tuple(f"{i:04d}" for i in range(1, int(HEAD) + 1))
 
 
 def current_revision(path: Path) -> str | None:
@@ -47,8 +50,9 @@ def alembic_config(connection=None):
     return cfg
 
 
-def upgrade(db: Database, revision: str = "head") -> None:
-    if revision == "head" and current_revision(db.path) == HEAD:
+def upgrade(db: Database, revision: str = "head", *, current: str | None = None) -> None:
+    """Bring the schema to ``revision``; ``current`` is the revision already read, if it was."""
+    if revision == "head" and (current or current_revision(db.path)) == HEAD:
         return
     from alembic import command
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from textual.message import Message
 
+from cairn.storage import files
+
 POLL_SECONDS = 0.5
 
 
@@ -26,7 +28,7 @@ class DatabaseChanged(Message):
 
 class DataVersionWatcher:
     def __init__(self, path: Path) -> None:
-        self._conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False,
+        self._conn = sqlite3.connect(files.uri(path, mode="ro"), uri=True, check_same_thread=False,
                                      isolation_level=None)
         self._lock = threading.Lock()
         self._version = self._read()

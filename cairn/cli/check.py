@@ -26,6 +26,10 @@ def check_(ctx: click.Context, db_path: Path | None) -> None:
     finally:
         db.close()
     if problems:
+        if problems[0].startswith(check.UNREADABLE):  # the file itself: said as every command says it
+            from cairn.storage.files import damaged
+
+            click.echo(f"cairn: {damaged(path, problems[0].split(': ', 1)[-1])}", err=True)
         click.echo(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:")
         for p in problems:
             click.echo(f"  - {p}")

@@ -37,7 +37,9 @@ class CairnGroup(click.Group):
         except (StorageError, DomainError, ConfigError) as e:
             fail(str(e), EXIT_PROBLEMS)
         except sqlite3.DatabaseError as e:
-            fail(f"the database cannot be used ({e}).", EXIT_PROBLEMS)
+            from cairn.storage.files import damaged
+
+            fail(str(damaged(OPENED[-1], e)) if OPENED else f"the database cannot be used ({e}).", EXIT_PROBLEMS)
         except BrokenPipeError:
             # The reader went away (cairn export | head): stop quietly.
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115
@@ -87,7 +89,20 @@ def db_path_of(ctx: click.Context, db_path: Path | None) -> Path:
     return database_path(db_path or state.db_path, state.settings())
 
 
+# The databases this command opened: a damaged one is named when SQLite gives up reading it.
+OPENED: list[Path] = []
+
+
+def open_database(path: Path) -> Database:
+    OPENED.append(path)
+    return Database.open(path)
+
+
 def open_existing(path: Path) -> Database:
+    from cairn.storage.files import admit
+    from cairn.storage.migrate import REVISIONS
+
+    admit(path, revisions=REVISIONS)  # a path Cairn refuses says why, rather than "no such database"
     if not path.exists():
         raise CliError(f"{path}: no such database; create one with 'cairn demo --db {path}' or open the dashboard.")
-    return Database.open(path)
+    return open_database(path)

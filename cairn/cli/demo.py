@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import CliError, State, db_option, db_path_of
+from cairn.cli.common import CliError, State, db_option, db_path_of, open_database
 from cairn.cli.group import cli
-from cairn.storage.db import Database
 
 
 @cli.command()
@@ -24,7 +23,7 @@ def demo(ctx: click.Context, db_path: Path | None, contracts: int, seed: int, fo
     from cairn.storage.exchange.json_dump import is_empty
 
     path = db_path_of(ctx, db_path)
-    db = Database.open(path)
+    db = open_database(path)
     if not is_empty(db):
         if not force:
             db.close()

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-import os
+import stat
 import sys
 from pathlib import Path
 
 import click
 
-from cairn.cli.common import EXIT_PROBLEMS, CliError, State, db_option, db_path_of, open_existing
+from cairn.cli.common import (
+    EXIT_PROBLEMS,
+    CliError,
+    State,
+    db_option,
+    db_path_of,
+    open_database,
+    open_existing,
+)
 from cairn.cli.group import cli
 from cairn.storage.db import Database
 
@@ -22,6 +30,10 @@ from cairn.storage.db import Database
 @click.pass_context
 def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> None:
     """Export the database as JSON, CSV or iCalendar."""
+    from cairn.storage import files
+
+    if str(output) != "-":
+        files.output_target(output)  # a device, a folder or a missing folder: refused before any work
     db = open_existing(db_path_of(ctx, db_path))
     try:
         if fmt == "json":
@@ -42,14 +54,7 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
         sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode())
         sys.stdout.flush()
     else:
-        if output.is_dir():
-            raise CliError(f"{output} is a folder; give a file name with -o.")
-        # Owner-only, like the database: an export holds everything in it.
-        tmp = output.with_name(output.name + ".part")
-        fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        tmp.replace(output)
+        files.write_private(output, data)  # owner-only, like the database: an export holds everything in it
         click.echo(f"Exported {fmt.upper()} to {output}.", err=True)
 
 
@@ -71,10 +76,12 @@ def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
             raise CliError(f"{file} is a folder, not an export file.")
         if not file.exists():
             raise CliError(f"{file}: no such file.")
+        if not stat.S_ISREG(file.stat().st_mode):  # /dev/zero, a pipe: never read without end
+            raise CliError(f"{file} is not a regular file; give an export file, or - to read standard input.")
         text = file.read_bytes()
     path = db_path_of(ctx, db_path)
     existed = path.exists()
-    db = Database.open(path)
+    db = open_database(path)
     try:
         counts = import_json(db, text)
     except ImportRefused as refused:

@@ -55,6 +55,10 @@ def _money(n: int) -> str:
     return f"{n:,} minor units"
 
 
+# How the problems that are about the file itself (not about its records) begin.
+UNREADABLE = ("SQLite integrity check:", "the database cannot be read:")
+
+
 def integrity(conn: sqlite3.Connection) -> list[str]:
     """SQLite's own view of the file and of the foreign keys."""
     problems = []

@@ -30,7 +30,7 @@ def bad_files(tmp_path):
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
     return {"text": (text, "not a Cairn database"), "folder": (folder, "is a folder"),
-            "foreign": (foreign, "not a Cairn one"), "garbage": (garbage, "")}
+            "foreign": (foreign, "not a Cairn database"), "garbage": (garbage, "")}
 
 
 def _one_line(result) -> str:
