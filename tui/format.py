@@ -8,6 +8,7 @@ from rich.markup import escape
 from rich.text import Text
 
 from cairn.storage.money import format_amount
+from cairn.storage.text import printable
 
 __all__ = ["money", "local", "countdown", "day", "safe", "plain", "escape", "bar", "amount_read"]
 
@@ -71,12 +72,7 @@ def plain(text: str | None, *, newlines: bool = True) -> str:
     For ``rich.text.Text`` (which never parses markup); ``newlines=False`` also shows line
     breaks as ``\\x0a`` so a one-line cell stays one line.
     """
-    if not text:
-        return ""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() or (newlines and ch == "\n") else f"\\x{ord(ch):02x}"
-                   for ch in text)
+    return printable(text, newlines=newlines)
 
 
 def safe(text: str | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import EXIT_PROBLEMS, State, db_option, db_path_of
+from cairn.cli.common import EXIT_PROBLEMS, State, db_option, db_path_of, echo
 from cairn.cli.group import cli
 
 
@@ -29,17 +29,17 @@ def backup_(ctx: click.Context, db_path: Path | None, output: Path | None) -> No
     try:
         done = backup(source, target)
     except BackupFailed as failed:
-        click.echo(f"cairn: {failed}", err=True)
+        echo(f"cairn: {failed}", err=True)
         for problem in failed.problems:
-            click.echo(f"  - {problem}", err=True)
+            echo(f"  - {problem}", err=True)
         sys.exit(EXIT_PROBLEMS)
     removed = () if output else rotate(target.parent, source.stem, state.settings().backups)
     t = done.totals
-    click.echo(f"Backed up {source} to {done.path} ({_size(done.size)}); the copy passes cairn check: "
+    echo(f"Backed up {source} to {done.path} ({_size(done.size)}); the copy passes cairn check: "
                f"{t['contract']:,} contracts, {t['milestone']:,} milestones, {t['ledger_entry']:,} ledger entries, "
                f"{t['event']:,} events.")
     if removed:
-        click.echo(f"Removed {len(removed)} older backup{'s' if len(removed) != 1 else ''} "
+        echo(f"Removed {len(removed)} older backup{'s' if len(removed) != 1 else ''} "
                    f"(keeping the newest {state.settings().backups}): {', '.join(p.name for p in removed)}")
 
 

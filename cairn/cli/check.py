@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import EXIT_PROBLEMS, db_option, db_path_of, open_existing
+from cairn.cli.common import EXIT_PROBLEMS, db_option, db_path_of, echo, open_existing
 from cairn.cli.group import cli
 
 
@@ -29,10 +29,10 @@ def check_(ctx: click.Context, db_path: Path | None) -> None:
         if problems[0].startswith(check.UNREADABLE):  # the file itself: said as every command says it
             from cairn.storage.files import damaged
 
-            click.echo(f"cairn: {damaged(path, problems[0].split(': ', 1)[-1])}", err=True)
-        click.echo(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:")
+            echo(f"cairn: {damaged(path, problems[0].split(': ', 1)[-1])}", err=True)
+        echo(f"{path}: {len(problems)} problem{'s' if len(problems) != 1 else ''} found:")
         for p in problems:
-            click.echo(f"  - {p}")
+            echo(f"  - {p}")
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"OK {path}: integrity ok; {totals['contract']:,} contracts, {totals['milestone']:,} milestones, "
+    echo(f"OK {path}: integrity ok; {totals['contract']:,} contracts, {totals['milestone']:,} milestones, "
                f"{totals['ledger_entry']:,} ledger entries and {totals['event']:,} events pass P4, M4 and R3.")

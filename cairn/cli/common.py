@@ -16,6 +16,7 @@ from cairn.config import Config, ConfigError, database_path
 from cairn.storage.clock import Clock
 from cairn.storage.db import Database
 from cairn.storage.errors import DomainError, StorageError
+from cairn.storage.text import printable
 
 EXIT_PROBLEMS = 1  # check found problems, import refused, a file could not be used
 EXIT_USAGE = 2  # click's own status for bad arguments
@@ -58,8 +59,14 @@ class CairnGroup(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
+def echo(message: object = "", *, err: bool = False) -> None:
+    """Print a line for a person: every control character in it shown (titles, names and paths are
+    the user's data, and an ESC or OSC sequence in one must never reach the terminal as one)."""
+    click.echo(printable(message), err=err)
+
+
 def fail(message: str, code: int) -> None:
-    click.echo(f"cairn: {message}", err=True)
+    echo(f"cairn: {message}", err=True)
     sys.exit(code)
 
 

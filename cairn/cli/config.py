@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_path_of
+from cairn.cli.common import State, db_path_of, echo
 from cairn.cli.group import cli
 from cairn.config import SETTINGS, Config
 
@@ -28,30 +28,30 @@ def config_(ctx: click.Context, keys: bool) -> None:
 
         keymap = check(config)
     status = "" if config.exists else " (not created yet: every setting has its default)"
-    click.echo(f"Config file: {config.path}{status}")
-    click.echo(f"Database:    {db_path_of(ctx, None)}  ({_database_source(state, config)})")
-    click.echo(f"Log file:    {log.current_path()}")
-    click.echo("")
+    echo(f"Config file: {config.path}{status}")
+    echo(f"Database:    {db_path_of(ctx, None)}  ({_database_source(state, config)})")
+    echo(f"Log file:    {log.current_path()}")
+    echo("")
     rows = [(s.name, _show(_value(config, s.name)), _source(config, s.name)) for s in SETTINGS]
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     for name, value, source in rows:
-        click.echo(f"{name:<{width}}  {value:<{value_width}}  {source}")
+        echo(f"{name:<{width}}  {value:<{value_width}}  {source}")
     if keys:
         from cairn.tui.keymap import bindings
 
-        click.echo("\n[keymap] binding ids (remapped ones marked *):")
+        echo("\n[keymap] binding ids (remapped ones marked *):")
         infos = bindings()
         width = max(len(b.id) for b in infos)
         for b in infos:
             now = keymap.get(b.id)
             shown = f"{now}  * (default {','.join(b.keys)})" if now else ",".join(b.keys)
-            click.echo(f"  {b.id:<{width}}  {b.description:<34} {shown}")
+            echo(f"  {b.id:<{width}}  {b.description:<34} {shown}")
     elif keymap:
-        click.echo("\n[keymap]")
+        echo("\n[keymap]")
         width = max(len(k) for k in keymap)
         for binding_id, key in keymap.items():
-            click.echo(f"  {binding_id:<{width}}  {key}  (line {config.lines.get('keymap.' + binding_id, '?')})")
+            echo(f"  {binding_id:<{width}}  {key}  (line {config.lines.get('keymap.' + binding_id, '?')})")
 
 
 def _value(config: Config, name: str) -> object:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import CliError, State, db_option, db_path_of, open_database
+from cairn.cli.common import CliError, State, db_option, db_path_of, echo, open_database
 from cairn.cli.group import cli
 
 
@@ -36,5 +36,5 @@ def demo(ctx: click.Context, db_path: Path | None, contracts: int, seed: int, fo
         db.close()
     extra = f" and {summary.synthetic:,} synthetic" if summary.synthetic else ""
     opener = f"cairn --db {path}" if (db_path or ctx.find_object(State).db_path) else "cairn"
-    click.echo(f"Demo database {path}: {summary.contracts} contracts{extra} in {summary.seconds:.1f}s. "
+    echo(f"Demo database {path}: {summary.contracts} contracts{extra} in {summary.seconds:.1f}s. "
                f"Open it with: {opener}")

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, open_existing
+from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
 from cairn.cli.group import cli
 from cairn.storage.clock import Clock
 from cairn.storage.db import Database
 from cairn.storage.errors import StorageError
+from cairn.storage.text import printable
 
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -87,12 +88,12 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
         return
     if not items:
         span = f" in the next {_human(within)}" if within else ""
-        click.echo(f"No deadlines{span}.")
+        echo(f"No deadlines{span}.")
         return
     for d in items:
         local = d.at.astimezone()
-        click.echo(f"{local:%Y-%m-%d %H:%M %Z}  ({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})  "
-                   f"{countdown(d.at, now):<16} {d.contract_title}: {d.label}")
+        what = printable(f"{d.contract_title}: {d.label}", newlines=False)
+        echo(f"{local:%Y-%m-%d %H:%M %Z}  ({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})  {countdown(d.at, now):<16} {what}")
 
 
 def _human(td: timedelta) -> str:

@@ -14,6 +14,7 @@ from cairn.cli.common import (
     State,
     db_option,
     db_path_of,
+    echo,
     open_database,
     open_existing,
 )
@@ -55,7 +56,7 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
         sys.stdout.flush()
     else:
         files.write_private(output, data)  # owner-only, like the database: an export holds everything in it
-        click.echo(f"Exported {fmt.upper()} to {output}.", err=True)
+        echo(f"Exported {fmt.upper()} to {output}.", err=True)
 
 
 @cli.command("import")
@@ -85,16 +86,16 @@ def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
     try:
         counts = import_json(db, text)
     except ImportRefused as refused:
-        click.echo(f"cairn: {refused}", err=True)
+        echo(f"cairn: {refused}", err=True)
         for p in refused.problems:
-            click.echo(f"  - {p}", err=True)
+            echo(f"  - {p}", err=True)
         _forget_new(db, path, existed)
         sys.exit(EXIT_PROBLEMS)
     except BaseException:
         _forget_new(db, path, existed)
         raise
     db.close()
-    click.echo(f"Imported into {path}: {counts['contract']:,} contracts, {counts['milestone']:,} milestones, "
+    echo(f"Imported into {path}: {counts['contract']:,} contracts, {counts['milestone']:,} milestones, "
                f"{counts['ledger_entry']:,} ledger entries, {counts['event']:,} events.")
 
 

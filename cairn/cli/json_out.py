@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import click
 
 from cairn.storage.money import plain_amount
+from cairn.storage.text import printable_json
 
 
 def instant(at: datetime | None) -> str | None:
@@ -38,4 +39,5 @@ def deadline(d, now: datetime) -> dict[str, object]:
 
 
 def echo(document: object) -> None:
-    click.echo(json.dumps(document, ensure_ascii=False, indent=2))
+    # UTF-8 kept readable, but no character a terminal would act on (C1 controls such as CSI).
+    click.echo(printable_json(json.dumps(document, ensure_ascii=False, indent=2)))

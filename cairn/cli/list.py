@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, open_existing
+from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
 from cairn.cli.due import apply_timers_if_writable
 from cairn.cli.group import cli
 
@@ -39,7 +39,7 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
         json_out.echo([summary_json(s, now) for s in rows])
         return
     if not rows:
-        click.echo("No contracts." if show_all else "No open contracts ('cairn list --all' shows ended "
+        echo("No contracts." if show_all else "No open contracts ('cairn list --all' shows ended "
                    "and archived ones).")
         return
     _print(rows, now)
@@ -65,8 +65,10 @@ def summary_json(s, now: datetime) -> dict[str, object]:
 def _print(rows, now: datetime) -> None:
     from cairn.cli.due import countdown
     from cairn.storage.money import format_amount
+    from cairn.storage.text import printable
 
     def cut(text: str, width: int) -> str:
+        text = printable(text, newlines=False)  # the user's text, on one line, every control shown
         return text if len(text) <= width else text[:width - 1] + "…"
 
     table = [("#", "Contract", "Client", "Me", "Status", "Value", "In escrow", "Paid", "Pending / avail.",
@@ -80,10 +82,10 @@ def _print(rows, now: datetime) -> None:
             format_amount(s.paid, s.currency),
             f"{format_amount(s.pending, s.currency)} / {format_amount(s.available, s.currency)}",
             f"{s.released_count}/{s.milestones}",
-            f"{nxt.label} {countdown(nxt.at, now)}" if nxt else "",
-            s.attention or ""))
+            printable(f"{nxt.label} {countdown(nxt.at, now)}", newlines=False) if nxt else "",
+            printable(s.attention or "", newlines=False)))
     right = {0, 5, 6, 7, 8}
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for r in table:
         cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))]
-        click.echo("  ".join(cells).rstrip())
+        echo("  ".join(cells).rstrip())

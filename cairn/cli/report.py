@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, open_existing
+from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
 from cairn.cli.due import apply_timers_if_writable
 from cairn.cli.group import cli
+from cairn.storage.text import printable
 
 _HEADINGS = ("Work in progress", "In review", "Pending", "Available")
 
@@ -36,9 +37,9 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
     if as_json:
         _json(now, totals, rows if per_contract else None)
         return
-    click.echo(f"Earnings as the freelancer (P8), as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
+    echo(f"Earnings as the freelancer (P8), as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
     if not totals:
-        click.echo("No contracts where you are the freelancer.")
+        echo("No contracts where you are the freelancer.")
         return
     table: list[tuple[str, ...]] = [("", *_HEADINGS)]
     for e in totals:
@@ -46,10 +47,10 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
                                     (e.work_in_progress, e.in_review, e.pending, e.available))))
     _print_table(table)
     if per_contract:
-        click.echo("")
+        echo("")
         table = [("Contract", "Currency", *_HEADINGS)]
         for e in rows:
-            title = e.contract_title or ""
+            title = printable(e.contract_title or "", newlines=False)
             title = title if len(title) <= 40 else title[:39] + "…"
             table.append((f"{title} (#{e.contract_id})", e.currency,
                           *(format_amount(v, e.currency) for v in
@@ -75,4 +76,4 @@ def _print_table(rows: list[tuple[str, ...]]) -> None:
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         cells = [r[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(r[1:], widths[1:], strict=True)]
-        click.echo("  ".join(cells).rstrip())
+        echo("  ".join(cells).rstrip())

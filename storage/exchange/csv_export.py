@@ -7,6 +7,7 @@ import io
 from typing import TYPE_CHECKING
 
 from cairn.storage.money import plain_amount
+from cairn.storage.text import spreadsheet_cell
 
 if TYPE_CHECKING:
     from cairn.storage.db import Database
@@ -37,5 +38,7 @@ def export_csv(db: Database) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow([*r[:11], plain_amount(r[11], r[3]), *r[11:]])
+        # Text cells as data: control characters shown, and no cell a spreadsheet would run as a formula.
+        w.writerow([spreadsheet_cell(c) if isinstance(c, str) else c
+                    for c in (*r[:11], plain_amount(r[11], r[3]), *r[11:])])
     return buf.getvalue()

@@ -1,8 +1,9 @@
-"""User text as data: never markup, control characters made visible."""
+"""User text as data: never markup, control characters made visible (``storage.text.printable``)."""
 
 from __future__ import annotations
 
+from cairn.storage.text import printable
+
 
 def clean(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() or ch == "\n" else f"\\x{ord(ch):02x}" for ch in text)
+    return printable(value)
