@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 ENV = "CAIRN_CONFIG"
 FILE_NAME = "config.toml"
@@ -24,8 +25,7 @@ class ConfigError(Exception):
     """A config file Cairn cannot use; ``str()`` is one line: file, line, key and what to do."""
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     name: str
     kind: type
     default: object
@@ -47,19 +47,26 @@ SETTINGS = (
 KEYMAP_HELP = "binding id = key (or keys, \"f,F\" or [\"f\", \"F\"]); 'cairn config --keys' lists the ids"
 
 
-@dataclass(frozen=True)
 class Config:
-    path: Path
-    exists: bool = False
-    theme: str | None = None
-    database: Path | None = None
-    mouse: bool = True
-    cursor_blink: bool = True
-    profile: str = "Marketplace"
-    backups: int = 7
-    keymap: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-    """Where each key was found (``keymap.<id>`` for the keymap), for messages about it."""
+    """The settings in force: the file's, and the defaults for what it does not say. A plain
+    class, not a dataclass: building a dataclass costs a millisecond or two of every start."""
+
+    __slots__ = ("path", "exists", "theme", "database", "mouse", "cursor_blink", "profile", "backups",
+                 "keymap", "lines")
+
+    def __init__(self, path: Path, exists: bool = False, theme: str | None = None, database: Path | None = None,
+                 mouse: bool = True, cursor_blink: bool = True, profile: str = "Marketplace", backups: int = 7,
+                 keymap: dict[str, str] | None = None, lines: dict[str, int] | None = None) -> None:
+        self.path, self.exists, self.theme, self.database = path, exists, theme, database
+        self.mouse, self.cursor_blink, self.profile, self.backups = mouse, cursor_blink, profile, backups
+        self.keymap: dict[str, str] = keymap or {}
+        self.lines: dict[str, int] = lines or {}  # where each key was found (keymap.<id> for the keymap)
+
+    def replace(self, **changes: object) -> Config:
+        return Config(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__ if n != "lines") + ")"
 
     def check_theme(self) -> None:
         """A theme name Textual does not have is refused (checked where Textual is loaded anyway)."""
@@ -158,7 +165,7 @@ def parse(text: str, path: Path) -> Config:
     if "database" in values:
         db = Path(values["database"]).expanduser()
         values["database"] = db if db.is_absolute() else path.parent / db
-    return replace(config, **values)
+    return config.replace(**values)
 
 
 def _keymap(table: dict, config: Config, prefix: str = "") -> dict[str, str]:
@@ -195,8 +202,12 @@ def _toml(value: object) -> str:
     return str(value)
 
 
-_HEADER = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+@cache
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A table header and a key's start; compiled when a file is read (milliseconds otherwise)."""
+    header = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(#.*)?$")
+    key = re.compile(r"""^\s*((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=""")
+    return header, key
 
 
 def _dotted(text: str) -> str:
@@ -208,12 +219,13 @@ def _key_lines(text: str) -> dict[str, int]:
     """Line of each key (full dotted name, tables included), for messages. tomllib keeps none."""
     found: dict[str, int] = {}
     table = ""
+    header, key_start = _patterns()
     for n, line in enumerate(text.splitlines(), 1):
-        if m := _HEADER.match(line):
+        if m := header.match(line):
             table = _dotted(m.group(1))
             found.setdefault(table, n)
             continue
-        if m := _KEY.match(line):
+        if m := key_start.match(line):
             key = _dotted(m.group(1))
             found.setdefault(f"{table}.{key}" if table else key, n)
     return found

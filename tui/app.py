@@ -194,11 +194,9 @@ class CairnApp(App):
         """A theme chosen in the palette is written to the config file (comments kept)."""
         if not self._remember_choices or theme.name == (self.config.theme or "textual-dark"):
             return
-        from dataclasses import replace
-
         from cairn.config import save_setting
 
-        self.config = replace(self.config, theme=theme.name)
+        self.config = self.config.replace(theme=theme.name)
         path = self.config.path
 
         def save() -> None:
