@@ -42,6 +42,8 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
     def job() -> None:
         from cairn.storage.errors import DomainError, StorageError
 
+        log.debug("storage call %s", getattr(fn, "__name__", fn))  # --debug: every call, in order
+
         try:
             if with_clock:
                 kwargs["clock"] = app.clock
