@@ -8,7 +8,9 @@ PACKAGE_DIR = {"cairn": "cairn", "cairn.storage": "storage", "cairn.tui": "tui"}
 
 setup(
     package_dir=PACKAGE_DIR,
-    packages=["cairn"] + [
+    packages=["cairn"]
+    + [f"cairn.{name}" for name in find_namespace_packages(where="cairn") if "__pycache__" not in name]
+    + [
         # Namespace discovery, so that folders of data such as the migrations ship too.
         f"cairn.{name}"
         for name in find_namespace_packages(include=["storage", "storage.*", "tui", "tui.*"])
