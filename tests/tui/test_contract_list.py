@@ -392,3 +392,26 @@ def test_ten_thousand_rows_in_one_table(make_test_app, clock):
         assert table.row_count == len(table.shown)
 
     drive(make_test_app(), scenario)
+
+
+def test_a_filter_typed_in_one_burst_lands_in_the_filter(seeded, make_test_app):
+    """Over SSH "/" and the words behind it arrive in one packet: the filter must have the focus
+    before the next key is delivered, or the words run the list's keys (s sorts, e toggles)."""
+    from textual import events
+    from textual.widgets import Input
+
+    async def scenario(pilot):
+        screen = pilot.app.screen
+        await settle(pilot)
+        for key in ["slash", *"logo"]:
+            pilot.app.post_message(events.Key(key, "/" if key == "slash" else key))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#filter", Input).value == "logo"
+        assert screen.view.sort is None and not screen.view.show_all
+        assert [r.summary.title for r in table_of(pilot).shown] == ["Logo refresh"]
+        pilot.app.post_message(events.Key("slash", "/"))  # in the filter, "/" is a character
+        await pilot.pause()
+        assert screen.query_one("#filter", Input).value == "logo/"
+
+    drive(make_test_app(), scenario)

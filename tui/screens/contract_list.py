@@ -115,7 +115,9 @@ class ContractListScreen(Screen):
                 tooltip="Hide the selected contract from the default list (C6); asks first"),
         Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
                 tooltip="Show or hide contracts that have ended or are archived"),
-        Binding("slash", "filter", "Filter", id="filter",
+        # Priority: the app runs it as the key arrives, so the words behind "/" in the same SSH
+        # packet reach the filter (a binding of the screen would run after they went to the table).
+        Binding("slash", "filter", "Filter", id="filter", priority=True,
                 tooltip="Type to filter by title or client; escape clears"),
         Binding("s", "sort", "Sort", id="sort", show=False,
                 tooltip="Sort by the next column (or click a column header)"),
@@ -373,7 +375,12 @@ class ContractListScreen(Screen):
         self._set_view(replace(self.view, show_all=not self.view.show_all))
 
     def action_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        # At once, not as Widget.focus() does (on the next turn of the queue), for the same reason.
+        box = self.query_one("#filter", Input)
+        if self.focused is box:  # typing in the filter: "/" is just a character
+            box.insert_text_at_cursor("/")
+            return
+        self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
