@@ -90,6 +90,20 @@ class _Data(_Locations):
         """See ``_Rows.clear``."""
 
 
+class _View:
+    """One of DataTable's stores, as a view of the rows shown; DataTable's own assignments to
+    it (when it starts and clears) are ignored."""
+
+    def __init__(self, view: type) -> None:
+        self._view = view
+
+    def __get__(self, table: OneLineTable | None, owner: type) -> Any:
+        return self if table is None else self._view(table)
+
+    def __set__(self, table: OneLineTable, value: object) -> None:
+        pass
+
+
 class _OrderedRows(Sequence):
     """Stands in for DataTable's ``ordered_rows`` (a list of every row, rebuilt on each change):
     rows are made when asked for, and a slice is a view, so walking a page costs a page."""
@@ -177,30 +191,10 @@ class OneLineTable(DataTable):
     def _cells_at(self, index: int) -> Sequence:
         return self._row_cells(self._source[index])
 
-    # DataTable's own storage, as views of the rows shown (assignments in DataTable are ignored).
-    @property
-    def rows(self) -> _Rows:
-        return _Rows(self)
-
-    @rows.setter
-    def rows(self, _value) -> None:  # noqa: ANN001
-        pass
-
-    @property
-    def _data(self) -> _Data:
-        return _Data(self)
-
-    @_data.setter
-    def _data(self, _value) -> None:  # noqa: ANN001
-        pass
-
-    @property
-    def _row_locations(self) -> _Locations:
-        return _Locations(self)
-
-    @_row_locations.setter
-    def _row_locations(self, _value) -> None:  # noqa: ANN001
-        pass
+    # DataTable's own storage, as views of the rows shown.
+    rows = _View(_Rows)
+    _data = _View(_Data)
+    _row_locations = _View(_Locations)
 
     @property
     def ordered_rows(self) -> _OrderedRows:
