@@ -65,6 +65,7 @@ def main() -> None:
         print(f"cairn: {refusal}", file=sys.stderr)
         sys.exit(1)
     app.run(mouse=parsed.mouse and config.mouse)
+    sys.exit(app.return_code or 0)  # 1 when the dashboard stopped on an error
 
 if __name__ == "__main__":
     main()

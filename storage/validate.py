@@ -104,3 +104,62 @@ def amount(value: int | str | Decimal, currency: str, *, minimum: int, rule: str
 def positive_amount(value: int | str | Decimal, currency: str, *, rule: str, label: str,
                     field: str = "amount") -> int:
     return amount(value, currency, minimum=1, rule=rule, field=field, label=label)
+
+
+def rating(value: object, *, rule: str = "C4", field: str = "rating") -> int | None:
+    """C4: a feedback rating, 1 to 5 (typed "4" or given 4), or none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,2}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+        raise DomainError(rule, "feedback is rated from 1 to 5; pick one of those.", field=field)
+    return value
+
+
+def feedback(value: str | None, *, rule: str = "C4", field: str = "feedback") -> str | None:
+    return text(value, rule=rule, field=field, label="feedback", max_len=5000, multiline=True) or None
+
+
+# P9: a platform's windows. The builtin profiles sit well inside; far values overflowed the dates.
+WINDOWS = {"review_days": (1, 365), "hold_days": (0, 365), "refund_answer_days": (1, 365),
+           "feedback_days": (0, 365), "bonus_days": (0, 3650)}
+
+
+def window_days(value: object, *, field: str, rule: str = "P9") -> int | None:
+    low, high = WINDOWS[field]
+    if value is None and field == "review_days":
+        return None  # no automatic release (a direct client)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(rule, f"{field.replace('_', ' ')} must be a whole number of days from {low} to {high}.",
+                          field=field)
+    return value
+
+
+def minimum(value: object, *, rule: str = "P9", field: str = "minimum_minor") -> int:
+    from cairn.storage.money import MAX_MINOR
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_MINOR:
+        raise DomainError(rule, "the minimum milestone amount must be zero or a positive number of minor units.",
+                          field=field)
+    return value
+
+
+_INSTANT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z")
+
+
+def stored_instant(value: object, *, rule: str = "DB", field: str = "at") -> datetime:
+    """An instant as Cairn stores it (UTC ISO text, microseconds, Z) within the dates Cairn keeps."""
+    from datetime import UTC
+
+    try:
+        at = datetime.fromisoformat(value[:-1]) if isinstance(value, str) and _INSTANT.fullmatch(value) else None
+    except ValueError:
+        at = None
+    if at is None:
+        raise DomainError(rule, f"{str(value)[:40]!r} is not a UTC instant like 2026-01-31T09:30:00.000000Z.",
+                          field=field)
+    if not FIRST_DAY <= at.date() <= LAST_DAY.replace(year=LAST_DAY.year + 10):
+        raise DomainError(rule, f"{value} is outside the dates Cairn keeps ({FIRST_DAY} to {LAST_DAY}).",
+                          field=field)
+    return at.replace(tzinfo=UTC)

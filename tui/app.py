@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -219,6 +220,10 @@ class CairnApp(App):
         log.error("the dashboard stopped on an unexpected error", exc_info=error)
         self._crash_line = (f"cairn: something went wrong ({type(error).__name__}: {error}); "
                             f"the details are in {current_path()}")
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
+            from cairn.storage.files import damaged
+
+            self._crash_line = f"cairn: {damaged(self.db.path, error)}"  # as every command says it
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:

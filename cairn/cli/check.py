@@ -35,4 +35,4 @@ def check_(ctx: click.Context, db_path: Path | None) -> None:
             echo(f"  - {p}")
         sys.exit(EXIT_PROBLEMS)
     echo(f"OK {path}: integrity ok; {totals['contract']:,} contracts, {totals['milestone']:,} milestones, "
-               f"{totals['ledger_entry']:,} ledger entries and {totals['event']:,} events pass P4, M4 and R3.")
+               f"{totals['ledger_entry']:,} ledger entries and {totals['event']:,} events pass every ledger and state check.")

@@ -228,17 +228,7 @@ def _refund_all(unit: Unit, c: Contract, m: Milestone, held: int, actor: str) ->
 
 
 def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, str | None]:
-    if rating in (None, ""):
-        rating_value = None
-    else:
-        try:
-            rating_value = int(rating)
-        except (TypeError, ValueError):
-            rating_value = 0
-        if not 1 <= rating_value <= 5:
-            raise DomainError("C4", "feedback is rated from 1 to 5; pick one of those.", field="rating")
-    text = validate.text(text, rule="C4", field="feedback", label="feedback", max_len=5000, multiline=True)
-    return rating_value, text or None
+    return validate.rating(rating), validate.feedback(text)
 
 
 def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | None,

@@ -12,6 +12,12 @@ Invariants (rule ids from the domain rulebook):
 - R3: at most one pending change request per contract.
 - Every ledger entry, refund request, event and plan item points at a milestone of its own
   contract; ledger kinds are known, and each kind has (or lacks) a milestone as it should.
+- The states the operations reach (``state_invariants``): a milestone's state agrees with its
+  ledger (active or submitted holds escrow, no more than its amount; funding deposits exactly its
+  amount; released and refunded ones have that movement; future ones none) and with its dates;
+  ended contracts are settled (no future milestone, no pending change request) and say when, by
+  whom and why; hourly contracts have no milestones; one open refund request at most; milestones
+  are funded in plan order.
 """
 
 from __future__ import annotations
@@ -147,14 +153,111 @@ def ledger_invariants(conn: sqlite3.Connection) -> list[str]:
                      f"+ carried credit {_money(credit)}.")
 
     # One milestone in escrow at a time (M4); one pending change request (R3).
-    for cid, n in conn.execute(
-            "select contract_id, count(*) from milestone where state in ('active', 'submitted') "
-            "group by contract_id having count(*) > 1 order by contract_id"):
-        p.append(f"M4: contract {cid} has {n} milestones active or submitted; at most one may hold escrow.")
-    for cid, n in conn.execute(
-            "select contract_id, count(*) from change_request where status = 'pending' "
-            "group by contract_id having count(*) > 1 order by contract_id"):
-        p.append(f"R3: contract {cid} has {n} pending change requests; at most one may be pending.")
+    return p + _counted(conn, _TOO_MANY)
+
+
+# (query of (contract, count) rows, message): a contract with too many of something.
+_TOO_MANY = (
+    ("select contract_id, count(*) from milestone where state in ('active', 'submitted') "
+     "group by contract_id having count(*) > 1 order by contract_id",
+     "M4: contract {} has {} milestones active or submitted; at most one may hold escrow."),
+    ("select contract_id, count(*) from change_request where status = 'pending' "
+     "group by contract_id having count(*) > 1 order by contract_id",
+     "R3: contract {} has {} pending change requests; at most one may be pending."),
+)
+_UNSETTLED = (
+    ("select c.id, count(*) from contract c join milestone m on m.contract_id = c.id "
+     "where c.status = 'ended' and m.state = 'future' group by c.id order by c.id",
+     "C3: contract {} has ended but still has {} future milestone(s)."),
+    ("select c.id, count(*) from contract c join milestone m on m.contract_id = c.id "
+     "where c.kind = 'hourly' and m.state != 'deleted' group by c.id order by c.id",
+     "C1: contract {} is hourly but has {} milestone(s); only fixed-price contracts have milestones."),
+    ("select contract_id, count(*) from refund_request where status in "
+     "('pending', 'disputed', 'mediation', 'arbitration') group by contract_id having count(*) > 1",
+     "P6: contract {} has {} open refund requests; at most one is open at a time."),
+)
+
+
+def _counted(conn: sqlite3.Connection, queries: tuple[tuple[str, str], ...]) -> list[str]:
+    """Each message filled with each (contract, count) row of its query."""
+    return [message.format(cid, n) for sql, message in queries for cid, n in conn.execute(sql)]
+
+
+_FUNDED = """
+select m.id, m.contract_id, m.title, m.state, m.amount_minor,
+  coalesce(sum(case when l.kind in ('deposit', 'credit_applied') then l.amount_minor end), 0),
+  coalesce(sum(case when l.kind = 'release' then 1 end), 0),
+  coalesce(sum(case when l.kind in ('refund', 'credit') then 1 end), 0),
+  count(l.id)
+from milestone m left join ledger_entry l on l.milestone_id = m.id
+group by m.id order by m.id
+"""
+
+
+def state_invariants(conn: sqlite3.Connection) -> list[str]:
+    """The states the operations can reach, and only those: what the stateful test asserts after
+    every step, so that neither an import nor a hand edit passes with a record no sequence of
+    operations could make."""
+    p: list[str] = []
+    held = {mid: h for mid, _c, _t, _s, h in conn.execute(_HELD)}
+    for mid, cid, title, state, amount, funded, releases, refunds, entries in conn.execute(_FUNDED):
+        if not isinstance(amount, int) or not isinstance(funded, int):
+            continue  # not an amount at all: reported by ledger_invariants
+        h = held.get(mid, 0)
+        where = f"milestone {mid} \"{title}\" (contract {cid})"
+        if state in ("active", "submitted") and h <= 0:
+            p.append(f"M4: {where} is {state} but holds nothing in escrow; an active milestone is funded (M5).")
+        if h > amount:
+            p.append(f"P4: {where} holds {_money(h)} in escrow, more than its amount {_money(amount)}.")
+        if funded and funded != amount:
+            p.append(f"M5: {where} was funded with {_money(funded)}; funding deposits exactly its amount "
+                     f"{_money(amount)}.")
+        if state in ("future", "voided", "deleted") and entries:
+            p.append(f"M3: {where} is {state} but has {entries} ledger entr{'ies' if entries != 1 else 'y'}; "
+                     "only a funded milestone moves money.")
+        if state == "released" and not releases:
+            p.append(f"P1: {where} is released but no release of it is in the ledger.")
+        if state == "refunded" and not refunds:
+            p.append(f"P6: {where} is refunded but no refund of it is in the ledger.")
+    for mid, cid, state, activated, submitted, closed in conn.execute(
+            "select id, contract_id, state, activated_at, submitted_at, closed_at from milestone order by id"):
+        if state == "future" and (activated or submitted or closed):
+            p.append(f"M3: milestone {mid} (contract {cid}) is future but has dates of a funded or closed one.")
+        if state in ("active", "submitted", "released", "refunded") and not activated:
+            p.append(f"M5: milestone {mid} (contract {cid}) is {state} but was never activated.")
+        if state == "submitted" and not submitted:
+            p.append(f"M9: milestone {mid} (contract {cid}) is submitted but has no submission date.")
+        if state in ("released", "refunded", "voided") and not closed:
+            p.append(f"M4: milestone {mid} (contract {cid}) is {state} but has no closing date.")
+    for cid, title, status, ended_at, ended_by, reason, rating, fb_at in conn.execute(
+            "select id, title, status, ended_at, ended_by, end_reason, feedback_rating, feedback_at "
+            "from contract order by id"):
+        where = f"contract {cid} \"{title}\""
+        if status == "ended" and not (ended_at and ended_by in ("client", "freelancer") and reason):
+            p.append(f"C3: {where} is ended but lacks when, by whom or why.")
+        if status == "open" and (ended_at or ended_by or reason or rating is not None or fb_at):
+            p.append(f"C3: {where} is open but has an end or feedback recorded.")
+        if rating is not None and not (isinstance(rating, int) and 1 <= rating <= 5):
+            p.append(f"C4: {where} has feedback rating {rating!r}; ratings are 1 to 5.")
+    p += _counted(conn, _UNSETTLED)
+    for (cid,) in conn.execute(
+            "select distinct c.id from contract c join change_request r on r.contract_id = c.id "
+            "where c.status = 'ended' and r.status = 'pending' order by c.id"):
+        p.append(f"C3: contract {cid} has ended but a change request is still pending.")
+    for lid, cid, kind in conn.execute(
+            "select id, contract_id, kind from ledger_entry where available_at is not null and available_at < at "
+            "order by id"):
+        p.append(f"P5: ledger entry {lid} (contract {cid}) is a {kind} available before it happened.")
+    for (iid,) in conn.execute("select id from plan_item where (draft_id is null) = (request_id is null) "
+                               "order by id"):
+        p.append(f"R1: plan item {iid} belongs to no draft and no change request, or to both; it belongs to one.")
+    # M3: milestones are funded in plan order, so everything funded sits above every future one.
+    for (cid,) in conn.execute(
+            "select distinct f.contract_id from milestone f join milestone d on d.contract_id = f.contract_id "
+            "where f.state = 'future' and d.state in ('active', 'submitted', 'released', 'refunded') "
+            "and d.position > f.position order by f.contract_id"):
+        p.append(f"M3: contract {cid} has a funded milestone below a future one; milestones are funded in "
+                 "plan order.")
     return p
 
 
@@ -162,7 +265,7 @@ def problems(db: Database | sqlite3.Connection) -> list[str]:
     """Everything wrong with the database; an empty list means it passes ``cairn check``."""
     conn = _conn(db)
     try:
-        return integrity(conn) + ledger_invariants(conn)
+        return integrity(conn) + ledger_invariants(conn) + state_invariants(conn)
     except sqlite3.DatabaseError as exc:
         return [f"the database cannot be read: {exc}."]
 

@@ -85,13 +85,13 @@ def test_import_refuses_a_broken_file_listing_every_problem_and_writes_nothing(d
     assert result.exit_code == 1
     err = result.stderr
     assert "import refused" in err and "nothing was written" in err
-    for expected in ("milestone 1: amount_minor must be an integer number of minor units, not 12.5",
-                     "milestone 2: state 'paused' is not one of",
-                     "contract 1: currency 'XYZ' is not an ISO 4217 currency",
-                     "ledger_entry 1: kind 'gift' is not one of",
-                     "ledger_entry 2: milestone_id 9999 points at no milestone",
-                     "event 1: at 'yesterday' is not a UTC instant",
-                     "plan_draft 1: missing field 'side'",
+    for expected in ("milestone row 1 (id 1): amount_minor: must be a whole number, not 12.5",
+                     "milestone row 2 (id 2): state: 'paused' is not one of",
+                     "contract row 1 (id 1): currency: 'XYZ' is not an ISO 4217 currency",
+                     "ledger_entry row 1 (id 1): kind: 'gift' is not one of",
+                     "ledger_entry row 2 (id 2): milestone_id: 9999 points at no milestone",
+                     "event row 1 (id 1): at: 'yesterday' is not a UTC instant",
+                     "plan_draft row 1 (id 1): side: is missing",
                      f"P4: milestone {release['milestone_id']}"):
         assert expected in err, expected
     assert "Traceback" not in result.output
@@ -154,4 +154,4 @@ def test_import_reports_unique_conflicts(demo_db, tmp_path):
     path.write_text(json.dumps(doc))
     result = run("import", path, "--db", tmp_path / "dupe.db")
     assert result.exit_code == 1
-    assert "profile 2: UNIQUE constraint failed: profile.name" in result.stderr
+    assert "profile row 2 (id 2): UNIQUE constraint failed: profile.name" in result.stderr

@@ -417,6 +417,14 @@ class CairnMachine(RuleBasedStateMachine):
         self.ledger_seen = rows
 
     @invariant()
+    def cairn_check_passes(self):
+        """Every state the operations reach passes cairn check, whose invariants the importer also
+        applies: no false refusal of a real database."""
+        from cairn.storage.queries import check
+
+        assert check.ledger_invariants(self.conn) + check.state_invariants(self.conn) == []
+
+    @invariant()
     def read_path_agrees(self):
         for s in api.contract_summaries(self.db, self.clock, include_archived=True):
             b = api.board(self.db, s.id, self.clock)
