@@ -248,6 +248,13 @@ def state_invariants(conn: sqlite3.Connection) -> list[str]:
             "select id, contract_id, kind from ledger_entry where available_at is not null and available_at < at "
             "order by id"):
         p.append(f"P5: ledger entry {lid} (contract {cid}) is a {kind} available before it happened.")
+    # Dates in the window every door keeps (validate.FIRST_DAY..LAST_DAY); an older Cairn let others in.
+    outside = "not between '2000-01-01' and '2100-12-31'"
+    far = [f"milestone {mid} (contract {cid}) is due {day}" for mid, cid, day in conn.execute(
+        f"select id, contract_id, due_date from milestone where due_date {outside} order by id")]
+    far += [f"contract {cid} started on {day}" for cid, day in conn.execute(
+        f"select id, started_on from contract where started_on {outside} order by id")]
+    p += [f"M1: {what}, outside the dates Cairn keeps (2000-01-01 to 2100-12-31); correct the date." for what in far]
     for (iid,) in conn.execute("select id from plan_item where (draft_id is null) = (request_id is null) "
                                "order by id"):
         p.append(f"R1: plan item {iid} belongs to no draft and no change request, or to both; it belongs to one.")

@@ -43,13 +43,16 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+FAR_AWAY = datetime(9999, 1, 1, tzinfo=UTC)  # where a date beyond the arithmetic falls due
+
+
 def due_instant(day: date) -> datetime:
     """A due date falls due at the end of that day, local time (M12)."""
     local = datetime.now().astimezone().tzinfo
     try:
         return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(UTC)
     except OverflowError:  # a date no door accepts any more (9999-12-31, kept by an older Cairn)
-        return datetime(9999, 1, 1, tzinfo=UTC)
+        return FAR_AWAY
 
 
 # --- rows ---------------------------------------------------------------------------
@@ -166,8 +169,11 @@ class ContractSummary(NamedTuple):
 
 @lru_cache(maxsize=4096)
 def _due_at_in(day: str, offset: timedelta) -> datetime:
-    return datetime.combine(date.fromisoformat(day) + timedelta(days=1), time(0),
-                            tzinfo=timezone(offset)).astimezone(UTC)
+    try:
+        return datetime.combine(date.fromisoformat(day) + timedelta(days=1), time(0),
+                                tzinfo=timezone(offset)).astimezone(UTC)
+    except OverflowError:  # as in due_instant: a date no door accepts any more
+        return FAR_AWAY
 
 
 _offset_of: tuple[datetime | None, timedelta | None] = (None, None)

@@ -291,3 +291,17 @@ def test_a_network_file_system_is_refused(tmp_path, monkeypatch, fstype):
         Database.open(tmp_path / "net" / "x" / "cairn.db")
     assert fstype.split(".")[-1] in str(info.value) and "Litestream replication (see README)" in str(info.value)
     Database.open(tmp_path / "local.db").close()  # ext4: fine
+
+
+def test_a_far_date_an_older_cairn_kept_breaks_no_command(demo_db):
+    """Issue 10: a due date of 9999-12-31 gave tracebacks from cairn due and the ICS export."""
+    conn = sqlite3.connect(demo_db)
+    conn.execute("update milestone set due_date = '9999-12-31' where state = 'future'")
+    conn.commit()
+    conn.close()
+    for command in (["due"], ["list"], ["report", "--per-contract"], ["export", "--format", "ics"],
+                    ["export", "--format", "csv"], ["due", "--json"]):
+        result = run(*command, "--db", demo_db)
+        assert result.exit_code == 0 and "Traceback" not in result.output, (command, result.output[-300:])
+    result = run("check", "--db", demo_db)
+    assert result.exit_code == 1 and "outside the dates Cairn keeps" in result.output

@@ -95,3 +95,17 @@ def test_any_text_is_an_amount_or_refused(text):
     except DomainError:
         return
     assert isinstance(minor, int) and abs(minor) <= 10**15
+
+
+def test_cairn_check_names_far_dates_an_older_cairn_kept(db, clock, contract):
+    import sqlite3
+
+    from cairn.storage.queries import check
+
+    conn = sqlite3.connect(db.path)
+    conn.execute("update milestone set due_date = '9999-12-31' where id = ?", (contract.milestones[0].id,))
+    conn.commit()
+    conn.close()
+    problems = check.problems(db)
+    assert any("is due 9999-12-31, outside the dates Cairn keeps" in p for p in problems), problems
+    api.board(db, contract.id, clock)  # and the board still loads (due_instant never overflows)
