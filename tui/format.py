@@ -7,6 +7,7 @@ from datetime import date, datetime
 from rich.markup import escape
 from rich.text import Text
 
+from cairn.storage.dates import countdown
 from cairn.storage.money import format_amount
 from cairn.storage.text import printable
 
@@ -45,25 +46,6 @@ def local(instant: datetime | None, fmt: str = "YYYY-MM-DD HH:mm") -> str:
 
 def day(value: date | None) -> str:
     return value.isoformat() if value else ""
-
-
-def countdown(instant: datetime | None, now: datetime) -> str:
-    """'in 3d 4h', '5h ago': compact, for tables at 80 columns."""
-    if instant is None:
-        return ""
-    seconds = int(instant.timestamp() - now.timestamp())  # timestamps: pendulum's __sub__ is slow
-    past = seconds < 0
-    seconds = abs(seconds)
-    d, rem = divmod(seconds, 86400)
-    h, rem = divmod(rem, 3600)
-    m = rem // 60
-    if d:
-        body = f"{d}d {h}h" if d < 10 else f"{d}d"
-    elif h:
-        body = f"{h}h {m}m"
-    else:
-        body = f"{m}m"
-    return f"{body} ago" if past else f"in {body}"
 
 
 def plain(text: str | None, *, newlines: bool = True) -> str:

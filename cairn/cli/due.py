@@ -12,6 +12,7 @@ import click
 from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
 from cairn.cli.group import cli
 from cairn.storage.clock import Clock
+from cairn.storage.dates import countdown, end_of_day_label
 from cairn.storage.db import Database
 from cairn.storage.errors import StorageError
 from cairn.storage.text import printable
@@ -34,22 +35,6 @@ def _duration_option(ctx, param, value):
         return parse_duration(value)
     except ValueError as e:
         raise click.BadParameter(str(e)) from None
-
-
-def countdown(at: datetime, now: datetime) -> str:
-    """'in 2d 4h', 'in 35m', 'overdue 3d 1h'."""
-    delta = at - now
-    secs = abs(int(delta.total_seconds()))
-    d, rem = divmod(secs, 86_400)
-    h, rem = divmod(rem, 3600)
-    mins = rem // 60
-    if d:
-        body = f"{d}d {h}h" if h else f"{d}d"
-    elif h:
-        body = f"{h}h {mins}m" if mins else f"{h}h"
-    else:
-        body = f"{mins}m"
-    return f"in {body}" if delta.total_seconds() > 0 else f"overdue {body}"
 
 
 def apply_timers_if_writable(db: Database, clock: Clock) -> None:
@@ -91,9 +76,11 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
         echo(f"No deadlines{span}.")
         return
     for d in items:
-        local = d.at.astimezone()
+        # A due date is a calendar date: shown as that date, never as the next day's midnight.
+        local, utc = ((end_of_day_label(d.day), "") if d.day is not None else
+                      (f"{d.at.astimezone():%Y-%m-%d %H:%M %Z}", f"({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})"))
         what = printable(f"{d.contract_title}: {d.label}", newlines=False)
-        echo(f"{local:%Y-%m-%d %H:%M %Z}  ({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})  {countdown(d.at, now):<16} {what}")
+        echo(f"{local:<22} {utc:<19}  {countdown(d.at, now):<16} {what}")
 
 
 def _human(td: timedelta) -> str:

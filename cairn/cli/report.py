@@ -21,9 +21,10 @@ _HEADINGS = ("Work in progress", "In review", "Pending", "Available")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (shape in the README).")
 @click.pass_context
 def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json: bool) -> None:
-    """Earnings (P8) where you are the freelancer, per currency."""
+    """Earnings (P8) where you are the freelancer, per currency; what you pay out where you are the
+    client, on its own lines."""
     from cairn.storage.money import format_amount
-    from cairn.storage.queries import earnings
+    from cairn.storage.queries import earnings, payouts
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
@@ -31,16 +32,32 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
         apply_timers_if_writable(db, clock)
         totals = earnings(db, clock)
         rows = earnings(db, clock, per_contract=True) if per_contract else []
+        paid_out = payouts(db, clock)
     finally:
         db.close()
     now = clock.now().astimezone(UTC)
     if as_json:
-        _json(now, totals, rows if per_contract else None)
+        _json(now, totals, rows if per_contract else None, paid_out)
         return
-    echo(f"Earnings as the freelancer (P8), as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
+    echo(f"Earnings as the freelancer, as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
     if not totals:
         echo("No contracts where you are the freelancer.")
-        return
+    else:
+        _earnings(totals, rows, per_contract, format_amount)
+    if paid_out:
+        echo("")
+        echo("You pay as the client (not earnings)")
+        table = [("", *_PAYOUT_HEADINGS)]
+        for p in paid_out:
+            table.append((p.currency, *(format_amount(v, p.currency) for v in
+                                        (p.in_escrow, p.released, p.bonus, p.refunded))))
+        _print_table(table)
+
+
+_PAYOUT_HEADINGS = ("In escrow", "Released", "Bonuses", "Refunded to you")
+
+
+def _earnings(totals, rows, per_contract: bool, format_amount) -> None:
     table: list[tuple[str, ...]] = [("", *_HEADINGS)]
     for e in totals:
         table.append((e.currency, *(format_amount(v, e.currency) for v in
@@ -58,7 +75,7 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
         _print_table(table)
 
 
-def _json(now, totals, rows) -> None:
+def _json(now, totals, rows, paid_out) -> None:
     from cairn.cli import json_out
 
     def stages(e) -> dict[str, object]:
@@ -69,6 +86,10 @@ def _json(now, totals, rows) -> None:
     if rows is not None:
         document["contracts"] = [{"contract_id": e.contract_id, "contract": e.contract_title,
                                   "currency": e.currency, **stages(e)} for e in rows]
+    # Where the user is the client: money paid out, never earnings.
+    document["paid_out"] = [{"currency": p.currency, **json_out.amounts(
+        p.currency, in_escrow=p.in_escrow, released=p.released, bonus=p.bonus, refunded=p.refunded)}
+        for p in paid_out]
     json_out.echo(document)
 
 

@@ -107,8 +107,8 @@ class _Bulk:
     def event(self, cid: int, my_side: str, at: datetime, actor: str, kind: str, summary: str, *,
               mid: int | None = None, lid: int | None = None, before=None, after=None) -> None:
         self.events_of_contract += 1
-        # The user's own actions are read; the other party's older than a week have been seen.
-        read = 1 if actor == my_side or at < self.now - timedelta(days=7) else 0
+        # What the user recorded is read (as either side); the timers' work older than a week has been seen.
+        read = 1 if actor != "automatic" or at < self.now - timedelta(days=7) else 0
         self.add("event", contract_id=cid, milestone_id=mid, ledger_id=lid, at=_iso(at), actor=actor, kind=kind,
                  summary=summary,
                  before_json=None if before is None else json.dumps(before, sort_keys=True),

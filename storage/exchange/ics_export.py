@@ -18,24 +18,23 @@ def export_ics(db: Database, clock: Clock) -> bytes:
 
     from cairn.storage.queries.board import deadlines
 
-    conn = db.reader()
     now = clock.now()
     cal = Calendar.new(prodid="-//Cairn//Cairn deadlines//EN", name="Cairn deadlines", uid="cairn-deadlines@cairn")
-    for mid, day, title, ctitle in conn.execute(
-            """select m.id, m.due_date, m.title, c.title from milestone m join contract c on c.id = m.contract_id
-               where m.due_date is not null and m.state in ('future', 'active', 'submitted') and c.status = 'open'
-               order by m.due_date, m.id"""):
-        d = date.fromisoformat(day)
-        title, ctitle = printable(title, newlines=False), printable(ctitle, newlines=False)
+    for dl in deadlines(db, clock):
+        # The UID says what the event is (its kind and the milestone, payment, request or contract
+        # it belongs to), never where it falls in the list: a subscribed calendar does not churn.
+        uid = f"cairn-{dl.kind.replace('_', '-')}-{dl.ref or dl.contract_id}@cairn"
+        if dl.day is not None:  # a due date is a calendar date: an all-day event on that day
+            cal.add_component(Event.new(
+                uid=uid, stamp=now, start=dl.day, end=dl.day + timedelta(days=1) if dl.day < date.max else dl.day,
+                summary=printable(f"Due: {dl.milestone_title} ({dl.contract_title})", newlines=False),
+                description=printable(f"{dl.label}, contract \"{dl.contract_title}\", by the end of "
+                                      f"{dl.day.isoformat()}.", newlines=False),
+                categories=["due"]))
+            continue
         cal.add_component(Event.new(
-            uid=f"cairn-due-{mid}@cairn", stamp=now, start=d, end=d + timedelta(days=1) if d < date.max else d,
-            summary=f"Due: {title} ({ctitle})", description=f"Milestone \"{title}\" of contract \"{ctitle}\" "
-                                                            "is due (M12).", categories=["due"]))
-    for i, dl in enumerate(d for d in deadlines(db, clock) if d.kind != "due"):
-        cal.add_component(Event.new(
-            uid=f"cairn-{dl.kind}-{dl.contract_id}-{int(dl.at.timestamp())}-{i}@cairn", stamp=now, start=dl.at,
-            end=dl.at + timedelta(minutes=15),
+            uid=uid, stamp=now, start=dl.at, end=dl.at + timedelta(minutes=15),
             summary=printable(f"{dl.contract_title}: {dl.label}", newlines=False),
-            description=printable(f"{dl.label} on contract \"{dl.contract_title}\".", newlines=False),
+            description=printable(f"{dl.label}, contract \"{dl.contract_title}\".", newlines=False),
             categories=[dl.kind]))
     return cal.to_ical()

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 
 from cairn.storage.errors import Conflict, DomainError, NotFound
 from cairn.storage.models import (
+    AUTOMATIC,
     LOCKED_STATES,
     Contract,
     ContractStatus,
@@ -169,8 +170,9 @@ class Unit:
             summary=summary,
             before_json=None if before is None else json.dumps(jsonable(before), sort_keys=True),
             after_json=None if after is None else json.dumps(jsonable(after), sort_keys=True),
-            # What the user did themselves needs no "unread" marker; the rest does.
-            read=str(actor) == contract.my_side,
+            # Everything but the timers' work was recorded by the user, whichever side they acted
+            # as: it needs no "unread" marker. What happened while they were away does.
+            read=str(actor) != AUTOMATIC,
         )
         self.session.add(ev)
         self.events.append(ev)

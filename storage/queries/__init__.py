@@ -4,6 +4,7 @@ by the operations (``cairn.storage.operations.timers``).
 
 - ``summaries``: the contract list, its versions, the earnings report (P8) and the deadlines (G3).
 - ``board``: one contract's board.
+- ``history``: one contract's journal, in words (the History screen).
 - ``check``: the integrity check and every ledger invariant (``cairn check``, import).
 """
 
@@ -22,16 +23,18 @@ from cairn.storage.queries.summaries import (
     ContractSummary,
     Deadline,
     Earnings,
+    Payouts,
     contract_summaries,
     contract_versions,
     deadlines,
     due_instant,
     earnings,
     instant,
+    payouts,
 )
 
 __all__ = [
     "Board", "ContractInfo", "EventView", "MilestoneView", "Money", "ProfileInfo", "RefundView", "RequestView",
     "board", "ContractSummary", "Deadline", "Earnings", "contract_summaries", "contract_versions", "deadlines",
-    "due_instant", "earnings", "instant",
+    "due_instant", "earnings", "instant", "Payouts", "payouts",
 ]

@@ -38,6 +38,8 @@ class Money:
     credit: int = 0
     refunded: int = 0
     bonus: int = 0
+    planned: int = 0  # every milestone's planned amount, voided and refunded ones included
+    actual: int = 0  # what is or will be paid: released, held in escrow, and the future milestones
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,15 @@ class MilestoneView:
     submitted_at: datetime | None
     review_due_at: datetime | None
     submission_message: str | None
+    released_minor: int = 0
+    refunded_minor: int = 0
+    carried_minor: int = 0  # left over and carried to the next milestone as credit (P3)
+
+    @property
+    def partial(self) -> bool:
+        """Closed with less released than planned: where the rest went matters."""
+        return self.state in ("released", "refunded") and self.released_minor < self.amount_minor and (
+            self.refunded_minor or self.carried_minor or self.released_minor)
 
     @property
     def locked(self) -> bool:
@@ -209,21 +220,31 @@ def milestones(conn, contract_id: int) -> list[MilestoneView]:
                                   else -amount_minor end)
                        from ledger_entry l where l.milestone_id = m.id
                          and kind in ('deposit', 'credit_applied', 'release', 'refund', 'credit')), 0),
-             m.submitted_at, m.review_due_at, m.submission_message
-           from milestone m where m.contract_id = ? and m.state != 'deleted'
-           order by m.position, m.id""", (contract_id,))
-    return [MilestoneView(r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], _ts(r[8]), _ts(r[9]), r[10])
-            for r in rows]
+             m.submitted_at, m.review_due_at, m.submission_message,
+             coalesce(l.released, 0), coalesce(l.refunded, 0), coalesce(l.carried, 0)
+           from milestone m left join (
+             select milestone_id, sum(case when kind = 'release' then amount_minor else 0 end) as released,
+               sum(case when kind = 'refund' then amount_minor else 0 end) as refunded,
+               sum(case when kind = 'credit' then amount_minor else 0 end) as carried
+             from ledger_entry where contract_id = ? and milestone_id is not null group by milestone_id
+           ) l on l.milestone_id = m.id
+           where m.contract_id = ? and m.state != 'deleted'
+           order by m.position, m.id""", (contract_id, contract_id))
+    return [MilestoneView(r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], _ts(r[8]), _ts(r[9]), r[10],
+                          r[11], r[12], r[13]) for r in rows]
 
 
 def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView]) -> Money:
     r = conn.execute(_LEDGER_BY_CONTRACT.format(where="where contract_id = :cid"),
                      {"now": _iso(_now(clock)), "cid": contract_id}).fetchone()
     value = sum(m.amount_minor for m in plan if m.state in ("future", "active", "submitted", "released"))
+    planned = sum(m.amount_minor for m in plan)
+    futures = sum(m.amount_minor for m in plan if m.state == "future")
     if r is None:
-        return Money(value=value)
+        return Money(value=value, planned=planned, actual=futures)
+    released = r[2] - r[8]  # paid from escrow: releases, not bonuses
     return Money(value=value, funded=r[1], paid=r[2], pending=r[3], available=r[4], escrow=r[5], credit=r[6],
-                 refunded=r[7], bonus=r[8])
+                 refunded=r[7], bonus=r[8], planned=planned, actual=released + r[5] + futures)
 
 
 def events(conn, contract_id: int, *, limit: int = 200) -> list[EventView]:

@@ -7,10 +7,13 @@ write; timers are applied by the operations (``cairn.storage.operations.timers``
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
+
+from cairn.storage.dates import due_instant
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -43,18 +46,6 @@ def _iso(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-FAR_AWAY = datetime(9999, 1, 1, tzinfo=UTC)  # where a date beyond the arithmetic falls due
-
-
-def due_instant(day: date) -> datetime:
-    """A due date falls due at the end of that day, local time (M12)."""
-    local = datetime.now().astimezone().tzinfo
-    try:
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=local).astimezone(UTC)
-    except OverflowError:  # a date no door accepts any more (9999-12-31, kept by an older Cairn)
-        return FAR_AWAY
-
-
 # --- rows ---------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Deadline:
@@ -66,6 +57,9 @@ class Deadline:
     contract_id: int
     contract_title: str
     milestone_title: str | None = None
+    day: date | None = None  # a due date's calendar day: shown as the date, never as the next midnight
+    my_side: str = "freelancer"  # the client's deadlines read as the client's
+    ref: str = ""  # what the deadline is, stable across exports: "m12", "l40", "r3", "c5"
 
     def overdue(self, now: datetime) -> bool:
         return self.at <= now
@@ -143,8 +137,10 @@ class ContractSummary(NamedTuple):
         best = None
         if self.next_due:
             best = (_due_at(self.next_due, self.as_of), "due")
+        # The freelancer's money becoming available is not the client's deadline.
+        available = self.next_available if self.my_side == "freelancer" else None
         for text, kind in ((self.review_due, "review"), (self.refund_due, "refund_answer"),
-                           (self.next_available, "available")):
+                           (available, "available")):
             if text:
                 at = _ts(text)
                 if best is None or at < best[0]:  # on a tie the earlier kind stays, as min() did
@@ -164,31 +160,19 @@ class ContractSummary(NamedTuple):
         at, kind = best
         label = {"due": f"due {self.next_due}", "review": "auto-release", "refund_answer": "refund answer",
                  "available": "available", "feedback": "feedback window"}[kind]
-        return Deadline(at, kind, label, self.id, self.title)
+        day = _day(self.next_due) if kind == "due" else None
+        return Deadline(at, kind, label, self.id, self.title, day=day, my_side=self.my_side)
+
+
+def _due_at(day: str, as_of: datetime | None = None) -> datetime:
+    """``due_instant`` of an ISO day, for the list: cached (the days in a list are few), and
+    keyed by the local zone too, so a change of zone (``TZ``) is seen."""
+    return _due_at_in(day, time.tzname, time.timezone)
 
 
 @lru_cache(maxsize=4096)
-def _due_at_in(day: str, offset: timedelta) -> datetime:
-    try:
-        return datetime.combine(date.fromisoformat(day) + timedelta(days=1), time(0),
-                                tzinfo=timezone(offset)).astimezone(UTC)
-    except OverflowError:  # as in due_instant: a date no door accepts any more
-        return FAR_AWAY
-
-
-_offset_of: tuple[datetime | None, timedelta | None] = (None, None)
-
-
-def _due_at(day: str, as_of: datetime) -> datetime:
-    """``due_instant`` of an ISO day, as of an instant, for the list: the local offset is
-    looked up once per list (every summary of one read shares its ``as_of``), and the days
-    are few."""
-    global _offset_of
-    seen, offset = _offset_of
-    if seen is not as_of:
-        offset = datetime.now().astimezone().utcoffset()
-        _offset_of = (as_of, offset)
-    return _due_at_in(day, offset)
+def _due_at_in(day: str, tzname: tuple[str, str], offset: int) -> datetime:
+    return due_instant(date.fromisoformat(day))
 
 
 _LEDGER_BY_CONTRACT = """
@@ -366,46 +350,82 @@ def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int |
                      r[6] if per_contract else None) for r in rows]
 
 
+@dataclass(frozen=True)
+class Payouts:
+    """Where the user is the client: one currency's money paid out, never counted as earnings."""
+
+    currency: str
+    in_escrow: int = 0  # funded and still held
+    released: int = 0  # paid to the freelancer from escrow
+    bonus: int = 0
+    refunded: int = 0  # back to the user
+
+
+def payouts(db, clock: Clock) -> list[Payouts]:
+    """Money the user pays out on contracts where the user is the client, per currency."""
+    conn = _conn(db)
+    rows = conn.execute(_LEDGER_BY_CONTRACT.format(
+        where="where contract_id in (select id from contract where my_side = 'client')"),
+        {"now": _iso(_now(clock))}).fetchall()
+    currency = dict(conn.execute("select id, currency from contract where my_side = 'client'").fetchall())
+    out: dict[str, list[int]] = {}
+    for r in rows:
+        t = out.setdefault(currency[r[0]], [0, 0, 0, 0])
+        t[0] += r[5]  # escrow
+        t[1] += r[2] - r[8]  # paid minus bonus: released from escrow
+        t[2] += r[8]
+        t[3] += r[7]
+    return [Payouts(cur, *t) for cur, t in sorted(out.items())]
+
+
 def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id: int | None = None,
               include_overdue: bool = True) -> list[Deadline]:
     """G3: due dates, auto-release (M11), pending -> available (P5), refund answers (P6) and the
-    feedback window (C4), soonest first."""
+    feedback window (C4), soonest first. Where the user is the client the labels say what the
+    user must do, and the freelancer's money becoming available is not the user's deadline."""
+    from cairn.storage.money import format_amount
+
     conn = _conn(db)
     now = _now(clock)
     params = {"now": _iso(now), "cid": contract_id}
     only = "and c.id = :cid" if contract_id is not None else ""
     out: list[Deadline] = []
-    for cid, title, mt, due in conn.execute(f"""
-            select c.id, c.title, m.title, m.due_date from milestone m join contract c on c.id = m.contract_id
+    for cid, title, side, mt, due, mid in conn.execute(f"""
+            select c.id, c.title, c.my_side, m.title, m.due_date, m.id from milestone m join contract c on c.id = m.contract_id
             where m.due_date is not null and m.state in ('future', 'active', 'submitted')
               and c.status = 'open' {only}""", params):
-        out.append(Deadline(_due_at(due, now), "due", f"\"{mt}\" due", cid, title, mt))
-    for cid, title, mt, at in conn.execute(f"""
-            select c.id, c.title, m.title, m.review_due_at from milestone m join contract c on c.id = m.contract_id
+        label = f"\"{mt}\" due" if side == "freelancer" else f"\"{mt}\" due from the freelancer"
+        out.append(Deadline(due_instant(_day(due)), "due", label, cid, title, mt, _day(due), side, f"m{mid}"))
+    for cid, title, side, mt, at, mid in conn.execute(f"""
+            select c.id, c.title, c.my_side, m.title, m.review_due_at, m.id from milestone m
+            join contract c on c.id = m.contract_id
             where m.state = 'submitted' and m.review_due_at is not null and c.status = 'open' {only}""", params):
-        out.append(Deadline(_ts(at), "review", f"\"{mt}\" released automatically (M11)", cid, title, mt))
-    for cid, title, amount, cur, kind, at in conn.execute(f"""
-            select c.id, c.title, l.amount_minor, c.currency, l.kind, l.available_at
+        label = (f"\"{mt}\" released automatically" if side == "freelancer"
+                 else f"you review \"{mt}\" by then, or it is released automatically")
+        out.append(Deadline(_ts(at), "review", label, cid, title, mt, None, side, f"m{mid}"))
+    for cid, title, amount, cur, kind, at, lid in conn.execute(f"""
+            select c.id, c.title, l.amount_minor, c.currency, l.kind, l.available_at, l.id
             from ledger_entry l join contract c on c.id = l.contract_id
-            where l.kind in ('release', 'bonus') and l.available_at > :now {only}""", params):
-        from cairn.storage.money import format_amount
-
-        out.append(Deadline(_ts(at), "available", f"{format_amount(amount, cur)} {'bonus' if kind == 'bonus' else 'payment'}"
-                                                  " becomes available (P5)", cid, title))
-    for cid, title, amount, cur, at in conn.execute(f"""
-            select c.id, c.title, r.amount_minor, c.currency, r.answer_due_at
+            where l.kind in ('release', 'bonus') and l.available_at > :now and c.my_side = 'freelancer' {only}""",
+                                                          params):
+        what = "bonus" if kind == "bonus" else "payment"
+        out.append(Deadline(_ts(at), "available", f"{format_amount(amount, cur)} {what} becomes available",
+                            cid, title, ref=f"l{lid}"))
+    for cid, title, side, amount, cur, at, rid in conn.execute(f"""
+            select c.id, c.title, c.my_side, r.amount_minor, c.currency, r.answer_due_at, r.id
             from refund_request r join contract c on c.id = r.contract_id where r.status = 'pending' {only}""",
-                                                    params):
-        from cairn.storage.money import format_amount
-
-        out.append(Deadline(_ts(at), "refund_answer", f"answer the {format_amount(amount, cur)} refund request "
-                                                      "or it is accepted (P6)", cid, title))
-    for cid, title, ended, days in conn.execute(f"""
-            select c.id, c.title, c.ended_at, p.feedback_days from contract c join profile p on p.id = c.profile_id
+                                                          params):
+        label = (f"answer the {format_amount(amount, cur)} refund request, or it is accepted"
+                 if side == "freelancer" else
+                 f"the freelancer answers your {format_amount(amount, cur)} refund request, or it is accepted")
+        out.append(Deadline(_ts(at), "refund_answer", label, cid, title, None, None, side, f"r{rid}"))
+    for cid, title, side, ended, days in conn.execute(f"""
+            select c.id, c.title, c.my_side, c.ended_at, p.feedback_days from contract c
+            join profile p on p.id = c.profile_id
             where c.status = 'ended' and c.feedback_at is null {only}""", params):
         end = _ts(ended) + timedelta(days=days)
         if end > now:
-            out.append(Deadline(end, "feedback", "feedback window closes (C4)", cid, title))
+            out.append(Deadline(end, "feedback", "feedback window closes", cid, title, None, None, side, f"c{cid}"))
     if not include_overdue:
         out = [d for d in out if d.at > now]
     if within is not None:

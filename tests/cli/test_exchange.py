@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 
 from icalendar import Calendar
@@ -127,14 +128,28 @@ def test_import_refuses_other_versions_and_non_exports(demo_db, tmp_path):
         assert not (tmp_path / f"{name}.db").exists()
 
 
-def test_csv_has_one_row_per_milestone_with_contract_columns(demo_db, tmp_path):
+def test_csv_has_milestones_bonuses_and_refunds_as_rows_with_contract_columns(demo_db, tmp_path):
+    from cairn.storage.exchange import csv_export
+
     rows = list(csv.DictReader(io.StringIO(_export(demo_db, tmp_path, "m.csv", "csv").read_text())))
-    n = sqlite3.connect(demo_db).execute("select count(*) from milestone").fetchone()[0]
-    assert len(rows) == n
+    conn = sqlite3.connect(demo_db)
+    n = conn.execute("select count(*) from milestone").fetchone()[0]
+    bonuses, refunds = (conn.execute("select count(*) from ledger_entry where kind = ?", (k,)).fetchone()[0]
+                        for k in ("bonus", "refund"))
+    assert [r["row"] for r in rows].count("milestone") == n
+    assert [r["row"] for r in rows].count("bonus") == bonuses > 0
+    assert [r["row"] for r in rows].count("refund") == refunds > 0
     first = rows[0]
     assert first["contract_title"] == "Brand refresh" and first["client_name"] == "Juniper Coffee Roasters"
-    assert first["amount"] == "1200.00" and first["amount_minor"] == "120000"
-    assert first["released_minor"] == "120000" and first["in_escrow_minor"] == "0"
+    assert first["amount"] == "1200.00" and first["currency"] == "USD"  # decimals beside the currency code
+    assert first["released"] == "1200.00" and first["in_escrow"] == "0.00"
+    assert first["contract_status"] == "open" and first["archived"] == "no"
+    bonus = next(r for r in rows if r["row"] == "bonus")
+    assert bonus["amount"] == "250.00" and bonus["at"] and not bonus["milestone_id"]
+    assert {r["contract_status"] for r in rows} == {"open", "ended"}
+    # Every column is documented where the export is made.
+    for column in csv_export.CSV_COLUMNS:
+        assert f"``{column}``" in csv_export.__doc__, column
 
 
 def test_ics_holds_due_dates_and_g3_deadlines(demo_db, tmp_path):
@@ -142,9 +157,33 @@ def test_ics_holds_due_dates_and_g3_deadlines(demo_db, tmp_path):
     events = list(cal.walk("VEVENT"))
     kinds = {str(e.get("categories").cats[0]) for e in events}
     assert {"due", "review", "available", "refund_answer", "feedback"} <= kinds
-    review = next(e for e in events if "released automatically (M11)" in str(e.get("summary")))
+    review = next(e for e in events if "released automatically" in str(e.get("summary")))
     assert "Logo concepts" in str(review.get("summary"))
+    assert not any(re.search(r"\([CGMPR]\d+", str(e.get("summary"))) for e in events)  # no rule ids
     assert len({str(e.get("uid")) for e in events}) == len(events)
+
+
+def test_ics_uids_say_what_each_event_is_and_survive_a_change(demo_db, tmp_path):
+    # A due date is an all-day event on its date; every UID is derived from what the event is, so
+    # one milestone more (or one fewer) changes no other event's UID.
+    def uids() -> dict[str, str]:
+        cal = Calendar.from_ical(_export(demo_db, tmp_path, "d.ics", "ics").read_bytes())
+        return {str(e.get("uid")): str(e.get("summary")) for e in cal.walk("VEVENT")}
+
+    before = uids()
+    mid, day = sqlite3.connect(demo_db).execute(
+        "select id, due_date from milestone where title = 'Logo concepts'").fetchone()
+    assert before[f"cairn-due-m{mid}@cairn"].startswith("Due: Logo concepts")
+    assert f"cairn-review-m{mid}@cairn" in before
+    cal = Calendar.from_ical(_export(demo_db, tmp_path, "d.ics", "ics").read_bytes())
+    due = next(e for e in cal.walk("VEVENT") if str(e.get("uid")) == f"cairn-due-m{mid}@cairn")
+    assert due.decoded("dtstart").isoformat() == day
+    conn = sqlite3.connect(demo_db)
+    conn.execute("update milestone set due_date = null where id = (select min(id) from milestone "
+                 "where due_date is not null and state = 'future')")
+    conn.commit()
+    after = uids()
+    assert len(after) == len(before) - 1 and set(after) < set(before)
 
 
 def test_import_reports_unique_conflicts(demo_db, tmp_path):

@@ -27,6 +27,7 @@ from cairn.tui.widgets.board import (
     ActivityFeed,
     DeadlinesPanel,
     DiffView,
+    MilestoneDetail,
     MoneyPanel,
     PlanTable,
 )
@@ -78,6 +79,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         with Container(id="board-body"):
             with Vertical(id="plan-area"):
                 yield PlanTable(id="plan")
+                yield MilestoneDetail(id="milestone-detail")
                 with VerticalScroll(id="diff-scroll"):
                     yield DiffView(id="diff")
             yield MoneyPanel(id="money")
@@ -87,7 +89,6 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#money").border_title = "Money"
         self.query_one("#deadlines").border_title = "Deadlines"
         self.query_one("#activity").border_title = "Activity (● unread)"
         self.query_one("#plan-area").border_title = "Plan"
@@ -162,7 +163,8 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         plan_area = self.query_one("#plan-area")
         plan_area.border_title = ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan") \
             if not self.showing_diff else "Plan — changes in your draft"
-        self._show_if_changed(MoneyPanel, b.money, c.currency)
+        self._show_detail()
+        self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)
         # Marked as they were when this visit first saw them: the visit's own "mark read" (or a
         # reload for any other reason) does not take the markers away while the user reads.
@@ -174,6 +176,18 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
                          refused=lambda e: None)
         # The keys that apply may have changed; the footer redraws only if they did.
         self.refresh_bindings()
+
+    def _show_detail(self) -> None:
+        b = self.board
+        if b is None:
+            return
+        pr = self.query_one(PlanTable).selected
+        m = b.milestone(pr.key) if pr is not None else None
+        self._show_if_changed(MilestoneDetail, None if self.showing_diff else pr, m, b.contract.currency,
+                              b.contract.my_side)
+
+    def on_data_table_row_highlighted(self) -> None:
+        self._show_detail()
 
     def _show_if_changed(self, widget: type | str, *args: Any, minute: bool = False) -> None:
         """Redraw a panel (or update a ``Static`` named by its selector) only when what it shows
@@ -273,6 +287,11 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.showing_diff = False
         self.query_one(ActingAs).show(side, self.board.contract.my_side)
         self.reload()
+
+    def action_history(self) -> None:
+        from cairn.tui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.contract_id))
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -98,20 +98,21 @@ class ChangeRequestScreen(Screen[Board | None]):
         for i, r in enumerate(requests):
             if i:
                 text.append("\n")
-            text.append(f"{r.status:<9}", style="bold")
-            text.append(f" {local(r.created_at, 'YYYY-MM-DD')} by the {r.proposed_by}")
+            # What happened, in order: "Proposed by the freelancer on …, declined by the client on …".
+            text.append(f"Proposed by the {r.proposed_by} on {local(r.created_at, 'YYYY-MM-DD')}")
             if r.decided_at:
-                text.append(f"; {r.status} {local(r.decided_at, 'YYYY-MM-DD')} by the {r.decided_by}", style="dim")
+                by = "" if r.status == "withdrawn" and r.decided_by == r.proposed_by else f" by the {r.decided_by}"
+                text.append(f", {r.status}{by} on {local(r.decided_at, 'YYYY-MM-DD')}", style="bold")
             d = r.decided_diff or {}
             parts = [f"{len(d[k])} {k}" for k in ("added", "edited", "moved", "removed") if d.get(k)]
             if parts:
                 text.append(" — " + ", ".join(parts))
             if d.get("total_before") is not None and d.get("total_before") != d.get("total_after"):
                 text.append(f", {money(d['total_before'], cur)} → {money(d['total_after'], cur)}")
-            if r.outcome:
-                text.append(f" ({clean(r.outcome)})", style="dim")
             if r.message:
-                text.append("\n    “" + clean(r.message) + "”", style="dim")
+                text.append("\n    Message: “" + clean(r.message) + "”")
+            if r.outcome:
+                text.append(f"\n    Reason given: “{clean(r.outcome)}”")
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -111,6 +111,8 @@ class ContractListScreen(Screen):
                 tooltip="Create a contract; a template (G2) can split the total into milestones"),
         Binding("enter", "open_contract", "Open contract", id="open_contract", show=False,
                 tooltip="Open the selected contract's board"),
+        Binding("h", "history", "History", id="history", show=False,
+                tooltip="Every event of the selected contract, newest first, with every message"),
         Binding("a", "archive_contract", "Archive contract", id="archive_contract",
                 tooltip="Hide the selected contract from the default list (C6); asks first"),
         Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
@@ -309,7 +311,7 @@ class ContractListScreen(Screen):
 
     # --- actions ----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_contract", "archive_contract"):
+        if action in ("open_contract", "archive_contract", "history"):
             return self._loaded and self.table.selected is not None
         return True
 
@@ -326,6 +328,13 @@ class ContractListScreen(Screen):
         except Exception:  # noqa: BLE001 - the board reads again in a worker and reports it
             first = None
         self.app.open_board(row.id, initial=first)
+
+    def action_history(self) -> None:
+        row = self.table.selected
+        if row is not None:
+            from cairn.tui.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(row.id))
 
     @on(DataTable.RowSelected, "#contracts")
     def _row_clicked(self, event: DataTable.RowSelected) -> None:

@@ -94,7 +94,7 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
                                                id="total", compact=True),
                             id="field-total")
-                yield Field("Payment structure (G2)", Select(TEMPLATES, value="25/50/25", allow_blank=False,
+                yield Field("Payment structure", Select(TEMPLATES, value="25/50/25", allow_blank=False,
                                                               id="template", compact=True), id="field-template")
             with Horizontal(classes="row", id="template-options"):
                 yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,

@@ -4,7 +4,8 @@ from .acting_as import ActingAs
 from .activity import ActivityFeed
 from .deadlines import DeadlinesPanel
 from .diff_view import DiffView, diff_text
+from .milestone_detail import MilestoneDetail
 from .money_panel import MoneyPanel
 from .plan_table import PlanTable
 
-__all__ = ["ActingAs", "ActivityFeed", "DeadlinesPanel", "DiffView", "MoneyPanel", "PlanTable", "diff_text"]
+__all__ = ["ActingAs", "ActivityFeed", "DeadlinesPanel", "DiffView", "MilestoneDetail", "MoneyPanel", "PlanTable", "diff_text"]

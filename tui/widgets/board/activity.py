@@ -10,12 +10,18 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from cairn.storage.queries import EventView
+from cairn.storage.queries.history import without_rule_ids
 from cairn.tui.format import local
 
 from ._text import clean
 
+MESSAGE_KEYS = ("message", "reason", "note", "text")
 
-class ActivityFeed(VerticalScroll, can_focus=False):
+
+class ActivityFeed(VerticalScroll, can_focus=True):
+    """Reached with Tab and scrolled with the arrow keys; every message is shown under its event.
+    The whole story, searchable, is the History screen (h)."""
+
     def compose(self) -> ComposeResult:
         yield Static(id="activity-lines")
 
@@ -28,7 +34,11 @@ class ActivityFeed(VerticalScroll, can_focus=False):
             if i:
                 text.append("\n")
             text.append("● " if not e.read or e.id in unread else "  ", style="bold")
-            text.append(local(e.at, "MM-DD HH:mm"), style="dim")
+            text.append(local(e.at, "YYYY-MM-DD HH:mm"), style="dim")
             text.append(f" {e.actor}: ", style="dim")
-            text.append(clean(e.summary))  # plain text: summaries hold user titles
+            text.append(clean(without_rule_ids(e.summary)))  # plain text: summaries hold user titles
+            for key in MESSAGE_KEYS:
+                message = (e.after or {}).get(key) if isinstance(e.after, dict) else None
+                if isinstance(message, str) and message.strip():
+                    text.append("\n    “" + clean(message).replace("\n", "\n     ") + "”", style="italic")
         self.query_one("#activity-lines", Static).update(text)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from rich.text import Text
 from textual.widgets import Static
 
+from cairn.storage.dates import end_of_day_label
 from cairn.storage.queries import Deadline
 from cairn.tui.format import countdown, local
 
@@ -23,10 +24,13 @@ class DeadlinesPanel(Static):
             if i:
                 text.append("\n")
             if d.overdue(now):
-                text.append("⚠ overdue ", style="bold")
+                text.append("⚠ ", style="bold")
             text.append(countdown(d.at, now), style="bold")
             text.append("  ")
             text.append(clean(d.label))  # user text (titles) appended as plain text, never markup
-            utc = d.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
-            text.append(f"\n  {local(d.at)} local · {utc}", style="dim")
+            if d.day is not None:  # a calendar date: its day, not the next day's midnight
+                text.append(f"\n  {end_of_day_label(d.day)}, local time", style="dim")
+            else:
+                utc = d.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%MZ")
+                text.append(f"\n  {local(d.at)} local · {utc}", style="dim")
         self.update(text)

@@ -11,19 +11,27 @@ from cairn.tui.format import money as fmt
 
 
 class MoneyPanel(Static):
-    def show(self, m: Money, currency: str) -> None:
+    def show(self, m: Money, currency: str, my_side: str = "freelancer") -> None:
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column("label", no_wrap=True)
         grid.add_column("amount", justify="right", no_wrap=True)
-        rows = [
-            ("Value", m.value), ("Funded", m.funded), ("In escrow", m.escrow), ("Paid", m.paid),
-            ("  pending", m.pending), ("  available", m.available), ("Carried credit", m.credit),
-        ]
+        # When milestones were voided or refunded, the planned and the actual value differ: both.
+        value = [("Value", m.value)] if m.planned == m.actual else [("Planned value", m.planned),
+                                                                    ("Actual value", m.actual)]
+        if my_side == "client":  # the user pays here: say so, and no earnings vocabulary
+            rows = [*value, ("Funded by you", m.funded), ("In escrow", m.escrow), ("Paid to freelancer", m.paid),
+                    ("Carried credit", m.credit)]
+        else:
+            rows = [
+                *value, ("Funded", m.funded), ("In escrow", m.escrow), ("Paid", m.paid),
+                ("  pending", m.pending), ("  available", m.available), ("Carried credit", m.credit),
+            ]
         if m.refunded:
-            rows.append(("Refunded", m.refunded))
+            rows.append(("Refunded to you" if my_side == "client" else "Refunded", m.refunded))
         if m.bonus:
             rows.append(("Bonus", m.bonus))
         for label, amount in rows:
             grid.add_row(Text(label, style="dim" if label.startswith("  ") else ""),
                          Text(fmt(amount, currency), style="bold" if label == "In escrow" and amount else ""))
+        self.border_title = "Money — you pay" if my_side == "client" else "Money"
         self.update(grid)

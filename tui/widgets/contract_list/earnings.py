@@ -33,11 +33,11 @@ class EarningsPanel(Static):
         rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES)]
         self.shown = rows
         if not rows:
-            self.update(Text("Earnings (P8): nothing in escrow or paid yet on your freelancer contracts.",
+            self.update(Text("Earnings: nothing in escrow or paid yet on your freelancer contracts.",
                              style="dim"))
             return
         table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, expand=False,
-                      title="Earnings as freelancer (P8)", title_justify="left", title_style="bold")
+                      title="Earnings as freelancer", title_justify="left", title_style="bold")
         table.add_column("", no_wrap=True)
         for _, label in STAGES:
             table.add_column(label, justify="right", no_wrap=True, header_style="bold")

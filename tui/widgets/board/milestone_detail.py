@@ -1,0 +1,52 @@
+"""The selected milestone in words: its description, where a partial release's rest went, the
+submission's message, and what the user must do by when."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from cairn.storage.diff import PlanRow
+from cairn.storage.queries import MilestoneView
+from cairn.tui.format import local, money
+
+from ._text import clean
+
+
+def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str) -> Text:
+    text = Text()
+    if pr is None:
+        return text
+    description = pr.row.description
+    if description:
+        text.append(clean(description))
+    if m is not None and m.partial:
+        if text:
+            text.append("\n")
+        text.append(f"Released {money(m.released_minor, currency)} of {money(m.amount_minor, currency)}",
+                    style="bold")
+        if m.carried_minor:
+            text.append(f"; {money(m.carried_minor, currency)} carried to the next milestone")
+        if m.refunded_minor:
+            text.append(f"; {money(m.refunded_minor, currency)} refunded to the client")
+        text.append(".")
+    if m is not None and m.state == "submitted":
+        if text:
+            text.append("\n")
+        text.append(f"Submitted {local(m.submitted_at)}", style="bold")
+        if m.submission_message:
+            text.append(": ")
+            text.append(clean(m.submission_message))
+        if m.review_due_at is not None:
+            who = "you release by" if my_side == "client" else "released automatically on"
+            text.append(f" — {who} {local(m.review_due_at)}")
+    return text
+
+
+class MilestoneDetail(Static):
+    """One to three lines under the plan; hidden when the selected milestone has nothing to say."""
+
+    def show(self, pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str) -> None:
+        text = detail_text(pr, m, currency, my_side)
+        self.display = bool(text)
+        self.update(text)
