@@ -39,7 +39,8 @@ SETTINGS = (
     Setting("database", str, None, "the database opened by default; ~ is your home, a relative path "
             "is relative to this file's folder (--db and CAIRN_DB win)"),
     Setting("mouse", bool, True, "false: no mouse support, as --no-mouse (quieter over SSH)"),
-    Setting("cursor_blink", bool, True, "false: text cursors do not blink"),
+    Setting("cursor_blink", bool, False, "true: text cursors blink (they stay still by default: over SSH a "
+            "blinking cursor repaints twice a second)"),
     Setting("profile", str, "Marketplace", "platform profile preselected for a new contract: "
             + " or ".join(repr(p) for p in PROFILES)),
     Setting("backups", int, 7, "how many copies 'cairn backup' keeps in the data directory"),
@@ -55,7 +56,7 @@ class Config:
                  "keymap", "lines")
 
     def __init__(self, path: Path, exists: bool = False, theme: str | None = None, database: Path | None = None,
-                 mouse: bool = True, cursor_blink: bool = True, profile: str = "Marketplace", backups: int = 7,
+                 mouse: bool = True, cursor_blink: bool = False, profile: str = "Marketplace", backups: int = 7,
                  keymap: dict[str, str] | None = None, lines: dict[str, int] | None = None) -> None:
         self.path, self.exists, self.theme, self.database = path, exists, theme, database
         self.mouse, self.cursor_blink, self.profile, self.backups = mouse, cursor_blink, profile, backups

@@ -27,6 +27,7 @@ class Row:
     state: str = "future"
     item_id: int | None = None
     deleted: bool = False
+    moved: bool = False  # an item the user moved (a hint for which of two swapped rows moved)
 
     @property
     def key(self) -> str:
@@ -151,7 +152,10 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     sequence = list(items) + [r for r in current if r.state == "future" and r.milestone_id not in named]
     kept_ids = [it.milestone_id for it in sequence
                 if it.milestone_id in futures and not it.deleted]
-    stay = _longest_common_order(before_pos, kept_ids)
+    # Items the user moved (draft_move) settle which of two swapped neighbours moved.
+    hinted = {it.milestone_id for it in sequence if getattr(it, "moved", False) and it.milestone_id in futures}
+    stay = (_keep_unmoved([r.milestone_id for r in current if r.milestone_id in set(kept_ids)], kept_ids, hinted)
+            if hinted else _longest_common_order(before_pos, kept_ids))
     for it in sequence:
         old = futures.get(it.milestone_id) if it.milestone_id is not None else None
         if it.milestone_id is not None and old is None:
@@ -202,6 +206,32 @@ def _longest_common_order(before: dict, after: list) -> set:
         if need and longest[k] == need and (last is None or seq[k] > last):
             keep.add(after[k])
             last, need = seq[k], need - 1
+    return keep
+
+
+def _keep_unmoved(a: list, b: list, moved: set) -> set:
+    """``_longest_common_order`` when the user moved some items: of two equally long answers (M4
+    moved above M3, or M3 below M4?) the one that keeps the ids the user did not move wins, so
+    the marker names the milestone the user moved. O(n x m), for a draft's few moved rows."""
+    n, m = len(a), len(b)
+    big = n + 1  # keeping one more id always outweighs any preference
+
+    def weight(x) -> int:
+        return big + (0 if x in moved else 1)
+
+    dp = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            dp[i][j] = dp[i + 1][j + 1] + weight(a[i]) if a[i] == b[j] else max(dp[i + 1][j], dp[i][j + 1])
+    keep, i, j = set(), 0, 0
+    while i < n and j < m:
+        if a[i] == b[j]:
+            keep.add(a[i])
+            i, j = i + 1, j + 1
+        elif dp[i + 1][j] >= dp[i][j + 1]:
+            i += 1
+        else:
+            j += 1
     return keep
 
 

@@ -232,6 +232,9 @@ class PlanItem(SQLModel, table=True):
     description: str = ""
     due_date: date | None = None
     amount_minor: int
+    # The user moved this one (draft_move): when a swap could be read either way, the board
+    # marks the milestone the user moved, not its neighbour.
+    moved: bool = False
 
 
 class RefundRequest(SQLModel, table=True):

@@ -38,6 +38,15 @@ TERMINAL_THEMES = ("ansi-dark", "ansi-light")
 TIMERS_DELAY = 0.5
 
 
+def _driver_class():
+    """Clicks and drags only, never plain pointer motion, where Textual's Linux driver runs."""
+    if os.name == "nt" or os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    from cairn.tui.driver import ClicksAndDragsDriver
+
+    return ClicksAndDragsDriver
+
+
 class CairnApp(App):
     TITLE = "Cairn"
     # The first screen's styles load with the app's: a screen bringing its own makes Textual
@@ -61,7 +70,7 @@ class CairnApp(App):
                  config: Config | None = None, keymap: dict[str, str] | None = None) -> None:
         """``config``: the settings in force (``cairn.config.load``); ``keymap``: its keymap as
         checked by ``cairn.tui.keymap.check`` (refused before the app is built)."""
-        super().__init__()
+        super().__init__(driver_class=_driver_class())
         self._remember_choices = config is not None  # only a real config file is written to
         self.config = config or Config(Path(os.devnull))
         self.keymap = keymap or {}
@@ -89,6 +98,8 @@ class CairnApp(App):
         from cairn.tui.watch import POLL_SECONDS, DataVersionWatcher
 
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        # 16 colours (or fewer): the cursor row is drawn in the terminal's own colours (app.tcss).
+        self.set_class(self.console.color_system in ("standard", "windows"), "-few-colours")
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self.poll_database)

@@ -14,7 +14,7 @@ import sqlite3
 from typing import TYPE_CHECKING, Any
 
 from cairn.storage.errors import StorageError
-from cairn.storage.exchange.rows import SQLITE_INT, check_row, plan, show
+from cairn.storage.exchange.rows import ADDED_LATER, SQLITE_INT, check_row, plan, show
 from cairn.storage.files import connect_raw
 from cairn.storage.migrate import HEAD
 from cairn.storage.queries import check
@@ -141,6 +141,8 @@ def _validate_rows(table: str, rows: list, cols: list[tuple[str, str, bool]], pr
         rid = row.get("id")
         usable = isinstance(rid, int) and not isinstance(rid, bool) and 0 < rid <= SQLITE_INT
         where = f"{table} row {i + 1}" + (f" (id {rid})" if usable else "")
+        for later in [n for n in names if n not in row and (table, n) in ADDED_LATER]:
+            row = {**row, later: ADDED_LATER[(table, later)]}
         found = check_row(table, row, checks)
         for field, message in found:
             problems.append(f"{where}: {field}: {message.rstrip('.')}.")

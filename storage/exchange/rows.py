@@ -197,6 +197,10 @@ def _type_problem(kind: str, nullable: bool, value: Any) -> str | None:
     return None
 
 
+# Fields later revisions added, with the value an export made before them stands for.
+ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False}
+
+
 def plan(table: str, columns: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool, Check | None]]:
     """Each column of ``table`` with the check of its values, worked out once per table."""
     out = []

@@ -41,7 +41,8 @@ _UNSET = object()
 # --- rows --------------------------------------------------------------------------
 def item_row(it: PlanItem) -> Row:
     return Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
-               due_date=it.due_date, description=it.description, item_id=it.id, deleted=it.deleted)
+               due_date=it.due_date, description=it.description, item_id=it.id, deleted=it.deleted,
+               moved=bool(it.moved))
 
 
 def current_rows(unit: Unit, c: Contract) -> list[Row]:
@@ -228,6 +229,7 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
                                     "future milestones always stay below the active one and history.")
         target = max(0, min(target, len(visible) - 1))
         if target != index:
+            it.moved = True
             visible.remove(it)
             visible.insert(target, it)
             # Deleted items keep their slots relative to the visible ones.

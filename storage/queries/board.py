@@ -257,10 +257,10 @@ def events(conn, contract_id: int, *, limit: int = 200) -> list[EventView]:
 
 def _items(conn, column: str, owner_id: int) -> list[Row]:
     rows = conn.execute(
-        f"""select milestone_id, title, amount_minor, due_date, description, id, deleted
+        f"""select milestone_id, title, amount_minor, due_date, description, id, deleted, moved
             from plan_item where {column} = ? order by seq, id""", (owner_id,))
     return [Row(milestone_id=r[0], title=r[1], amount_minor=r[2], due_date=_day(r[3]), description=r[4],
-                item_id=r[5], deleted=bool(r[6])) for r in rows]
+                item_id=r[5], deleted=bool(r[6]), moved=bool(r[7])) for r in rows]
 
 
 def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestView]:

@@ -34,7 +34,7 @@ def test_without_a_file_every_setting_has_its_default(tmp_path):
     assert result.exit_code == 0, result.output
     path = tmp_path / "user-config" / "cairn" / "config.toml"  # platformdirs, under XDG_CONFIG_HOME
     assert f"Config file: {path} (not created yet" in result.output
-    for line in ("mouse         true", "cursor_blink  true", "profile       Marketplace", "backups       7"):
+    for line in ("mouse         true", "cursor_blink  false", "profile       Marketplace", "backups       7"):
         assert line in result.output
     assert str(tmp_path / "user-state" / "cairn" / "cairn.log") in result.output
 

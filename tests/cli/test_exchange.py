@@ -194,3 +194,14 @@ def test_import_reports_unique_conflicts(demo_db, tmp_path):
     result = run("import", path, "--db", tmp_path / "dupe.db")
     assert result.exit_code == 1
     assert "profile row 2 (id 2): UNIQUE constraint failed: profile.name" in result.stderr
+
+
+def test_an_export_made_before_plan_items_remembered_moves_still_imports(demo_db, tmp_path):
+    doc = json.loads(_export(demo_db, tmp_path).read_text())
+    assert doc["tables"]["plan_item"]
+    for row in doc["tables"]["plan_item"]:
+        del row["moved"]
+    path = tmp_path / "older.json"
+    path.write_text(json.dumps(doc))
+    result = run("import", path, "--db", tmp_path / "older.db")
+    assert result.exit_code == 0, result.output

@@ -210,14 +210,18 @@ def test_r5_every_change_is_an_event_with_before_and_after(db, clock, contract):
     assert ev.at == clock.now()
 
 
-def test_r5_other_partys_events_are_unread_until_seen(db, clock, contract):
+def test_r5_what_happened_while_away_is_unread_until_seen(db, clock, contract):
     cid = contract.id  # the user is the freelancer
     b = api.fund_next_milestone(db, cid, actor="client", clock=clock)
     funded = next(e for e in b.events if e.kind == "funded")
-    assert not funded.read and b.unread == 1
+    assert funded.read and b.unread == 0  # the user recorded it, acting as the client
     b = api.submit_work(db, cid, clock=clock)
     assert next(e for e in b.events if e.kind == "submitted").read
-    assert api.mark_events_read(db, cid, clock=clock) == 1
+    clock.advance(days=30)  # the timers release it while the user is away
+    api.apply_timers(db, clock)
+    b = api.board(db, cid, clock)
+    assert b.unread == 2 and {e.kind for e in b.events if not e.read} == {"auto_release", "available"}
+    assert api.mark_events_read(db, cid, clock=clock) == 2
     assert api.board(db, cid, clock).unread == 0
 
 
@@ -332,3 +336,15 @@ def test_r2_draft_can_change_a_milestone_added_after_it_began(db, clock, contrac
     api.propose_changes(db, cid, clock=clock)
     b = api.accept_change_request(db, cid, clock=clock)
     assert [(m.title, m.amount_minor) for m in b.milestones][0] == ("M4", 45_00)
+
+
+def test_the_moved_marker_names_the_milestone_the_user_moved(db, clock):
+    # Moving M4 above M3 and moving M3 below M4 give the same order; the marker names the one moved.
+    for moved, other in (("M4", "M3"), ("M3", "M4")):
+        b = make_contract(db, clock, 4)
+        key = {f"M{i}": f"m{m.id}" for i, m in enumerate(b.milestones, start=1)}
+        delta = -1 if moved == "M4" else 1
+        b = api.draft_move(db, b.id, side="client", key=key[moved], delta=delta, clock=clock)
+        marks = {pr.key: pr.marks for pr in b.plan}
+        assert "moved" in marks[key[moved]] and "moved" not in marks[key[other]], moved
+        assert [m.milestone_id for m in b.draft_diff.moved] == [int(key[moved][1:])]

@@ -18,9 +18,9 @@ async def test_drag_moves_a_future_milestone_down(make_test_app, seeded, db_path
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_board(pilot, seeded["web"])
         start = row_offset(screen, "Build and launch")
-        target = (start[0], start[1] + 2)  # past the threshold: below the last row, so onto "Handover"
+        target = (start[0], start[1] + 1)  # the adjacent row, "Handover"
         await pilot.mouse_down("#plan", offset=start)
-        await pilot.hover("#plan", offset=(start[0], start[1] + 1))  # below the threshold: no drag yet
+        await pilot.hover("#plan", offset=(start[0] + 3, start[1]))  # along the same row: no drag yet
         assert not screen.query_one("#plan").has_class("-dragging")
         await pilot.hover("#plan", offset=target)
         assert screen.query_one("#plan").has_class("-dragging")  # the drop target is shown

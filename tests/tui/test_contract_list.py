@@ -57,9 +57,11 @@ def test_rows_show_each_contract_with_money_progress_deadline_and_markers(seeded
         assert web["paid"].plain == "$500.00"
         assert web["progress"].plain == "█▓▓▓░░░░░░"
         assert web["next"].plain.startswith("due in ")
-        assert "● 4 new" in web["attention"].plain
+        assert "● 1 new" in web["attention"].plain  # the timers' work: the user's own is read
+        assert web["attention:compact"].plain == "●1"  # a narrow column: the glyphs and the count
         logo = table.shown[0].cells
         assert "⇄ changes" in logo["attention"].plain
+        assert logo["attention:compact"].plain == "⇄"
         assert logo["side"].plain == "client"
         # Cells are Text: user text is never parsed as markup.
         assert all(isinstance(c, Text) for c in web.values())

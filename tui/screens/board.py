@@ -19,7 +19,7 @@ from textual.widgets import Static
 from cairn.storage import api
 from cairn.storage.errors import Conflict
 from cairn.storage.queries import Board
-from cairn.tui.format import money
+from cairn.tui.format import local, money
 from cairn.tui.screens import board_keys
 from cairn.tui.screens.board_actions import MoneyActions, PlanActions
 from cairn.tui.widgets.board import (
@@ -140,13 +140,15 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.side = b.side
         c = b.contract
         now = self.app.clock.now()
-        title = Text(clean(c.title), style="bold")
+        # The status first: a long title is cut at the end, never the word "ended".
+        title = Text()
+        if not c.is_open:
+            title.append("■ ended · ", style="bold")
+        if c.archived:
+            title.append("archived · ", style="bold")
+        title.append(clean(c.title), style="bold")
         if c.client_name:
             title.append(f" · {clean(c.client_name)}", style="dim")
-        if not c.is_open:
-            title.append(" · ended", style="bold")
-        if c.archived:
-            title.append(" · archived", style="dim")
         self._show_if_changed("#board-title", title)
         self._show_if_changed(ActingAs, b.side, c.my_side)
         self._show_if_changed("#request-notice", self._notice(b))
@@ -219,7 +221,8 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             text.append(f"⚑ Refund request: {money(rr.amount_minor, b.contract.currency)} ({rr.status})",
                         style="bold")
             if rr.status == "pending":
-                text.append(f", answer by {rr.answer_due_at:%Y-%m-%d %H:%M} UTC — press y")
+                who = "answer by" if b.contract.my_side == "freelancer" else "the freelancer answers by"
+                text.append(f", {who} {local(rr.answer_due_at)} — press y")
         return text
 
     # --- running operations ----------------------------------------------------------

@@ -14,15 +14,19 @@ from cairn.tui.commands import HIDDEN_ACTIONS, BoundAction, bound_actions
 
 
 def _table(actions: list[BoundAction]) -> Table:
+    # Two columns, the action's name over what it does: at 60 or 80 columns a third column left
+    # the descriptions a few characters wide, or cut them.
     table = Table(box=None, padding=(0, 2, 0, 0), show_header=True, expand=True, header_style="bold")
     table.add_column("Key", no_wrap=True, style="bold")
-    table.add_column("Action", no_wrap=True)
-    table.add_column("What it does", ratio=1)
+    table.add_column("Action · what it does", ratio=1)
     for action in actions:
         name = Text(action.description)
         if not action.available:
             name.append(" (not now)", style="dim italic")
-        table.add_row(Text(action.key_display), name, Text(action.tooltip, style="dim"))
+        if action.tooltip:
+            name.append("\n")
+            name.append(action.tooltip, style="dim")
+        table.add_row(Text(action.key_display), name)
     return table
 
 
@@ -55,7 +59,7 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Text("Every action is also in the command palette (ctrl+p), under the "
                                   "name shown here. Actions marked (not now) do not apply to the current "
                                   "selection.", style="dim"), id="help-note")
-            yield Label(Text("escape closes · ↑ ↓ scroll", style="dim"), id="help-hint")
+            yield Label(Text("escape closes · ↑ ↓ page up/down scroll", style="dim"), id="help-hint")
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

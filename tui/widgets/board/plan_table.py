@@ -1,7 +1,8 @@
 """The plan in order, in one DataTable, with draft markers and drag-to-reorder.
 
-A drag starts only after the pointer moves ``DRAG_THRESHOLD`` rows from where the button
-went down, so a click stays a click. While dragging, the table has the class
+A drag starts when the pointer, button down, reaches another row (``DRAG_THRESHOLD``): a
+drop onto the adjacent row moves the milestone; a click (press and release on one row) stays a
+click. While dragging, the table has the class
 ``-dragging`` and the drop row shows ``▶`` and the cursor (styled as the drop target).
 On release the table posts ``PlanTable.Dragged``; the screen answers it with the same
 code path as ``shift+up`` / ``shift+down``.
@@ -23,7 +24,7 @@ from cairn.tui.widgets.common.one_line_table import OneLineTable
 
 from ._text import clean
 
-DRAG_THRESHOLD = 2
+DRAG_THRESHOLD = 1
 COLUMNS = (("mark", ""), ("pos", "#"), ("title", "Milestone"), ("amount", "Amount"), ("due", "Due"),
            ("state", "State"))
 _MARKS = (("added", "+"), ("edited", "~"), ("moved", "↕"), ("deleted", "✗"))
@@ -148,7 +149,7 @@ class PlanTable(OneLineTable):
         if r.due_date is not None:
             due.append(r.due_date.isoformat())
             if self._overdue(pr):
-                due.append(" ⚠ overdue", style="bold")
+                due.append(" ⚠ overdue", style="bold not dim")  # on a locked row too: never grey
         state = Text(_state_text(pr), style="" if not (pr.locked or deleted) else "dim")
         pos = Text("" if pr.position is None else str(pr.position), style=style)
         mark = Text("▶", style="bold reverse") if self._drop is not None and 0 <= self._drop < len(

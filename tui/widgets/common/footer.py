@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -24,8 +25,9 @@ class KeysFooter(Widget, can_focus=False):
     screen's keys change: on the board that is most plan moves (a draft's keys come and go), and
     each rebuild mounted and styled ~15 widgets and took two extra layout passes of the whole
     screen (~15 ms of a 30 ms move). Here the keys are one line of text: a change repaints the
-    line, nothing is mounted and nothing moves. A click on a key presses it; the wheel scrolls
-    the line a key at a time when it is wider than the screen; hovering shows the key's tooltip.
+    line, nothing is mounted and nothing moves. Keys that do not fit are dropped whole (``?`` stays);
+    a click on a key presses it; the wheel scrolls the keys one at a time when some were dropped;
+    hovering shows the key's tooltip.
     """
 
     ALLOW_SELECT = False
@@ -63,6 +65,7 @@ class KeysFooter(Widget, can_focus=False):
         self._first = 0  # the first key shown: the wheel scrolls a key at a time
         self._hover: int | None = None
         self._spans: list[tuple[int, int, int]] = []  # (first cell, end cell, entry) as last drawn
+        self._dropped = False  # some keys did not fit: the wheel shows the next ones
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -90,6 +93,26 @@ class KeysFooter(Widget, can_focus=False):
             self._hover = None
             self.refresh()
 
+    def _fitting(self) -> list[int]:
+        """The entries drawn: whole keys only, in order, as many as fit; ``?`` always, so the way
+        to every other key stays in sight (a key cut mid-word is neither readable nor clickable)."""
+        width = self.size.width or 80
+        indexes = range(self._first, len(self.entries))
+        cost = {i: cell_len(self.entries[i].display) + 1 + (cell_len(self.entries[i].description) + 1
+                                                             if self.entries[i].description else 0)
+                for i in indexes}
+        help_key = next((i for i in indexes if self.entries[i].key == "question_mark"), None)
+        room = width + 1 - (cost[help_key] if help_key is not None else 0)  # the last key needs no gap
+        shown = []
+        for i in indexes:
+            if i == help_key:
+                shown.append(i)
+            elif cost[i] <= room:
+                shown.append(i)
+                room -= cost[i]
+        self._dropped = len(shown) < len(indexes)
+        return shown
+
     def render(self) -> Text:
         item = self.get_component_rich_style("keys-footer--item", partial=True)
         key_style = self.get_component_rich_style("keys-footer--key", partial=True)
@@ -97,7 +120,7 @@ class KeysFooter(Widget, can_focus=False):
         hover = self.get_component_rich_style("keys-footer--hover", partial=True)
         text = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for index in range(self._first, len(self.entries)):
+        for index in self._fitting():
             entry = self.entries[index]
             start, first_char = text.cell_len, len(text.plain)
             under = item + hover if index == self._hover else item
@@ -144,7 +167,7 @@ class KeysFooter(Widget, can_focus=False):
 
     def _scroll(self, step: int, event: events.Event) -> None:
         first = max(0, min(self._first + step, len(self.entries) - 1))
-        if first != self._first and (step < 0 or self._spans and self._spans[-1][1] > self.size.width):
+        if first != self._first and (step < 0 or self._dropped):
             self._first = first
             self.refresh()
         event.stop()

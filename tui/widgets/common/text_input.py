@@ -24,8 +24,9 @@ class TextInput(Input):
     _held: list[events.Key] | None = None
 
     def on_mount(self) -> None:
-        if not getattr(self.app, "cursor_blink", True):  # the config's cursor_blink = false
-            self.cursor_blink = False
+        # Still unless the config asks (cursor_blink = true): over SSH a blinking cursor repaints
+        # the field twice a second while the user only reads.
+        self.cursor_blink = bool(getattr(self.app, "cursor_blink", False))
 
     async def _on_key(self, event: events.Key) -> None:
         if self._held is not None and event.key != "escape":  # escape still cancels at once

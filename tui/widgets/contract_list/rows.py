@@ -28,17 +28,18 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("title", "Contract", 0, flex=True, min_width=12, max_width=40),
-    Column("client", "Client", 0, flex=True, min_width=8, max_width=28),
+    # At 80 columns: titles keep 24 cells and clients 12 (the progress bar goes first).
+    Column("title", "Contract", 0, flex=True, min_width=24, max_width=40),
+    Column("client", "Client", 0, flex=True, min_width=12, max_width=28),
     Column("side", "Me", 5),
     Column("status", "Status", 4),
     Column("value", "Value", 1, justify="right"),
     Column("escrow", "In escrow", 6, justify="right"),
     Column("paid", "Paid", 7, justify="right"),
     Column("pending", "Pending / available", 8, justify="right"),
-    Column("progress", "Progress", 2),
-    Column("next", "Next deadline", 3),
-    Column("attention", "Attention", 0, flex=True, min_width=10, max_width=40),
+    Column("progress", "Progress", 3),
+    Column("next", "Next deadline", 2),
+    Column("attention", "Attention", 0, flex=True, min_width=5, max_width=40),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 SORTABLE = ("title", "client", "value", "next", "attention", "status", "side", "escrow", "paid", "pending",
@@ -51,24 +52,42 @@ SIDE = {"freelancer": "freel.", "client": "client"}
 DEADLINE = {"due": "due", "review": "release", "available": "avail.", "refund_answer": "refund",
             "feedback": "feedback"}  # "release": automatic release at the end of the review (M11)
 
+WARNINGS = {"Overdue", "Answer refund request", "Refund request pending", "Review submitted work",
+            "Review change request"}
+
 # Attention markers: a glyph and a word each, so they read without colour.
 UNREAD, CHANGE, REVIEW, OVERDUE, REFUND = "●", "⇄", "◷", "!", "↩"
 
 
-def markers(s: ContractSummary) -> list[tuple[str, str]]:
-    """(text, style) for each thing that needs attention on one contract."""
+def markers(s: ContractSummary, *, compact: bool = False) -> list[tuple[str, str]]:
+    """(text, style) for each thing that needs attention on one contract; ``compact``: the glyphs
+    alone (and the unread count), for a narrow attention column (help lists the glyphs)."""
     out: list[tuple[str, str]] = []
     if s.refund_request:
-        out.append((f"{REFUND} refund", "bold red"))
+        out.append((REFUND if compact else f"{REFUND} refund", "bold red"))
     if s.pending_request:
-        out.append((f"{CHANGE} changes", "bold yellow"))
+        out.append((CHANGE if compact else f"{CHANGE} changes", "bold yellow"))
     if s.awaiting_review:
-        out.append((f"{REVIEW} review", "yellow"))
+        out.append((REVIEW if compact else f"{REVIEW} review", "yellow"))
     if s.overdue:
-        out.append((f"{OVERDUE} overdue", "bold red"))
+        out.append((OVERDUE if compact else f"{OVERDUE} overdue", "bold red"))
     if s.unread:
-        out.append((f"{UNREAD} {s.unread} new", "cyan"))
+        out.append((f"{UNREAD}{s.unread}" if compact else f"{UNREAD} {s.unread} new", "cyan"))
     return out
+
+
+def _attention(s: ContractSummary, *, compact: bool) -> Text:
+    marks = markers(s, compact=compact)
+    attention = Text(no_wrap=True, overflow="ellipsis", end="")
+    for i, (text, style) in enumerate(marks):
+        if i:
+            attention.append(" " if compact else "  ")
+        attention.append(text, style)
+    if not marks and s.attention:
+        # A warning stands out without colour too (NO_COLOR draws dim as dark grey).
+        warning = s.attention in WARNINGS
+        attention.append(s.attention, "bold" if warning else "dim")
+    return attention
 
 
 def status_word(s: ContractSummary) -> str:
@@ -125,26 +144,27 @@ def build_row(s: ContractSummary, now: datetime | None = None) -> ContractRow:
 
 def _deadline_text(s: ContractSummary, now: datetime) -> str:
     d = s.next_deadline_at()
-    return "" if d is None else f"{DEADLINE.get(d[1], d[1])} {fmt.countdown(d[0], now)}"
+    if d is None:
+        return ""
+    if d[1] == "due" and d[0] <= now:
+        return fmt.countdown(d[0], now)  # "overdue 2d 3h" says it all
+    return f"{DEADLINE.get(d[1], d[1])} {fmt.countdown(d[0], now)}"
 
 
 def _cells(row: ContractRow, now: datetime) -> dict[str, Text]:
     s, cur = row.summary, row.summary.currency
     d = s.next_deadline_at()
-    marks = markers(s)
-    attention = Text(no_wrap=True, overflow="ellipsis", end="")
-    for i, (text, style) in enumerate(marks):
-        if i:
-            attention.append("  ")
-        attention.append(text, style)
-    if not marks and s.attention:
-        attention.append(s.attention, "dim")
+    attention, compact = _attention(s, compact=False), _attention(s, compact=True)
     status = status_word(s)
     dim = "dim" if status != "open" else ""
-    with_status = attention
-    if status != "open":
-        with_status = Text.assemble((f"■ {status}", "dim"), "  " if len(attention) else "", attention,
-                                    no_wrap=True, overflow="ellipsis", end="")
+
+    def with_status(attention: Text) -> Text:
+        if status == "open":
+            return attention
+        # The status first, so a narrow column cuts the markers, never the word "ended".
+        return Text.assemble((f"■ {status}", "dim"), " " if len(attention) else "", attention,
+                             no_wrap=True, overflow="ellipsis", end="")
+
     return {
         "title": _text(row.title, dim), "client": _text(row.client, dim),
         "side": _text(SIDE.get(s.my_side, s.my_side)), "status": _text(status, dim),
@@ -155,7 +175,9 @@ def _cells(row: ContractRow, now: datetime) -> dict[str, Text]:
         "progress": _text(fmt.bar(s.paid, s.escrow, s.value, BAR_WIDTH)),
         "next": _text(_deadline_text(s, now), "bold red" if d is not None and d[0] <= now else ""),
         "attention": attention,
-        "attention+status": with_status,
+        "attention+status": with_status(attention),
+        "attention:compact": compact,
+        "attention+status:compact": with_status(compact),
     }
 
 

@@ -162,6 +162,8 @@ class ContractTable(OneLineTable):
         keys = [c.key for c in COLUMNS if c.key in widths]
         if "status" not in widths:  # say "ended" / "archived" in the attention column instead
             keys = [k if k != "attention" else "attention+status" for k in keys]
+        if "attention" in widths and widths["attention"] < self._natural().get("attention", 0):
+            keys = [k + ":compact" if k.startswith("attention") else k for k in keys]  # glyphs only
         if tuple(keys) != self._cell_keys:
             self._cell_keys = tuple(keys)
             self._made.clear()

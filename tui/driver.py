@@ -1,0 +1,32 @@
+"""The terminal driver: Textual's, asking the terminal for clicks, drags and the wheel only.
+
+Textual turns on any-event mouse tracking (DECSET 1003), so every movement of the pointer over
+the window is reported, even with no button down: over SSH each one costs a report in, and a
+hover repaint out (~2.5 KB a movement over the list). Cairn needs clicks, drags (a plan row
+dragged onto another) and the wheel: button-event tracking (1002) reports exactly those. Hover
+tooltips give way. Textual has no setting for it (no upstream issue found); tcell made the same
+choice (zyedidia/tcell#15). ``tests/tui/test_app.py`` fails if Textual's driver changes.
+"""
+
+from __future__ import annotations
+
+from textual.drivers.linux_driver import LinuxDriver
+
+# 1000 press and release, 1002 motion while a button is down, 1015 and 1006 extended coordinates.
+MOUSE_MODES = ("1000", "1002", "1015", "1006")
+
+
+class ClicksAndDragsDriver(LinuxDriver):
+    def _enable_mouse_support(self) -> None:
+        if not self._mouse:
+            return
+        for mode in MOUSE_MODES:
+            self.write(f"\x1b[?{mode}h")
+        self.flush()
+
+    def _disable_mouse_support(self) -> None:
+        if not self._mouse:
+            return
+        for mode in (*MOUSE_MODES, "1003"):
+            self.write(f"\x1b[?{mode}l")
+        self.flush()
