@@ -90,7 +90,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     t.wait_for("No contracts yet", timeout)
 
     # --- a contract with a template split (G2) ---------------------------------------------
-    press("n", all_of("New contract", "Payment structure (G2)", "25 / 50 / 25"))
+    press("n", all_of("New contract", "Payment structure", "25 / 50 / 25"))
     # A Tab right behind typed text can be lost (it arrives in the same read; seen about 1 in 5
     # on a loaded machine, reported), so each field's text is on screen before the next key.
     type_then_tab(TITLE)

@@ -44,7 +44,7 @@ def not_(condition):
 LIST = {
     (60, 20): all_of("Contract", "Attention", not_("Progress")),  # columns folded away
     (120, 36): all_of("Contract", "Status", "Progress", "Next deadline", "Attention"),
-    (80, 24): all_of("Contract", "Progress", "Attention", not_(same_line("Me", "Status"))),
+    (80, 24): all_of("Contract", "Client", "Value", "Attention", not_(same_line("Me", "Status"))),  # titles 24, clients 12
 }
 # The plan's rows are found by their first words only: PlanTable truncates titles from the width
 # it had before a resize ("Welcome ema…" at 120 columns after 60; reported).

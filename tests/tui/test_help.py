@@ -8,8 +8,9 @@ from tests.tui.asynctest import drive, settle
 
 
 def help_rows(screen: HelpScreen, widget_id: str) -> list[str]:
+    """Each action's name (the first line of its cell; what it does is the line under it)."""
     table = screen.query_one(f"#{widget_id}").content
-    return [str(cell) for cell in table.columns[1]._cells]
+    return [str(cell).split("\n")[0] for cell in table.columns[1]._cells]
 
 
 def test_help_lists_the_screen_bindings_and_escape_closes(seeded, make_test_app):
@@ -109,3 +110,25 @@ def test_readme_keys_are_the_bindings():
                 assert any(b.description == name and key in b.key.split(",") for b in bindings), (key, name)
                 checked += 1
     assert checked >= 30
+
+
+def test_help_fits_80x24_and_60_columns_with_every_description(seeded, make_test_app):
+    """Each key with what it does, at 80x24 and at 60 columns, scrolled to its last line."""
+    async def scenario(pilot):
+        await pilot.press("question_mark")
+        await pilot.pause()
+        screen = pilot.app.screen
+        for size in ((80, 24), (60, 24)):
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            table = screen.query_one("#help-screen-keys").content
+            cells = [str(c) for c in table.columns[1]._cells]
+            assert all("\n" in c for c in cells if not c.startswith("Help")), "a description is missing"
+            body = screen.query_one("#help-body")
+            body.scroll_end(animate=False)
+            await settle(pilot)
+            assert body.scroll_y == body.max_scroll_y > 0
+            note = screen.query_one("#help-note")
+            assert note.region.bottom <= body.region.bottom  # the last line is in view
+
+    drive(make_test_app(), scenario)
