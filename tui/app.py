@@ -99,7 +99,7 @@ class CairnApp(App):
 
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         # 16 colours (or fewer): the cursor row is drawn in the terminal's own colours (app.tcss).
-        self.set_class(self.console.color_system in ("standard", "windows"), "-few-colours")
+        self.set_class(not self.is_headless and self.console.color_system in ("standard", "windows"), "-few-colours")
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self.poll_database)

@@ -35,7 +35,9 @@ def deadline(d, now: datetime) -> dict[str, object]:
 
     return {"at": instant(d.at), "at_local": local(d.at), "overdue": d.at <= now,
             "countdown": countdown(d.at, now), "kind": d.kind, "label": d.label,
-            "contract_id": d.contract_id, "contract": d.contract_title, "milestone": d.milestone_title}
+            "contract_id": d.contract_id, "contract": d.contract_title, "milestone": d.milestone_title,
+            # A due date's calendar day (it falls due at the end of that day, local time); else null.
+            "due_date": d.day.isoformat() if d.day is not None else None}
 
 
 def echo(document: object) -> None:

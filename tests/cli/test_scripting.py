@@ -16,7 +16,8 @@ MONEY = ("value", "funded", "escrow", "paid", "pending", "available", "credit")
 LIST_KEYS = {"id", "title", "client", "my_side", "status", "archived", "currency", *MONEY,
              *(f"{m}_minor" for m in MONEY), "milestones", "milestones_released", "next_deadline", "attention",
              "unread", "change_request_pending", "refund_request_pending", "awaiting_review", "overdue"}
-DEADLINE_KEYS = {"at", "at_local", "overdue", "countdown", "kind", "label", "contract_id", "contract", "milestone"}
+DEADLINE_KEYS = {"at", "at_local", "overdue", "countdown", "kind", "label", "contract_id", "contract", "milestone",
+                 "due_date"}
 STAGES = ("work_in_progress", "in_review", "pending", "available")
 
 
@@ -49,14 +50,18 @@ def test_due_json_lists_the_same_deadlines_as_the_text(demo_db):
     assert len(items) == len(text) > 3
     for d, line in zip(items, text, strict=True):
         assert set(d) == DEADLINE_KEYS
-        assert f"({d['at'][:16]}Z)" in line and d["countdown"] in line and d["contract"] in line
+        # A due date reads as its calendar day; other deadlines as the UTC instant.
+        when = f"{d['due_date']} end of day" if d["due_date"] else f"({d['at'][:16]}Z)"
+        assert when in line and d["countdown"] in line and d["contract"] in line
     assert [d["at"] for d in items] == sorted(d["at"] for d in items)
     assert as_json("due", "--within", "1h", "--db", demo_db) == [d for d in items if d["overdue"]]
 
 
 def test_report_json_has_the_stages_per_currency_and_per_contract(demo_db):
     doc = as_json("report", "--per-contract", "--db", demo_db)
-    assert set(doc) == {"as_of", "currencies", "contracts"} and doc["as_of"] == "2026-03-10T12:00:00Z"
+    assert set(doc) == {"as_of", "currencies", "contracts", "paid_out"} and doc["as_of"] == "2026-03-10T12:00:00Z"
+    # Money paid out where the user is the client: its own list, never in the earnings.
+    assert [p["currency"] for p in doc["paid_out"]] == ["USD"] and doc["paid_out"][0]["in_escrow_minor"] > 0
     for row in doc["currencies"] + doc["contracts"]:
         for stage in STAGES:
             assert isinstance(row[f"{stage}_minor"], int)

@@ -160,7 +160,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("E", all_of("End contract", "Release from escrow (USD)", "250.00"))
     t.keys("Tab")  # from the reason to the release amount; enter submits the form
     press("Enter", all_of("End this contract?", "Yes, do it (y)"))
-    press("y", all_of(f"{TITLE} · {CLIENT} · ended", "Contract ended by the client",
+    press("y", all_of(f"■ ended · {TITLE} · {CLIENT}", "Contract ended by the client",
                       row("Extra polish", "$100.00", "voided")))
 
     # --- back to the list, quit --------------------------------------------------------------------

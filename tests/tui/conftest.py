@@ -13,7 +13,6 @@ import pytest
 os.environ["TZ"] = "UTC"
 time.tzset()
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
-os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "truecolor")  # as the terminals the snapshots stand for
 pendulum.set_local_timezone(pendulum.timezone("UTC"))
 
 NOW = "2026-11-20T09:00:00Z"

@@ -33,8 +33,8 @@ async def test_a_remapped_key_runs_its_action_and_shows_everywhere(make_test_app
         await settle(pilot)
         assert type(app.screen).__name__ == "HelpScreen"
         table = app.screen.query_one("#help-screen-keys").content
-        rows = dict(zip((str(c) for c in table.columns[1]._cells), (str(c) for c in table.columns[0]._cells),
-                        strict=True))
+        rows = dict(zip((str(c).split("\n")[0] for c in table.columns[1]._cells),
+                        (str(c) for c in table.columns[0]._cells), strict=True))
         assert rows["New contract"] == "N"
         everywhere = app.screen.query_one("#help-app-keys").content
         assert "f1" in [str(c) for c in everywhere.columns[0]._cells]
