@@ -14,7 +14,10 @@ costs are ratios to baselines measured interleaved with them; medians with the m
   milestones, against its screen push;
 - while the full list loads: the longest a key waited for its echo (bench/loading.py);
 - the full list's build against its summary SQL alone (bench/list_cost.py);
-- peak memory (VmHWM) of the dashboard with the list loaded, and of `cairn demo`.
+- peak memory (VmHWM) of the dashboard with the list loaded, and of `cairn demo`;
+- `cairn report` and `cairn due` against `cairn --help`, interleaved (bench/commands.py);
+- `cairn export` (JSON, CSV) and `cairn import`: peak memory, and the import against its floor
+  (bench/import_floor.py: json load plus one insert transaction), interleaved.
 The databases are built under bench/out/ (bench/databases.py).
 """
 
@@ -30,6 +33,7 @@ from dataclasses import dataclass, field
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import commands  # noqa: E402
 import databases  # noqa: E402
 import keys  # noqa: E402
 import loading  # noqa: E402
@@ -38,7 +42,7 @@ from figures import Figure, Sample, growth, print_table, ratio_figure  # noqa: E
 
 PY, ROOT = databases.PY, databases.ROOT
 TARGET = {"first_frame": 1.5, "cursor": 1.0, "open": 1.2, "move": 1.5, "move_growth": 3.0, "gap_ms": 50,
-          "list": 3.0, "memory_mb": 200, "demo_mb": 300}
+          "list": 3.0, "memory_mb": 200, "demo_mb": 300, "command": 3.0, "exchange_mb": 200, "import": 2.0}
 
 
 @dataclass
@@ -51,6 +55,8 @@ class Measured:
     keys: keys.KeyCosts | None = None
     load: loading.LoadCosts | None = None
     list_cost: dict[str, Sample] = field(default_factory=dict)
+    cli: commands.CliCosts | None = None
+    exchange: commands.ExchangeCosts | None = None
 
 
 def list_cost(db, runs: int) -> dict[str, Sample]:
@@ -79,6 +85,12 @@ def measure(contracts: int, args, *, what: set[str], rebuild: bool) -> Measured:
     if "list" in what:
         m.list_cost = list_cost(db, args.list_runs)
         print(f"{contracts:,}: list build measured", flush=True)
+    if "cli" in what:
+        m.cli = commands.measure_cli(db, args.cli_runs)
+        print(f"{contracts:,}: report and due measured", flush=True)
+    if "exchange" in what:
+        m.exchange = commands.measure_exchange(db, args.import_runs)
+        print(f"{contracts:,}: export and import measured", flush=True)
     return m
 
 
@@ -117,6 +129,18 @@ def figures(m: Measured) -> list[Figure]:
         build, sql = m.list_cost["build"], m.list_cost["sql"]
         out.append(Figure("full list build" + at, f"{build.median / sql.median:.2f}x", f"summary SQL alone {sql.spread_ms()}",
                           f"<= {TARGET['list']:g}x", build.median / sql.median <= TARGET["list"], build.spread_ms()))
+    if m.cli:
+        for name in ("report", "due"):
+            out.append(ratio_figure(f"cairn {name}" + at, getattr(m.cli, name), m.cli.help, "cairn --help",
+                                    TARGET["command"]))
+    if m.exchange:
+        x = m.exchange
+        for name, mb in (("export --format json", x.export_json_mb), ("export --format csv", x.export_csv_mb),
+                         ("import", x.import_mb)):
+            out.append(Figure(f"cairn {name} peak memory" + at, f"{mb:.0f} MB", target=f"< {TARGET['exchange_mb']} MB",
+                              ok=mb < TARGET["exchange_mb"], detail=f"VmHWM; the export is {x.file_mb:.0f} MB"))
+        out.append(ratio_figure("cairn import" + at, x.import_s, x.floor_s, "its floor (json load + one insert "
+                                f"transaction, peak {x.floor_mb:.0f} MB)", TARGET["import"]))
     if m.built:
         out.append(Figure(f"cairn demo --contracts {m.contracts}", f"{m.built.peak_mb:.0f} MB",
                           target=f"< {TARGET['demo_mb']} MB", ok=m.built.peak_mb < TARGET["demo_mb"],
@@ -148,6 +172,14 @@ def growth_table(all_measured: list[Measured]) -> None:
     add("list summary SQL", "s", lambda m: m.list_cost["sql"].median)
     add("list build", "s", lambda m: m.list_cost["build"].median)
     add("dashboard memory, loaded", "MB", lambda m: m.load.peak_mb)
+    add("cairn --help", "s", lambda m: m.cli.help.median)
+    add("cairn report", "s", lambda m: m.cli.report.median)
+    add("cairn due", "s", lambda m: m.cli.due.median)
+    add("export json peak memory", "MB", lambda m: m.exchange.export_json_mb)
+    add("export csv peak memory", "MB", lambda m: m.exchange.export_csv_mb)
+    add("import peak memory", "MB", lambda m: m.exchange.import_mb)
+    add("import", "s", lambda m: m.exchange.import_s.median)
+    add("import floor", "s", lambda m: m.exchange.floor_s.median)
     add("cairn demo peak memory", "MB", lambda m: m.built.peak_mb)
     add("cairn demo time", "s", lambda m: m.built.seconds)
     sizes = [m.contracts for m in all_measured]
@@ -176,6 +208,10 @@ def main() -> int:
     ap.add_argument("--opens", type=int, default=20, help="contracts to open")
     ap.add_argument("--moves", type=int, default=15, help="milestone moves each way, per plan")
     ap.add_argument("--list-runs", type=int, default=5, help="full list builds to time")
+    ap.add_argument("--cli-runs", type=int, default=9, help="runs of report, due and --help each")
+    ap.add_argument("--import-runs", type=int, default=3, help="imports (and floors) to time")
+    ap.add_argument("--only", default="", help="comma-separated parts to measure: first_frame, keys, load, list, "
+                    "cli, exchange, demo (default: all)")
     args = ap.parse_args()
     # Byte-compile Cairn's own modules first, as an installed package is: the bare app's
     # Textual comes compiled from its wheel, and with PYTHONDONTWRITEBYTECODE set (as on these
@@ -185,12 +221,16 @@ def main() -> int:
     anchor = f"bench-anchor-{os.getpid()}"
     subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 3600"], check=False)
     try:
+        only = set(filter(None, args.only.split(","))) or None
         if args.scale:
-            measured = [measure(n, args, what={"first_frame", "keys", "load", "list"}, rebuild=True)
+            every_part = {"first_frame", "keys", "load", "list", "cli", "exchange"}
+            measured = [measure(n, args, what=every_part & (only or every_part), rebuild=True)
                         for n in (1_000, 10_000, 100_000)]
         else:
-            measured = [measure(args.contracts, args, what={"first_frame", "keys"}, rebuild=False),
-                        measure(args.big, args, what={"load", "list"}, rebuild=not args.reuse)]
+            small, big = {"first_frame", "keys", "cli"}, {"load", "list", "exchange"}
+            measured = [measure(args.contracts, args, what=small & (only or small), rebuild=False),
+                        measure(args.big, args, what=big & (only or big), rebuild=not args.reuse and
+                                (only is None or "demo" in only))]
     finally:
         subprocess.run(["tmux", "kill-session", "-t", anchor], stderr=subprocess.DEVNULL)
     every = []

@@ -53,8 +53,13 @@ __all__ = [
 
 
 def apply_timers(db: Database, clock: Clock) -> int:
-    """Apply every timer due by the clock's instant, across all contracts; returns how many fired."""
+    """Apply every timer due by the clock's instant, across all contracts; returns how many fired.
+    A plain-SQL look first: when nothing is due, no write transaction is opened."""
     from cairn.storage.operations.unit import Unit
+    from cairn.storage.queries.timers import timers_due
+
+    if not timers_due(db, clock):
+        return 0
 
     with db.session() as session:
         return apply_due(Unit(session, clock))

@@ -65,6 +65,14 @@ def echo(message: object = "", *, err: bool = False) -> None:
     click.echo(printable(message), err=err)
 
 
+def echo_lines(lines) -> None:
+    """Many lines for a person, each shown as ``echo`` would show it, written at once (a line
+    at a time through click costs 30 µs each: most of ``cairn due`` on 10,000 contracts)."""
+    text = "\n".join(printable(line, newlines=False) for line in lines)
+    if text:
+        click.echo(text)
+
+
 def fail(message: str, code: int) -> None:
     echo(f"cairn: {message}", err=True)
     sys.exit(code)

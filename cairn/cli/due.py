@@ -9,13 +9,12 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
+from cairn.cli.common import State, db_option, db_path_of, echo, echo_lines, open_existing
 from cairn.cli.group import cli
 from cairn.storage.clock import Clock
 from cairn.storage.dates import countdown, end_of_day_label
 from cairn.storage.db import Database
 from cairn.storage.errors import StorageError
-from cairn.storage.text import printable
 
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
 
@@ -38,7 +37,12 @@ def _duration_option(ctx, param, value):
 
 
 def apply_timers_if_writable(db: Database, clock: Clock) -> None:
-    """Bring timers (M11, P5, P6) up to now so the answer is current; a read-only file is read as it is."""
+    """Bring timers (M11, P5, P6) up to now so the answer is current; a read-only file is read as it is.
+    The ORM (about a second to import) is loaded only when a timer is actually due."""
+    from cairn.storage.queries.timers import timers_due
+
+    if not timers_due(db, clock):
+        return
     from cairn.storage.api import apply_timers
 
     with contextlib.suppress(StorageError):
@@ -53,7 +57,7 @@ def apply_timers_if_writable(db: Database, clock: Clock) -> None:
 @click.pass_context
 def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_json: bool) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
-    from cairn.storage.queries import deadlines
+    from cairn.storage.queries import deadlines, instant
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
@@ -63,7 +67,7 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
     finally:
         db.close()
     # Filtered here rather than with deadlines(within=...): see the report on read._now.
-    now = datetime.fromtimestamp(clock.now().timestamp(), UTC)
+    now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if within is not None:
         items = [d for d in items if d.at <= now + within]
     if as_json:
@@ -75,12 +79,20 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
         span = f" in the next {_human(within)}" if within else ""
         echo(f"No deadlines{span}.")
         return
-    for d in items:
+    days: dict = {}  # a due date's columns are the same on every line that has it: worked out once
+    echo_lines(_columns(d, now, days) + f"{d.contract_title}: {d.label}" for d in items)
+
+
+def _columns(d, now: datetime, days: dict) -> str:
+    """The local time, UTC instant and countdown columns of a deadline's line."""
+    if d.day is None:
+        local, utc = f"{d.at.astimezone():%Y-%m-%d %H:%M %Z}", f"({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})"
+        return f"{local:<22} {utc:<19}  {countdown(d.at, now):<16} "
+    cols = days.get(d.day)
+    if cols is None:
         # A due date is a calendar date: shown as that date, never as the next day's midnight.
-        local, utc = ((end_of_day_label(d.day), "") if d.day is not None else
-                      (f"{d.at.astimezone():%Y-%m-%d %H:%M %Z}", f"({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})"))
-        what = printable(f"{d.contract_title}: {d.label}", newlines=False)
-        echo(f"{local:<22} {utc:<19}  {countdown(d.at, now):<16} {what}")
+        cols = days[d.day] = f"{end_of_day_label(d.day):<22} {'':<19}  {countdown(d.at, now):<16} "
+    return cols
 
 
 def _human(td: timedelta) -> str:

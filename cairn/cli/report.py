@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from pathlib import Path
 
 import click
@@ -24,7 +23,7 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
     """Earnings (P8) where you are the freelancer, per currency; what you pay out where you are the
     client, on its own lines."""
     from cairn.storage.money import format_amount
-    from cairn.storage.queries import earnings, payouts
+    from cairn.storage.queries import earnings, instant, payouts
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
@@ -35,7 +34,7 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
         paid_out = payouts(db, clock)
     finally:
         db.close()
-    now = clock.now().astimezone(UTC)
+    now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if as_json:
         _json(now, totals, rows if per_contract else None, paid_out)
         return

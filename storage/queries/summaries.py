@@ -339,7 +339,8 @@ def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int |
           select contract_id,
             sum(case when available_at > :now then amount_minor else 0 end) as pending,
             sum(case when available_at <= :now then amount_minor else 0 end) as available
-          from ledger_entry where kind in ('release', 'bonus') group by contract_id)
+          -- +kind: a scan of the table is 4x quicker than a lookup per row through ix_ledger_available.
+          from ledger_entry where +kind in ('release', 'bonus') group by contract_id)
         select c.currency, sum(coalesce(stage.wip, 0)), sum(coalesce(stage.review, 0)),
                sum(coalesce(paid.pending, 0)), sum(coalesce(paid.available, 0)), min(c.id), min(c.title)
         from contract c left join stage on stage.contract_id = c.id left join paid on paid.contract_id = c.id
@@ -395,7 +396,7 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
             where m.due_date is not null and m.state in ('future', 'active', 'submitted')
               and c.status = 'open' {only}""", params):
         label = f"\"{mt}\" due" if side == "freelancer" else f"\"{mt}\" due from the freelancer"
-        out.append(Deadline(due_instant(_day(due)), "due", label, cid, title, mt, _day(due), side, f"m{mid}"))
+        out.append(Deadline(_due_at(due), "due", label, cid, title, mt, _day(due), side, f"m{mid}"))
     for cid, title, side, mt, at, mid in conn.execute(f"""
             select c.id, c.title, c.my_side, m.title, m.review_due_at, m.id from milestone m
             join contract c on c.id = m.contract_id

@@ -124,3 +124,29 @@ def test_the_dashboard_and_the_cli_share_one_countdown():
     from cairn.tui.format import countdown as tui_countdown
 
     assert countdown is storage_countdown is tui_countdown
+
+
+_ORM_LOADED = """
+import sys
+from cairn.cli import cli
+try:
+    cli.main(sys.argv[1:], prog_name="cairn")
+except SystemExit:
+    pass
+print("ORM" if {"sqlalchemy", "sqlmodel", "pydantic"} & set(sys.modules) else "no ORM", file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("command", ["due", "report"])
+def test_the_orm_is_imported_only_when_a_timer_is_due(demo_db, command):
+    import subprocess
+    import sys
+
+    def loads_orm(now: str) -> bool:
+        done = subprocess.run([sys.executable, "-c", _ORM_LOADED, "--now", now, command, "--db", str(demo_db)],
+                              capture_output=True, text=True, check=True)
+        return done.stderr.strip().splitlines()[-1] == "ORM"
+
+    assert not loads_orm("2026-03-10T12:00:00Z")  # nothing due: plain sqlite3 only
+    assert loads_orm("2026-03-31T12:00:00Z")  # the M11 release and P5 availability are applied
+    assert not loads_orm("2026-03-31T12:00:00Z")  # ... once: now nothing is due

@@ -1,0 +1,33 @@
+"""Is any timer due? The question ``cairn due``, ``cairn report`` and the dashboard ask before
+applying timers, answered on plain ``sqlite3``: applying them needs the ORM (about a second to
+import), and most of the time nothing is due.
+
+The three conditions are exactly those ``cairn.storage.operations.timers.apply_due`` acts on
+(the stateful test checks that the two agree in every state it reaches):
+M11 a submission past its review window on an open contract; P6 a refund request past its
+answer window; P5 a release or bonus past its hold without its "available" event.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from cairn.storage.queries.summaries import _conn, _iso, _now
+
+if TYPE_CHECKING:
+    from cairn.storage.clock import Clock
+
+_DUE = """
+select exists(select 1 from milestone m join contract c on c.id = m.contract_id
+              where m.state = 'submitted' and m.review_due_at is not null and m.review_due_at <= :now
+                and c.status = 'open')
+    or exists(select 1 from refund_request where status = 'pending' and answer_due_at <= :now)
+    or (select count(*) from ledger_entry where kind in ('release', 'bonus') and available_at <= :now)
+    != (select count(*) from event e join ledger_entry l on l.id = e.ledger_id
+        where e.kind = 'available' and l.available_at <= :now)
+"""
+
+
+def timers_due(db, clock: Clock) -> bool:
+    """True when applying timers as of the clock's instant would change something."""
+    return bool(_conn(db).execute(_DUE, {"now": _iso(_now(clock))}).fetchone()[0])
