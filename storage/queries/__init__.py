@@ -5,6 +5,7 @@ by the operations (``cairn.storage.operations.timers``).
 - ``summaries``: the contract list, its versions, the earnings report (P8) and the deadlines (G3).
 - ``board``: one contract's board.
 - ``history``: one contract's journal, in words (the History screen).
+- ``foresight``: the cash-flow forecast and the work at risk; ``clients``: each client's habits.
 - ``check``: the integrity check and every ledger invariant (``cairn check``, import).
 """
 
