@@ -7,7 +7,18 @@ refused import) ends in one clear line on stderr and a non-zero exit status, nev
 """
 
 # Each module registers its command.
-from cairn.cli import backup, check, config, demo, due, exchange, foresight, replicate, report  # noqa: F401
+from cairn.cli import (  # noqa: F401
+    backup,
+    check,
+    config,
+    demo,
+    due,
+    exchange,
+    foresight,
+    reconcile,
+    replicate,
+    report,
+)
 from cairn.cli import list as list_  # noqa: F401
 from cairn.cli.due import countdown, parse_duration
 from cairn.cli.group import cli
