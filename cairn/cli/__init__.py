@@ -13,6 +13,7 @@ from cairn.cli import (  # noqa: F401
     config,
     demo,
     due,
+    evidence,  # noqa: F401
     exchange,
     foresight,
     reconcile,
