@@ -113,6 +113,10 @@ class ContractListScreen(Screen):
                 tooltip="Open the selected contract's board"),
         Binding("h", "history", "History", id="history", show=False,
                 tooltip="Every event of the selected contract, newest first, with every message"),
+        Binding("f", "forecast", "Forecast", id="forecast", show=False,
+                tooltip="Next weeks' money as a chart (certain, expected, planned) and the work at risk"),
+        Binding("c", "clients", "Clients", id="clients", show=False,
+                tooltip="Each client across contracts: paid, review and funding times, changes, refunds"),
         Binding("a", "archive_contract", "Archive contract", id="archive_contract",
                 tooltip="Hide the selected contract from the default list (C6); asks first"),
         Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
@@ -335,6 +339,16 @@ class ContractListScreen(Screen):
             from cairn.tui.screens.history import HistoryScreen
 
             self.app.push_screen(HistoryScreen(row.id))
+
+    def action_forecast(self) -> None:
+        from cairn.tui.screens.forecast import ForecastScreen
+
+        self.app.push_screen(ForecastScreen())
+
+    def action_clients(self) -> None:
+        from cairn.tui.screens.clients import ClientsScreen
+
+        self.app.push_screen(ClientsScreen())
 
     @on(DataTable.RowSelected, "#contracts")
     def _row_clicked(self, event: DataTable.RowSelected) -> None:
