@@ -319,4 +319,25 @@ def to_html(ev: Evidence) -> str:
     return "\n".join(out) + "\n"
 
 
-__all__ = ["Evidence", "LedgerLine", "PlanLine", "PlanVersion", "evidence", "md", "to_html", "to_markdown"]
+def write_pack(db, contract_id: int, folder, *, clock) -> tuple[str, Evidence]:
+    """Write the contract's HTML pack into ``folder`` (owner-only, never over another file):
+    ``evidence-<id>-<UTC time>.html``. Returns the path written and the pack."""
+    from pathlib import Path
+
+    from cairn.storage.errors import DomainError, StorageError
+    from cairn.storage.files import write_private
+
+    pack = evidence(db, contract_id, clock)
+    if pack is None:
+        raise DomainError("DB", f"contract {contract_id} does not exist; it may have been deleted.")
+    path = Path(folder) / f"evidence-{contract_id}-{pack.made_at:%Y%m%d-%H%M%S}.html"
+    try:
+        write_private(path, to_html(pack).encode())
+    except (OSError, StorageError) as e:
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise DomainError("DB", f"the evidence pack cannot be written in {folder} ({why}); start cairn "
+                                f"in a folder you can write to, or use 'cairn evidence {contract_id} -o FILE'.") from None
+    return str(path), pack
+
+
+__all__ = ["Evidence", "write_pack", "LedgerLine", "PlanLine", "PlanVersion", "evidence", "md", "to_html", "to_markdown"]

@@ -37,6 +37,13 @@ from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.worker import call_storage, show_refusal
 
 
+def evidence_folder() -> str:
+    """Where P writes the evidence pack: the folder cairn was started in, as a command would."""
+    import os
+
+    return os.getcwd()
+
+
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):
     CSS_PATH = "board.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -290,6 +297,16 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.showing_diff = False
         self.query_one(ActingAs).show(side, self.board.contract.my_side)
         self.reload()
+
+    def action_evidence_pack(self) -> None:
+        from cairn.storage.exchange.evidence import write_pack
+
+        def written(result) -> None:
+            path, pack = result
+            verdict = "passes cairn check" if not pack.problems else f"cairn check: {len(pack.problems)} problem(s)"
+            self.notify(f"Evidence pack written to {path} ({verdict}).", markup=False, timeout=10)
+
+        call_storage(self, write_pack, self.contract_id, evidence_folder(), done=written, group="evidence")
 
     def action_history(self) -> None:
         from cairn.tui.screens.history import HistoryScreen
