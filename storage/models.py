@@ -121,6 +121,8 @@ class Contract(SQLModel, table=True):
     feedback_text: str | None = None
     feedback_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(sa_type=UTCDateTime)
+    # M10: how many rounds of changes the client may ask for on one milestone (None: no cap).
+    revision_cap: int | None = None
     # Bumped by every change, so a second session acting on a stale view is told so.
     version: int = 1
 

@@ -117,6 +117,22 @@ def rating(value: object, *, rule: str = "C4", field: str = "rating") -> int | N
     return value
 
 
+REVISION_CAP = (1, 99)
+
+
+def revision_cap(value: object, *, rule: str = "M10", field: str = "revision_cap") -> int | None:
+    """M10: how many times the client may ask for changes to one milestone's work, or no cap."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
+        value = int(value)
+    low, high = REVISION_CAP
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(rule, f"the revision cap is a whole number of rounds from {low} to {high}, or empty for "
+                                "no cap.", field=field)
+    return value
+
+
 def feedback(value: str | None, *, rule: str = "C4", field: str = "feedback") -> str | None:
     return text(value, rule=rule, field=field, label="feedback", max_len=5000, multiline=True) or None
 

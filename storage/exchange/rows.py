@@ -145,6 +145,7 @@ FIELDS: dict[tuple[str, str], Check] = {
     ("contract", "started_on"): _day,
     ("contract", "notes"): _text("C2", "notes", 20_000, multiline=True),
     ("contract", "feedback_rating"): _domain(validate.rating),
+    ("contract", "revision_cap"): _domain(validate.revision_cap),
     ("contract", "feedback_text"): _domain(validate.feedback),
     ("contract", "version"): _whole(1),
     ("milestone", "position"): _whole(0, 10**9),
@@ -198,7 +199,7 @@ def _type_problem(kind: str, nullable: bool, value: Any) -> str | None:
 
 
 # Fields later revisions added, with the value an export made before them stands for.
-ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False}
+ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False, ("contract", "revision_cap"): None}
 
 
 def plan(table: str, columns: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool, Check | None]]:

@@ -78,9 +78,11 @@ def _profile(unit: Unit, profile: int | str | None) -> Profile:
 def create_contract(db: Database, *, title: str, client_name: str = "", currency: str = "USD",
                     profile: int | str | None = None, my_side: str = Side.FREELANCER,
                     kind: str = ContractKind.FIXED, started_on: date | str | None = None,
-                    notes: str = "", milestones: Sequence[MilestoneIn] = (), clock: Clock) -> Board:
+                    notes: str = "", milestones: Sequence[MilestoneIn] = (), revision_cap: int | str | None = None,
+                    clock: Clock) -> Board:
     with operation(db, clock) as unit:
         cur = check_currency(currency)
+        cap = validate.revision_cap(revision_cap)
         if my_side not in (Side.CLIENT, Side.FREELANCER):
             raise DomainError("C2", "my side is client or freelancer; choose one of them.", field="my_side")
         if kind not in (ContractKind.FIXED, ContractKind.HOURLY):
@@ -97,7 +99,7 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
                                       max_len=200),
             kind=kind, currency=cur, profile_id=prof.id, my_side=Side(my_side), started_on=start,
             notes=validate.text(notes, rule="C2", field="notes", label="notes", max_len=20_000, multiline=True),
-            created_at=unit.now,
+            created_at=unit.now, revision_cap=cap,
         )
         unit.session.add(c)
         unit.session.flush()
@@ -112,7 +114,8 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
         unit.event(c, c.my_side, "contract_created",
                    f"Contract \"{c.title}\" created with {len(milestones)} milestone"
                    f"{'s' if len(milestones) != 1 else ''} worth {format_amount(total, cur)}.",
-                   after={"title": c.title, "client": c.client_name, "currency": cur, "milestones": len(milestones)})
+                   after={"title": c.title, "client": c.client_name, "currency": cur, "milestones": len(milestones),
+                          **({"revision_cap": cap} if cap is not None else {})})
         unit.flush()
         cid = c.id
     return board(db, cid, clock)

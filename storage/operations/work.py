@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlmodel import func, select
+
 from cairn.storage import validate
 from cairn.storage.errors import Conflict, DomainError
-from cairn.storage.models import ContractKind, LedgerKind, MilestoneState, Side
+from cairn.storage.models import ContractKind, Event, LedgerKind, MilestoneState, Side
 from cairn.storage.money import format_amount
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import require_side
@@ -98,6 +100,12 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
     return board(db, contract_id, clock)
 
 
+def revision_rounds(unit, milestone_id: int) -> int:
+    """M10: how many times changes were requested on this milestone's work so far."""
+    return unit.session.exec(select(func.count()).select_from(Event).where(
+        Event.milestone_id == milestone_id, Event.kind == "changes_requested")).one()
+
+
 def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
                     clock: Clock, expect_version: int | None = None) -> Board:
     """M10: the client sends the submission back; the review clock stops."""
@@ -111,6 +119,10 @@ def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
         sub.state = MilestoneState.ACTIVE
         sub.review_due_at = None
         unit.session.add(sub)
-        unit.event(c, actor, "changes_requested", f"Changes requested on \"{sub.title}\".", milestone=sub,
-                   before={"state": "submitted"}, after={"state": "active", "message": text})
+        # Recorded even past the contract's cap (it happened on the platform), with a warning.
+        rounds = revision_rounds(unit, sub.id) + 1
+        past = c.revision_cap is not None and rounds > c.revision_cap
+        note = f" Revision round {rounds}, past the cap of {c.revision_cap}." if past else ""
+        unit.event(c, actor, "changes_requested", f"Changes requested on \"{sub.title}\".{note}", milestone=sub,
+                   before={"state": "submitted"}, after={"state": "active", "message": text, "revision": rounds})
     return board(db, contract_id, clock)

@@ -73,6 +73,7 @@ class ContractInfo:
     feedback_text: str | None
     version: int
     profile: ProfileInfo
+    revision_cap: int | None = None  # M10: rounds of changes the client may ask for per milestone
 
     @property
     def is_open(self) -> bool:
@@ -95,6 +96,7 @@ class MilestoneView:
     released_minor: int = 0
     refunded_minor: int = 0
     carried_minor: int = 0  # left over and carried to the next milestone as credit (P3)
+    revisions: int = 0  # M10: how many times changes were requested on this milestone's work
 
     @property
     def partial(self) -> bool:
@@ -180,6 +182,23 @@ class Board:
             return self.draft
         return [PlanRow(f"m{m.id}", i, m.row()) for i, m in enumerate(self.milestones, start=1)]
 
+    def revisions_text(self, m: MilestoneView) -> str | None:
+        """M10: 'revisions: 2 of 3' (or 'revisions: 4, past the cap of 3'); None when nothing to say."""
+        cap = self.contract.revision_cap
+        if not m.revisions and cap is None:
+            return None
+        if cap is None:
+            return f"revisions: {m.revisions}"
+        if m.revisions > cap:
+            return f"revisions: {m.revisions}, past the cap of {cap}"
+        return f"revisions: {m.revisions} of {cap}"
+
+    def past_revision_cap(self, m: MilestoneView | None = None) -> bool:
+        """The next request for changes on ``m`` (the submitted work by default) goes past the cap."""
+        m = m or self.locked
+        cap = self.contract.revision_cap
+        return m is not None and cap is not None and m.revisions >= cap
+
     def milestone(self, key: str) -> MilestoneView | None:
         return next((m for m in self.milestones if f"m{m.id}" == key), None)
 
@@ -201,7 +220,7 @@ def contract_info(conn, contract_id: int) -> ContractInfo | None:
         """select c.id, c.title, c.client_name, c.kind, c.currency, c.my_side, c.started_on, c.notes,
              c.status, c.archived, c.ended_at, c.ended_by, c.end_reason, c.feedback_rating, c.feedback_text,
              c.version, p.id, p.name, p.review_days, p.hold_days, p.refund_answer_days, p.minimum_minor,
-             p.feedback_days, p.bonus_days
+             p.feedback_days, p.bonus_days, c.revision_cap
            from contract c join profile p on p.id = c.profile_id where c.id = ?""", (contract_id,)).fetchone()
     if r is None:
         return None
@@ -209,7 +228,7 @@ def contract_info(conn, contract_id: int) -> ContractInfo | None:
         id=r[0], title=r[1], client_name=r[2], kind=r[3], currency=r[4], my_side=r[5], started_on=_day(r[6]),
         notes=r[7], status=r[8], archived=bool(r[9]), ended_at=_ts(r[10]), ended_by=r[11], end_reason=r[12],
         feedback_rating=r[13], feedback_text=r[14], version=r[15],
-        profile=ProfileInfo(*r[16:24]),
+        profile=ProfileInfo(*r[16:24]), revision_cap=r[24],
     )
 
 
@@ -221,17 +240,19 @@ def milestones(conn, contract_id: int) -> list[MilestoneView]:
                        from ledger_entry l where l.milestone_id = m.id
                          and kind in ('deposit', 'credit_applied', 'release', 'refund', 'credit')), 0),
              m.submitted_at, m.review_due_at, m.submission_message,
-             coalesce(l.released, 0), coalesce(l.refunded, 0), coalesce(l.carried, 0)
+             coalesce(l.released, 0), coalesce(l.refunded, 0), coalesce(l.carried, 0), coalesce(rv.n, 0)
            from milestone m left join (
              select milestone_id, sum(case when kind = 'release' then amount_minor else 0 end) as released,
                sum(case when kind = 'refund' then amount_minor else 0 end) as refunded,
                sum(case when kind = 'credit' then amount_minor else 0 end) as carried
              from ledger_entry where contract_id = ? and milestone_id is not null group by milestone_id
            ) l on l.milestone_id = m.id
+           left join (select milestone_id, count(*) as n from event where contract_id = ?
+                      and kind = 'changes_requested' group by milestone_id) rv on rv.milestone_id = m.id
            where m.contract_id = ? and m.state != 'deleted'
-           order by m.position, m.id""", (contract_id, contract_id))
+           order by m.position, m.id""", (contract_id, contract_id, contract_id))
     return [MilestoneView(r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], _ts(r[8]), _ts(r[9]), r[10],
-                          r[11], r[12], r[13]) for r in rows]
+                          r[11], r[12], r[13], r[14]) for r in rows]
 
 
 def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView]) -> Money:

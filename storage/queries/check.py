@@ -239,6 +239,9 @@ def state_invariants(conn: sqlite3.Connection) -> list[str]:
             p.append(f"C3: {where} is open but has an end or feedback recorded.")
         if rating is not None and not (isinstance(rating, int) and 1 <= rating <= 5):
             p.append(f"C4: {where} has feedback rating {rating!r}; ratings are 1 to 5.")
+    for cid, cap in conn.execute("select id, revision_cap from contract where revision_cap is not null order by id"):
+        if not (isinstance(cap, int) and not isinstance(cap, bool) and 1 <= cap <= 99):
+            p.append(f"M10: contract {cid} has revision cap {cap!r}; a cap is 1 to 99 rounds, or none.")
     p += _counted(conn, _UNSETTLED)
     for (cid,) in conn.execute(
             "select distinct c.id from contract c join change_request r on r.contract_id = c.id "

@@ -23,7 +23,7 @@ FIELD_NAMES = {
     "review_due_at": "automatic release", "answer_due_at": "answer due by", "deposit": "deposited",
     "credit": "carried credit", "released": "released", "refunded": "refunded", "bonus": "bonus",
     "amount": "amount", "total": "plan total", "archived": "archived", "rating": "rating", "client": "client",
-    "currency": "currency", "milestones": "milestones",
+    "currency": "currency", "milestones": "milestones", "revision": "revision round", "revision_cap": "revision cap",
 }
 _MONEY = {"amount_minor", "deposit", "credit", "released", "refunded", "bonus", "amount", "total"}
 _INSTANTS = {"review_due_at", "answer_due_at"}

@@ -94,8 +94,9 @@ def test_migrating_a_populated_first_schema_database_loses_nothing(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("select version_num from alembic_version").fetchone() == (migrate.HEAD,)
     after = _rows(conn)
-    # Columns added later come last, with their defaults (0004: plan_item.moved is false).
-    added = {"plan_item": (0,)}
+    # Columns added later come last, with their defaults (0004: plan_item.moved is false; 0005:
+    # contract.revision_cap is empty).
+    added = {"plan_item": (0,), "contract": (None,)}
     for table in ROWS:
         assert after[table] == [row + added.get(table, ()) for row in before[table]], table
     # Profiles gained the feedback and bonus windows with their defaults.
