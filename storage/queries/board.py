@@ -199,6 +199,13 @@ class Board:
         cap = self.contract.revision_cap
         return m is not None and cap is not None and m.revisions >= cap
 
+    def revision_warning(self) -> str | None:
+        """What to say before changes are requested past the cap (the request is recorded all the same)."""
+        if not self.past_revision_cap():
+            return None
+        return (f"This is revision round {self.locked.revisions + 1} on this milestone, past the contract's cap of "
+                f"{self.contract.revision_cap}; it is recorded all the same.")
+
     def milestone(self, key: str) -> MilestoneView | None:
         return next((m for m in self.milestones if f"m{m.id}" == key), None)
 

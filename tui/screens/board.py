@@ -193,7 +193,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         pr = self.query_one(PlanTable).selected
         m = b.milestone(pr.key) if pr is not None else None
         self._show_if_changed(MilestoneDetail, None if self.showing_diff else pr, m, b.contract.currency,
-                              b.contract.my_side)
+                              b.contract.my_side, b.revisions_text(m) if m is not None else None)
 
     def on_data_table_row_highlighted(self) -> None:
         self._show_detail()

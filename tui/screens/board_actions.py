@@ -153,7 +153,8 @@ class MoneyActions(_Base):
         b = self.board
         self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
                                        label="What needs to change",
-                                       intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10).",
+                                       intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10)."
+                                       + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
                                        **self._versioned(actor="client")))
 
     def action_release(self) -> None:

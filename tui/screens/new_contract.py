@@ -37,6 +37,7 @@ FIELD_OF = {
     "title": "title", "client_name": "client_name", "currency": "currency", "my_side": "my_side",
     "profile": "profile", "started_on": "started_on", "due_date": "started_on", "total": "total",
     "amount": "total", "template": "template", "n": "n", "percentages": "percentages",
+    "revision_cap": "revision_cap",
 }
 
 
@@ -55,7 +56,7 @@ def create(db, form: dict[str, str], *, clock: Clock):
     return api.create_contract(
         db, title=form["title"], client_name=form["client_name"], currency=form["currency"],
         profile=form["profile"], my_side=form["my_side"], started_on=form["started_on"] or None,
-        milestones=milestones, clock=clock,
+        milestones=milestones, revision_cap=form.get("revision_cap") or None, clock=clock,
     )
 
 
@@ -102,6 +103,9 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
                                                      "30, 30, 40", id="percentages", compact=True),
                             id="field-percentages")
+            yield Field("Revision cap (rounds of changes per milestone; empty: none)",
+                        TextInput(placeholder="none", id="revision_cap", type="integer", compact=True, max_length=2),
+                        id="field-revision_cap")
             yield Static("", id="preview")
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -133,7 +137,7 @@ class NewContractScreen(ModalScreen[int | None]):
             "title": text("title"), "client_name": text("client_name"), "currency": text("currency").strip(),
             "my_side": choice("my_side"), "profile": choice("profile"), "started_on": text("started_on").strip(),
             "total": text("total"), "template": choice("template"), "n": text("n"),
-            "percentages": text("percentages"),
+            "percentages": text("percentages"), "revision_cap": text("revision_cap").strip(),
         }
 
     def field(self, name: str) -> Field:

@@ -13,7 +13,8 @@ from cairn.tui.format import local, money
 from ._text import clean
 
 
-def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str) -> Text:
+def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str,
+                revisions: str | None = None) -> Text:
     text = Text()
     if pr is None:
         return text
@@ -40,13 +41,19 @@ def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_s
         if m.review_due_at is not None:
             who = "you release by" if my_side == "client" else "released automatically on"
             text.append(f" — {who} {local(m.review_due_at)}")
+    if revisions and m is not None and m.state in ("active", "submitted", "released", "refunded"):
+        if text:
+            text.append("\n")
+        # M10: rounds of requested changes; past the contract's cap in bold (words, not colour alone).
+        text.append(revisions[:1].upper() + revisions[1:] + ".", style="bold" if "past the cap" in revisions else "")
     return text
 
 
 class MilestoneDetail(Static):
     """One to three lines under the plan; hidden when the selected milestone has nothing to say."""
 
-    def show(self, pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str) -> None:
-        text = detail_text(pr, m, currency, my_side)
+    def show(self, pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str,
+             revisions: str | None = None) -> None:
+        text = detail_text(pr, m, currency, my_side, revisions)
         self.display = bool(text)
         self.update(text)
