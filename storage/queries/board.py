@@ -170,6 +170,7 @@ class Board:
     request: RequestView | None
     past_requests: list[RequestView] = field(default_factory=list)
     refund_request: RefundView | None = None
+    at_risk: int = 0  # money not yet protected (queries.foresight.at_risk): unfunded work due, waiting, disputed
 
     @property
     def id(self) -> int:
@@ -311,6 +312,7 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
 def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_limit: int = 200) -> Board:
     """Everything the milestone board shows for one contract."""
     from cairn.storage.errors import NotFound
+    from cairn.storage.queries.foresight import at_risk
 
     conn = _conn(db)
     info = contract_info(conn, contract_id)
@@ -340,5 +342,6 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
         deadlines=deadlines(conn, clock, contract_id=contract_id), events=evs, unread=unread, side=side,
         draft=draft, draft_diff=draft_diff, request=pending,
         past_requests=[r for r in requests if r.status != "pending"], refund_request=refund,
+        at_risk=sum(r.total for r in at_risk(conn, clock, contract_id=contract_id)),
     )
 

@@ -69,17 +69,17 @@ class ForecastItem:
     basis: str  # available / auto-release / usual review / due date / no date
 
 
-# Escrow held per milestone that can hold it (active, submitted).
+# Escrow held per milestone that can hold it (active, submitted); {mine}: one contract's only.
 _HELD = """
 held as (
   select l.milestone_id,
     sum(case when l.kind in ('deposit', 'credit_applied') then l.amount_minor
              when l.kind in ('release', 'refund', 'credit') then -l.amount_minor else 0 end) as amount
   from ledger_entry l
-  where l.milestone_id in (select id from milestone where state in ('active', 'submitted'))
+  where l.milestone_id in (select id from milestone where state in ('active', 'submitted') {mine})
   group by l.milestone_id)"""
 
-_FORECAST = "with " + _HELD + """
+_FORECAST = "with " + _HELD.format(mine="") + """
 select 'certain', c.currency, l.amount_minor, l.available_at, null, null, c.id, c.title,
        case when l.kind = 'bonus' then 'bonus' else coalesce(m.title, 'payment') end, null
 from ledger_entry l join contract c on c.id = l.contract_id left join milestone m on m.id = l.milestone_id
@@ -173,7 +173,7 @@ m_risk as (
   from milestone m left join held h on h.milestone_id = m.id
   left join refund_request r on r.milestone_id = m.id
        and r.status in ('pending', 'disputed', 'mediation', 'arbitration')
-  where m.state in ('future', 'active', 'submitted') group by m.contract_id)
+  where m.state in ('future', 'active', 'submitted') {mine_m} group by m.contract_id)
 select c.id, c.title, c.currency, r.unfunded, r.unfunded_n, r.submitted, r.disputed
 from m_risk r join contract c on c.id = r.contract_id
 where c.my_side = 'freelancer' and c.status = 'open' and (r.unfunded + r.submitted + r.disputed) > 0 {only}
@@ -185,8 +185,9 @@ def at_risk(db, clock, *, contract_id: int | None = None) -> list[Risk]:
     """Work at risk per open contract where the user is the freelancer (only contracts with some)."""
     now = _now(clock)
     only = "and c.id = :cid" if contract_id is not None else ""
-    rows = _conn(db).execute(_RISK.format(only=only), {"today": now.astimezone().date().isoformat(),
-                                                       "cid": contract_id})
+    mine = "and contract_id = :cid" if contract_id is not None else ""  # one board: its own rows, by index
+    rows = _conn(db).execute(_RISK.format(only=only, mine=mine, mine_m=mine.replace("contract_id", "m.contract_id")), {"today": now.astimezone().date().isoformat(),
+                                                                  "cid": contract_id})
     return [Risk(*r) for r in rows]
 
 

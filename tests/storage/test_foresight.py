@@ -163,3 +163,16 @@ def test_due_date_boundary_is_the_end_of_the_day(db, clock):
     today = instant(clock).astimezone().date()
     assert due_instant(today) > instant(clock)
     assert isinstance(today, date)
+
+
+def test_the_board_carries_its_contracts_work_at_risk(db, clock):
+    from cairn.storage.queries import board
+
+    b = _dated(db, clock, [-1, 5])
+    other = _dated(db, clock, [-1])
+    assert board(db, b.id, clock).at_risk == 100_00
+    api.fund_next_milestone(db, other.id, actor="client", clock=clock)
+    api.submit_work(db, other.id, actor="freelancer", clock=clock)
+    assert board(db, other.id, clock).at_risk == 100_00  # now waiting for review, not unfunded
+    assert board(db, b.id, clock).at_risk == 100_00
+    assert sum(r.total for r in at_risk(db, clock)) == 200_00

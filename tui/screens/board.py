@@ -173,7 +173,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         plan_area.border_title = ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan") \
             if not self.showing_diff else "Plan — changes in your draft"
         self._show_detail()
-        self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side)
+        self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side, b.at_risk)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)
         # Marked as they were when this visit first saw them: the visit's own "mark read" (or a
         # reload for any other reason) does not take the markers away while the user reads.

@@ -43,7 +43,7 @@ class Loaded:
     """The list's data as a worker hands it over: nothing per row is left for the UI thread."""
 
     rows: list
-    earnings: list | None  # None for the first page: the rest is on its way
+    earnings: tuple[list, dict] | None  # earnings and work at risk (money_report); None for the first page
     natural: dict[str, int] | None = None  # each column's widest value
     shown: list | None = None  # the rows of ``view``
     view: View | None = None
@@ -66,7 +66,7 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     with long_lived():
         rows = [build_row(s) for s in summaries.contract_summaries(db, clock, include_ended=True,
                                                                    include_archived=True)]
-        loaded = Loaded(rows, summaries.earnings(db, clock), natural_widths(rows))
+        loaded = Loaded(rows, money_report(db, clock), natural_widths(rows))
         if view is not None:
             loaded.view, loaded.shown = view, select(rows, view)
         loaded.hidden = sum(r.hidden_by_default for r in rows)
@@ -91,10 +91,18 @@ def refresh(db, rows: list, *, clock: Clock):
                                          ids=changed) if changed else []
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
-    earnings = summaries.earnings(db, clock) if moved else None
+    earnings = money_report(db, clock) if moved else None
     wanted = set(changed)
     places = {r.summary.id: i for i, r in enumerate(rows) if r.summary.id in wanted} if wanted else {}
     return [build_row(s) for s in fresh], removed, earnings, now, places
+
+
+def money_report(db, clock: Clock) -> tuple[list, dict]:
+    """What the panel above the list shows: the earnings (P8) and the work at risk, per currency."""
+    from cairn.storage.queries import summaries
+    from cairn.storage.queries.foresight import at_risk, risk_totals
+
+    return summaries.earnings(db, clock), risk_totals(at_risk(db, clock))
 
 
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
@@ -242,7 +250,7 @@ class ContractListScreen(Screen):
                 by_id.update((r.id, r) for r in fresh)
                 rows = sorted(by_id.values(), key=lambda r: (r.summary.status == "ended", -r.id))
             if earnings is not None:
-                self.query_one(EarningsPanel).show(earnings)
+                self.query_one(EarningsPanel).show(*earnings)
             table.update_rows(rows, {r.id for r in fresh} | set(removed))
         table.set_now(now)  # countdowns move on even where nothing else changed
         self._select_pending()
@@ -261,7 +269,7 @@ class ContractListScreen(Screen):
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
             self.call_after_refresh(settle)
-        self.query_one(EarningsPanel).show(result.earnings)
+        self.query_one(EarningsPanel).show(*result.earnings)
         table.view = self.view
         table.now = None
         # The rows the worker selected are right unless the view changed meanwhile (typing).

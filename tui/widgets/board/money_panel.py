@@ -11,7 +11,7 @@ from cairn.tui.format import money as fmt
 
 
 class MoneyPanel(Static):
-    def show(self, m: Money, currency: str, my_side: str = "freelancer") -> None:
+    def show(self, m: Money, currency: str, my_side: str = "freelancer", at_risk: int = 0) -> None:
         grid = Table.grid(expand=True, padding=(0, 1))
         grid.add_column("label", no_wrap=True)
         grid.add_column("amount", justify="right", no_wrap=True)
@@ -30,8 +30,11 @@ class MoneyPanel(Static):
             rows.append(("Refunded to you" if my_side == "client" else "Refunded", m.refunded))
         if m.bonus:
             rows.append(("Bonus", m.bonus))
+        if at_risk:  # unfunded work due, submitted work waiting, escrow under a refund request (see Forecast)
+            rows.append(("At risk", at_risk))
         for label, amount in rows:
             grid.add_row(Text(label, style="dim" if label.startswith("  ") else ""),
-                         Text(fmt(amount, currency), style="bold" if label == "In escrow" and amount else ""))
+                         Text(fmt(amount, currency), style="bold" if label in ("In escrow", "At risk") and amount
+                              else ""))
         self.border_title = "Money — you pay" if my_side == "client" else "Money"
         self.update(grid)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
+    from cairn.storage.queries.foresight import Risk
     from cairn.storage.queries.summaries import Earnings
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
@@ -18,7 +19,8 @@ STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), 
 
 
 class EarningsPanel(Static):
-    """Work in progress, In review, Pending and Available per currency (P8)."""
+    """Work in progress, In review, Pending and Available per currency (P8), and beside them the
+    work at risk (unfunded work due, submitted work waiting, escrow under a refund request)."""
 
     DEFAULT_CSS = """
     EarningsPanel {
@@ -29,8 +31,9 @@ class EarningsPanel(Static):
 
     shown: list[Earnings] = []
 
-    def show(self, rows: list[Earnings]) -> None:
-        rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES)]
+    def show(self, rows: list[Earnings], risk: dict[str, Risk] | None = None) -> None:
+        risk = {cur: r for cur, r in (risk or {}).items() if r.total}
+        rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES) or r.currency in risk]
         self.shown = rows
         if not rows:
             self.update(Text("Earnings: nothing in escrow or paid yet on your freelancer contracts.",
@@ -41,6 +44,12 @@ class EarningsPanel(Static):
         table.add_column("", no_wrap=True)
         for _, label in STAGES:
             table.add_column(label, justify="right", no_wrap=True, header_style="bold")
+        if risk:
+            table.add_column("At risk", justify="right", no_wrap=True, header_style="bold")
         for r in rows:
-            table.add_row(r.currency, *(fmt.money(getattr(r, key), r.currency) for key, _ in STAGES))
+            cells = [fmt.money(getattr(r, key), r.currency) for key, _ in STAGES]
+            if risk:
+                at = risk.get(r.currency)
+                cells.append(Text(fmt.money(at.total, r.currency), style="bold") if at else Text("—", style="dim"))
+            table.add_row(r.currency, *cells)
         self.update(table)
