@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import stat
 import sys
 from pathlib import Path
 
@@ -10,13 +9,13 @@ import click
 
 from cairn.cli.common import (
     EXIT_PROBLEMS,
-    CliError,
     State,
     db_option,
     db_path_of,
     echo,
     open_database,
     open_existing,
+    read_input,
 )
 from cairn.cli.group import cli
 from cairn.storage.db import Database
@@ -70,16 +69,7 @@ def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
     """
     from cairn.storage.exchange.json_dump import ImportRefused, import_json
 
-    if str(file) == "-":
-        text = sys.stdin.buffer.read()
-    else:
-        if file.is_dir():
-            raise CliError(f"{file} is a folder, not an export file.")
-        if not file.exists():
-            raise CliError(f"{file}: no such file.")
-        if not stat.S_ISREG(file.stat().st_mode):  # /dev/zero, a pipe: never read without end
-            raise CliError(f"{file} is not a regular file; give an export file, or - to read standard input.")
-        text = file.read_bytes()
+    text = read_input(file, "an export file")
     path = db_path_of(ctx, db_path)
     existed = path.exists()
     db = open_database(path)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import stat
 import sys
 from pathlib import Path
 
 import click
 
-from cairn.cli.common import EXIT_PROBLEMS, CliError, db_option, db_path_of, echo, open_existing
+from cairn.cli.common import (
+    EXIT_PROBLEMS,
+    CliError,
+    db_option,
+    db_path_of,
+    echo,
+    open_existing,
+    read_input,
+)
 from cairn.cli.group import cli
 
 _MAX_BYTES = 64 * 1024 * 1024
-
-
-def _read(file: Path) -> bytes:
-    if str(file) == "-":
-        return sys.stdin.buffer.read(_MAX_BYTES + 1)
-    if file.is_dir():
-        raise CliError(f"{file} is a folder, not a transaction-history file.")
-    if not file.exists():
-        raise CliError(f"{file}: no such file.")
-    if not stat.S_ISREG(file.stat().st_mode):  # /dev/zero, a pipe: never read without end
-        raise CliError(f"{file} is not a regular file; give the CSV file, or - to read standard input.")
-    with file.open("rb") as f:
-        return f.read(_MAX_BYTES + 1)
 
 
 @cli.command()
@@ -41,7 +35,7 @@ def reconcile(ctx: click.Context, file: Path, db_path: Path | None, days: int, a
     from cairn.storage.exchange.reconcile import ReconcileError
     from cairn.storage.exchange.reconcile import reconcile as reconcile_of
 
-    data = _read(file)
+    data = read_input(file, "the transaction-history CSV", limit=_MAX_BYTES + 1)
     if len(data) > _MAX_BYTES:
         raise CliError(f"{file}: larger than {_MAX_BYTES // 1024 // 1024} MB; export a shorter period.")
     db = open_existing(db_path_of(ctx, db_path))

@@ -61,22 +61,11 @@ def test_the_series_differ_without_colour():
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_forecast_snapshot(snap_compare, make_test_app, seeded, size):
+@pytest.mark.parametrize("key", ["f", "c"])  # Forecast, Clients
+def test_report_snapshot(snap_compare, make_test_app, seeded, size, key):
     async def run_before(pilot):
         await ready(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        await pilot.app.screen.workers.wait_for_complete()
-        await settle(pilot)
-
-    assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES)
-def test_clients_snapshot(snap_compare, make_test_app, seeded, size):
-    async def run_before(pilot):
-        await ready(pilot)
-        await pilot.press("c")
+        await pilot.press(key)
         await settle(pilot)
         await pilot.app.screen.workers.wait_for_complete()
         await settle(pilot)

@@ -5,26 +5,14 @@ revision rounds and refunds. The rows come from ``storage.queries.clients``."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
 from cairn.storage.queries.clients import ClientStats
 from cairn.tui.format import money
+from cairn.tui.screens.report import ReportScreen, report_bindings
 from cairn.tui.widgets.board._text import clean
-from cairn.tui.widgets.common.footer import KeysFooter
-from cairn.tui.worker import call_storage
 
 COLUMNS = (("Contr.", 6), ("Paid", 11), ("Review", 6), ("Fund", 6), ("Changes", 7), ("Revis.", 6),
            ("Refunds", 7))
-
-
-def read_clients(db):
-    from cairn.storage.queries.clients import clients
-
-    return clients(db)
 
 
 def _days(value: float | None) -> str:
@@ -54,54 +42,20 @@ def clients_text(stats: list[ClientStats], width: int) -> Text:
     return text
 
 
-class ClientsScreen(Screen[None]):
+class ClientsScreen(ReportScreen):
     HELP_TITLE = "Clients"
-    CSS_PATH = "clients.tcss"
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="clients.back", tooltip="Back to the contract list"),
-        Binding("j", "scroll('down')", "Scroll down", id="clients.down", show=False,
-                tooltip="Scroll one line down (also ↓, page down, end)"),
-        Binding("k", "scroll('up')", "Scroll up", id="clients.up", show=False,
-                tooltip="Scroll one line up (also ↑, page up, home)"),
-    ]
+    NAME = "clients"
+    WITH_CLOCK = False
+    BINDINGS = report_bindings("clients")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stats: list[ClientStats] | None = None
+    def heading(self) -> Text:
+        return Text.assemble(("Clients", "bold"), (" · across your contracts as the freelancer", "dim"))
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("Clients", "bold"), (" · across your contracts as the freelancer", "dim")),
-                     id="clients-title")
-        with VerticalScroll(id="clients-scroll"):
-            yield Static("Reading…", id="clients-body")
-        yield KeysFooter()
+    @staticmethod
+    def read(db):
+        from cairn.storage.queries.clients import clients
 
-    def on_mount(self) -> None:
-        self.query_one("#clients-scroll").focus()
-        self.reload()
+        return clients(db)
 
-    def reload(self) -> None:
-        call_storage(self, read_clients, with_clock=False, done=self.show, group="clients-read", exclusive=True)
-
-    def on_database_changed(self) -> None:
-        self.reload()
-
-    def show(self, stats: list[ClientStats]) -> None:
-        self.stats = stats
-        self._draw()
-
-    def on_resize(self) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        if self.stats is None:
-            return
-        width = max(40, self.query_one("#clients-scroll").scrollable_content_region.width - 3)  # room for the scrollbar
-        self.query_one("#clients-body", Static).update(clients_text(self.stats, width))
-
-    def action_back(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one("#clients-scroll", VerticalScroll)
-        scroll.scroll_down(animate=False) if direction == "down" else scroll.scroll_up(animate=False)
+    def draw(self, data: list[ClientStats], width: int) -> Text:
+        return clients_text(data, width)

@@ -9,28 +9,16 @@ Gross amounts: fees are the profiles' business.
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Static
 
 from cairn.storage.queries.foresight import Forecast, Risk
 from cairn.tui.format import money
+from cairn.tui.screens.report import ReportScreen, report_bindings
 from cairn.tui.widgets.board._text import clean
-from cairn.tui.widgets.common.footer import KeysFooter
-from cairn.tui.worker import call_storage
 
 # (series, glyph, colour, name in the key): the glyph alone tells them apart.
 SERIES = (("certain", "█", "green", "certain (available)"),
           ("expected", "▒", "yellow", "expected (submitted)"),
           ("planned", "░", "blue", "planned (due)"))
-
-
-def read_foresight(db, clock):
-    from cairn.storage.queries.foresight import at_risk, forecast
-
-    return forecast(db, clock), at_risk(db, clock)
 
 
 def legend() -> Text:
@@ -110,51 +98,25 @@ def risk_text(risks: list[Risk], width: int) -> Text:
     return text
 
 
-class ForecastScreen(Screen[None]):
+class ForecastScreen(ReportScreen):
     HELP_TITLE = "Forecast"
-    CSS_PATH = "forecast.tcss"
-    BINDINGS = [
-        Binding("escape", "back", "Back", id="forecast.back", tooltip="Back to the contract list"),
-        Binding("j", "scroll('down')", "Scroll down", id="forecast.down", show=False,
-                tooltip="Scroll one line down (also ↓, page down, end)"),
-        Binding("k", "scroll('up')", "Scroll up", id="forecast.up", show=False,
-                tooltip="Scroll one line up (also ↑, page up, home)"),
-    ]
+    NAME = "forecast"
+    BINDINGS = report_bindings("forecast")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: tuple[list[Forecast], list[Risk]] | None = None
+    def heading(self) -> Text:
+        return Text.assemble(("Forecast", "bold"), (" · next 8 weeks as the freelancer · gross, before fees", "dim"))
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text.assemble(("Forecast", "bold"), (" · next 8 weeks as the freelancer · gross, before fees",
-                                                          "dim")), id="forecast-title")
-        yield Static(legend(), id="forecast-key")
-        with VerticalScroll(id="forecast-scroll"):
-            yield Static("Reading…", id="forecast-body")
-        yield KeysFooter()
+    def key_line(self) -> Text:
+        return legend()
 
-    def on_mount(self) -> None:
-        self.query_one("#forecast-scroll").focus()
-        self.reload()
+    @staticmethod
+    def read(db, *, clock):
+        from cairn.storage.queries.foresight import at_risk, forecast
 
-    def reload(self) -> None:
-        call_storage(self, read_foresight, done=self.show, group="forecast-read", exclusive=True)
+        return forecast(db, clock), at_risk(db, clock)
 
-    def on_database_changed(self) -> None:
-        self.reload()
-
-    def show(self, data) -> None:
-        self.data = data
-        self._draw()
-
-    def on_resize(self) -> None:
-        self._draw()
-
-    def _draw(self) -> None:
-        if self.data is None:
-            return
-        forecasts, risks = self.data
-        width = max(40, self.query_one("#forecast-scroll").scrollable_content_region.width - 3)  # room for the scrollbar
+    def draw(self, data: tuple[list[Forecast], list[Risk]], width: int) -> Text:
+        forecasts, risks = data
         body = Text()
         if not forecasts:
             body.append("No money ahead: no pending payments, submitted work or planned milestones.\n", style="dim")
@@ -164,11 +126,4 @@ class ForecastScreen(Screen[None]):
             body.append_text(figures(f, width))
             body.append("\n\n")
         body.append_text(risk_text(risks, width))
-        self.query_one("#forecast-body", Static).update(body)
-
-    def action_back(self) -> None:
-        self.dismiss(None)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one("#forecast-scroll", VerticalScroll)
-        scroll.scroll_down(animate=False) if direction == "down" else scroll.scroll_up(animate=False)
+        return body
