@@ -212,26 +212,36 @@ def _longest_common_order(before: dict, after: list) -> set:
 def _keep_unmoved(a: list, b: list, moved: set) -> set:
     """``_longest_common_order`` when the user moved some items: of two equally long answers (M4
     moved above M3, or M3 below M4?) the one that keeps the ids the user did not move wins, so
-    the marker names the milestone the user moved. O(n x m), for a draft's few moved rows."""
-    n, m = len(a), len(b)
-    big = n + 1  # keeping one more id always outweighs any preference
+    the marker names the milestone the user moved.
 
-    def weight(x) -> int:
-        return big + (0 if x in moved else 1)
-
-    dp = [[0] * (m + 1) for _ in range(n + 1)]
-    for i in range(n - 1, -1, -1):
-        for j in range(m - 1, -1, -1):
-            dp[i][j] = dp[i + 1][j + 1] + weight(a[i]) if a[i] == b[j] else max(dp[i + 1][j], dp[i][j + 1])
-    keep, i, j = set(), 0, 0
-    while i < n and j < m:
-        if a[i] == b[j]:
-            keep.add(a[i])
-            i, j = i + 1, j + 1
-        elif dp[i + 1][j] >= dp[i][j + 1]:
-            i += 1
-        else:
-            j += 1
+    ``a`` and ``b`` order the same ids. The heaviest increasing subsequence of ``a``'s positions
+    taken in ``b``'s order, each id weighing one more id kept (always first) plus one if the user
+    did not move it: O(n log n) with a Fenwick tree of prefix maxima, as a move at 1,000
+    milestones must stay flat (issue 12)."""
+    place = {x: i for i, x in enumerate(a)}
+    big = len(b) + 1  # keeping one more id always outweighs any preference
+    tree = [(0, -1)] * (len(a) + 1)  # 1-based; best (weight, index in b) ending at positions <= i
+    parent = [-1] * len(b)
+    best, best_at = 0, -1
+    for k, x in enumerate(b):
+        weight, j, i = 0, -1, place[x]  # best chain over positions before x's
+        while i > 0:
+            if tree[i][0] > weight:
+                weight, j = tree[i]
+            i -= i & -i
+        weight += big + (0 if x in moved else 1)
+        parent[k] = j
+        if weight > best:
+            best, best_at = weight, k
+        i = place[x] + 1
+        while i < len(tree):
+            if tree[i][0] < weight:
+                tree[i] = (weight, k)
+            i += i & -i
+    keep = set()
+    while best_at != -1:
+        keep.add(b[best_at])
+        best_at = parent[best_at]
     return keep
 
 

@@ -80,3 +80,28 @@ def test_changes_nothing_is_diff_empty(case):
     elif change < 0.6:
         items.insert(rng.randrange(len(items) + 1), Row(milestone_id=None, title="new", amount_minor=500, item_id=7))
     assert changes_nothing(current, items) == diff(current, items).empty
+
+
+def table_keep_unmoved(a: list, b: list, moved: set) -> int:
+    """The weight of the former O(n x m) answer: ids kept first, then ids kept that did not move."""
+    n, m, big = len(a), len(b), len(a) + 1
+    dp = [[0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            w = big + (0 if a[i] in moved else 1)
+            dp[i][j] = dp[i + 1][j + 1] + w if a[i] == b[j] else max(dp[i + 1][j], dp[i][j + 1])
+    return dp[0][0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.permutations(list(range(12))), st.sets(st.integers(0, 11), max_size=4))
+def test_keeping_unmoved_ids_is_as_heavy_as_the_table_and_in_order(b, moved):
+    from cairn.storage.diff import _keep_unmoved
+
+    a = list(range(12))
+    keep = _keep_unmoved(a, list(b), moved)
+    kept_in_b = [x for x in b if x in keep]
+    assert kept_in_b == sorted(kept_in_b)  # a common order of both
+    big = len(a) + 1
+    assert sum(big + (0 if x in moved else 1) for x in keep) == table_keep_unmoved(a, list(b), moved)
+
