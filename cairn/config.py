@@ -17,7 +17,6 @@ from typing import NamedTuple
 
 ENV = "CAIRN_CONFIG"
 FILE_NAME = "config.toml"
-PROFILES = ("Marketplace", "Direct client")
 THEME_ALIASES = {"ansi": "ansi-dark", "terminal": "ansi-dark"}
 
 
@@ -41,8 +40,8 @@ SETTINGS = (
     Setting("mouse", bool, True, "false: no mouse support, as --no-mouse (quieter over SSH)"),
     Setting("cursor_blink", bool, False, "true: text cursors blink (they stay still by default: over SSH a "
             "blinking cursor repaints twice a second)"),
-    Setting("profile", str, "Marketplace", "platform profile preselected for a new contract: "
-            + " or ".join(repr(p) for p in PROFILES)),
+    Setting("profile", str, "Marketplace", "platform profile preselected for a new contract: a name "
+            "'cairn profiles' lists (profiles live in the database; the form says so if it has none by this name)"),
     Setting("backups", int, 7, "how many copies 'cairn backup' keeps in the data directory"),
 )
 KEYMAP_HELP = "binding id = key (or keys, \"f,F\" or [\"f\", \"F\"]); 'cairn config --keys' lists the ids"
@@ -158,9 +157,9 @@ def parse(text: str, path: Path) -> Config:
     if "backups" in values and not 1 <= values["backups"] <= 1000:
         raise ConfigError(f"{config.where('backups')}, key 'backups': must be from 1 to 1000, "
                           f"not {values['backups']}.")
-    if "profile" in values and values["profile"] not in PROFILES:
-        raise ConfigError(f"{config.where('profile')}, key 'profile': {values['profile']!r} is not a platform "
-                          f"profile; choose {' or '.join(repr(p) for p in PROFILES)}.")
+    if "profile" in values and not 0 < len(values["profile"].strip()) <= 100:
+        raise ConfigError(f"{config.where('profile')}, key 'profile': must be a profile's name, such as "
+                          "\"Marketplace\" ('cairn profiles' lists them).")
     if "theme" in values:
         values["theme"] = THEME_ALIASES.get(values["theme"], values["theme"])
     if "database" in values:

@@ -37,9 +37,10 @@ from cairn.storage.operations.plan import (
     draft_edit,
     draft_move,
 )
+from cairn.storage.operations.profiles import add_profile, change_terms, edit_profile
 from cairn.storage.operations.timers import apply_due
 from cairn.storage.operations.work import fund_next_milestone, request_changes, submit_work
-from cairn.storage.queries import board, contract_summaries, deadlines, earnings
+from cairn.storage.queries import board, contract_summaries, deadlines, earnings, profiles
 
 __all__ = [
     "Clock", "FixedClock", "SystemClock", "Database", "Conflict", "DomainError", "NotFound", "StorageError",
@@ -48,7 +49,7 @@ __all__ = [
     "give_bonus", "refund_escrow", "release_payment", "request_refund", "accept_change_request",
     "decline_change_request", "discard_draft", "draft_add", "draft_delete", "draft_edit", "draft_move",
     "propose_changes", "send_changes", "withdraw_change_request", "board", "contract_summaries", "deadlines",
-    "earnings", "apply_due", "fund_next_milestone", "request_changes", "submit_work", "apply_timers",
+    "earnings", "apply_due", "add_profile", "edit_profile", "change_terms", "profiles", "fund_next_milestone", "request_changes", "submit_work", "apply_timers",
 ]
 
 

@@ -84,17 +84,29 @@ class RefundStatus(StrEnum):
 
 
 class Profile(SQLModel, table=True):
-    """P9: the numbers of one platform (review window, hold, refund answer, minimum)."""
+    """P9: the numbers of one platform (review window, hold, refund answer, minimum, fee rule).
+
+    A contract copies them when it is created (``Contract.review_days`` ...): editing a profile
+    changes the contracts created after, never the history of those before."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
-    review_days: int | None = Field(default=14)  # None: no automatic release
+    # None: no automatic release. (Not defaulted here: the ORM would put its default in place of a None.)
+    review_days: int | None = None
     hold_days: int = 5
     refund_answer_days: int = 7
     minimum_minor: int = 500
     feedback_days: int = 14  # C4
     bonus_days: int = 365  # P7
     builtin: bool = False
+    # The review window is chosen per contract (an escrow service's inspection period, 1-30 days).
+    review_per_contract: bool = False
+    fee_rule: str = "none"  # storage.fees: none, 10%, or tiers "20% to 500.00; 10% to 10000.00; 5%"
+
+
+# A profile's numbers that each contract keeps for itself (P9).
+PROFILE_NUMBERS = ("review_days", "hold_days", "refund_answer_days", "minimum_minor", "feedback_days",
+                   "bonus_days", "fee_rule")
 
 
 class Contract(SQLModel, table=True):
@@ -123,6 +135,16 @@ class Contract(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     # M10: how many rounds of changes the client may ask for on one milestone (None: no cap).
     revision_cap: int | None = None
+    # P9: the profile's numbers as they were when the contract was created (or moved to it), so
+    # editing the profile never shifts this contract's deadlines or fees. The fee rule may differ
+    # from the profile's (overridden for this contract).
+    review_days: int | None = None
+    hold_days: int = 5
+    refund_answer_days: int = 7
+    minimum_minor: int = 500
+    feedback_days: int = 14
+    bonus_days: int = 365
+    fee_rule: str = "none"
     # Bumped by every change, so a second session acting on a stale view is told so.
     version: int = 1
 

@@ -152,6 +152,20 @@ def window_days(value: object, *, field: str, rule: str = "P9") -> int | None:
     return value
 
 
+# P9: an escrow service's inspection period, chosen per contract.
+CHOSEN_REVIEW = (1, 30)
+
+
+def chosen_review(value: object, *, rule: str = "P9", field: str = "review_days") -> int:
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
+        value = int(value)
+    low, high = CHOSEN_REVIEW
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise DomainError(rule, f"the review (inspection) period is chosen from {low} to {high} days; type a "
+                                "whole number in that range.", field=field)
+    return value
+
+
 def minimum(value: object, *, rule: str = "P9", field: str = "minimum_minor") -> int:
     from cairn.storage.money import MAX_MINOR
 

@@ -59,6 +59,8 @@ class CairnApp(App):
         Binding("ctrl+p", "command_palette", "Commands", id="palette", show=False,
                 tooltip="Search every action by name"),
         Binding("q", "quit", "Quit", id="quit", show=False, tooltip="Leave Cairn; everything is already saved"),
+        Binding("M", "profiles", "Platform profiles", id="profiles", show=False,
+                tooltip="Each platform's review window, hold, refund and feedback windows, minimum and fee"),
         # Priority, so the focus moves before the next key is delivered: over SSH keys arrive
         # bunched, and the screen's own tab binding ran only after the keys behind it had
         # already gone to the field being left. No description: help lists the screen's own.
@@ -247,6 +249,23 @@ class CairnApp(App):
             return
         self._exit_renderables.clear()
         print(line, file=sys.stderr)  # one line, however wide the terminal
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "profiles":  # from the list, the board and the history; not over a dialog or itself
+            from textual.command import CommandPalette
+            from textual.screen import ModalScreen
+
+            screen = self.screen
+            if (isinstance(screen, CommandPalette) or type(screen).__name__ == "HelpScreen") \
+                    and len(self.screen_stack) > 1:
+                screen = self.screen_stack[-2]  # asked by the palette or help: the screen they were opened on
+            return not isinstance(screen, ModalScreen) and type(screen).__name__ != "ProfilesScreen"
+        return True
+
+    def action_profiles(self) -> None:
+        from cairn.tui.screens.profiles import ProfilesScreen
+
+        self.push_screen(ProfilesScreen())
 
     def action_help(self) -> None:
         from cairn.tui.screens.help import HelpScreen

@@ -16,6 +16,7 @@ from cairn.cli import (  # noqa: F401
     evidence,  # noqa: F401
     exchange,
     foresight,
+    profiles,
     reconcile,
     replicate,
     report,

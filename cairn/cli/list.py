@@ -22,12 +22,19 @@ SIDE = {"freelancer": "freel.", "client": "client"}
 def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: bool) -> None:
     """The contracts, open ones first and newest first: money, progress, next deadline, attention."""
     from cairn.storage.queries import contract_summaries
+    from cairn.storage.queries.fees import fee_sums
+    from cairn.storage.queries.summaries import _iso, instant
+
+    def instant_text(clock) -> str:
+        return _iso(instant(clock))
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
     try:
         apply_timers_if_writable(db, clock)
         rows = contract_summaries(db, clock, include_ended=True, include_archived=True)
+        # P9: the platform's fee on what each contract paid, for --json's fee and net (one read).
+        fee = fee_sums(db.reader(), instant_text(clock)) if as_json else {}
     finally:
         db.close()
     if not show_all:  # the dashboard's default view
@@ -36,7 +43,7 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
     if as_json:
         from cairn.cli import json_out
 
-        json_out.echo([summary_json(s, now) for s in rows])
+        json_out.echo([summary_json(s, now, sum(fee.get(s.id, (0, 0)))) for s in rows])
         return
     if not rows:
         echo("No contracts." if show_all else "No open contracts ('cairn list --all' shows ended "
@@ -45,15 +52,16 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
     _print(rows, now)
 
 
-def summary_json(s, now: datetime) -> dict[str, object]:
-    """One contract as ``cairn list --json`` gives it: the list's columns."""
+def summary_json(s, now: datetime, fee: int = 0) -> dict[str, object]:
+    """One contract as ``cairn list --json`` gives it: the list's columns, and what was paid as
+    gross (``paid``), the platform's ``fee`` and ``net``."""
     from cairn.cli import json_out
 
     return {
         "id": s.id, "title": s.title, "client": s.client_name, "my_side": s.my_side, "status": s.status,
         "archived": s.archived, "currency": s.currency,
         **json_out.amounts(s.currency, value=s.value, funded=s.funded, escrow=s.escrow, paid=s.paid,
-                           pending=s.pending, available=s.available, credit=s.credit),
+                           pending=s.pending, available=s.available, credit=s.credit, fee=fee, net=s.paid - fee),
         "milestones": s.milestones, "milestones_released": s.released_count,
         "next_deadline": json_out.deadline(s.next_deadline, now) if s.next_deadline else None,
         "attention": s.attention or None, "unread": s.unread, "change_request_pending": s.pending_request,

@@ -12,16 +12,26 @@ from cairn.cli.group import cli
 from cairn.storage.text import printable
 
 _HEADINGS = ("Work in progress", "In review", "Pending", "Available")
+_NET_HEADINGS = ("Work in progress", "In review", "Paid (gross)", "Fee", "Net", "Net pending", "Net available")
+
+
+def _figures(e, net: bool) -> tuple[int, ...]:
+    if net:
+        return (e.work_in_progress, e.in_review, e.gross, e.fee, e.net, e.net_pending, e.net_available)
+    return (e.work_in_progress, e.in_review, e.pending, e.available)
 
 
 @cli.command()
 @db_option
 @click.option("--per-contract", is_flag=True, help="One row per contract as well as the totals per currency.")
+@click.option("--net", is_flag=True, help="Paid money as gross, the platform's fee and net (each contract's "
+              "fee rule; see 'cairn profiles').")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (shape in the README).")
 @click.pass_context
-def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json: bool) -> None:
+def report(ctx: click.Context, db_path: Path | None, per_contract: bool, net: bool, as_json: bool) -> None:
     """Earnings (P8) where you are the freelancer, per currency; what you pay out where you are the
-    client, on its own lines."""
+    client, on its own lines. With --net, what was paid is shown gross, fee and net, and pending
+    and available are net of the fee."""
     from cairn.storage.money import format_amount
     from cairn.storage.queries import earnings, instant, payouts
 
@@ -36,13 +46,13 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
         db.close()
     now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if as_json:
-        _json(now, totals, rows if per_contract else None, paid_out)
+        _json(now, totals, rows if per_contract else None, paid_out, net)
         return
     echo(f"Earnings as the freelancer, as of {now.astimezone():%Y-%m-%d %H:%M %Z}")
     if not totals:
         echo("No contracts where you are the freelancer.")
     else:
-        _earnings(totals, rows, per_contract, format_amount)
+        _earnings(totals, rows, per_contract, format_amount, net)
     if paid_out:
         echo("")
         echo("You pay as the client (not earnings)")
@@ -56,30 +66,36 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, as_json
 _PAYOUT_HEADINGS = ("In escrow", "Released", "Bonuses", "Refunded to you")
 
 
-def _earnings(totals, rows, per_contract: bool, format_amount) -> None:
-    table: list[tuple[str, ...]] = [("", *_HEADINGS)]
+def _earnings(totals, rows, per_contract: bool, format_amount, net: bool = False) -> None:
+    headings = _NET_HEADINGS if net else _HEADINGS
+    table: list[tuple[str, ...]] = [("", *headings)]
     for e in totals:
-        table.append((e.currency, *(format_amount(v, e.currency) for v in
-                                    (e.work_in_progress, e.in_review, e.pending, e.available))))
+        table.append((e.currency, *(format_amount(v, e.currency) for v in _figures(e, net))))
     _print_table(table)
     if per_contract:
         echo("")
-        table = [("Contract", "Currency", *_HEADINGS)]
+        table = [("Contract", "Currency", *headings)]
         for e in rows:
             title = printable(e.contract_title or "", newlines=False)
             title = title if len(title) <= 40 else title[:39] + "…"
             table.append((f"{title} (#{e.contract_id})", e.currency,
-                          *(format_amount(v, e.currency) for v in
-                            (e.work_in_progress, e.in_review, e.pending, e.available))))
+                          *(format_amount(v, e.currency) for v in _figures(e, net))))
         _print_table(table)
+    if net:
+        echo("")
+        echo("Fees are worked out from each contract's fee rule, rounded half up to the cent once per payment.")
 
 
-def _json(now, totals, rows, paid_out) -> None:
+def _json(now, totals, rows, paid_out, net: bool = False) -> None:
     from cairn.cli import json_out
 
     def stages(e) -> dict[str, object]:
-        return json_out.amounts(e.currency, work_in_progress=e.work_in_progress, in_review=e.in_review,
-                                pending=e.pending, available=e.available)
+        out = json_out.amounts(e.currency, work_in_progress=e.work_in_progress, in_review=e.in_review,
+                               pending=e.pending, available=e.available)
+        if net:
+            out.update(json_out.amounts(e.currency, gross=e.gross, fee=e.fee, net=e.net, net_pending=e.net_pending,
+                                        net_available=e.net_available))
+        return out
 
     document = {"as_of": json_out.instant(now), "currencies": [{"currency": e.currency, **stages(e)} for e in totals]}
     if rows is not None:

@@ -17,6 +17,7 @@ import pendulum
 from cairn.storage import api
 from cairn.storage.db import Database
 from cairn.storage.files import connect_raw
+from cairn.storage.models import PROFILE_NUMBERS
 from cairn.storage.money import format_amount
 from cairn.storage.types import ISO_FORMAT
 
@@ -57,7 +58,7 @@ BATCH = 2_000  # contracts made in memory before their rows are written: memory 
 _COLUMNS = {
     "contract": ("id", "title", "client_name", "kind", "currency", "profile_id", "my_side", "started_on", "notes",
                  "status", "archived", "ended_at", "ended_by", "end_reason", "feedback_rating", "feedback_text",
-                 "feedback_at", "created_at", "version"),
+                 "feedback_at", "created_at", "version", *PROFILE_NUMBERS),
     "milestone": ("id", "contract_id", "position", "title", "description", "due_date", "amount_minor", "state",
                   "activated_at", "submitted_at", "submission_message", "review_due_at", "closed_at",
                   "created_at"),
@@ -80,8 +81,9 @@ class _Bulk:
         self.rows: dict[str, list[tuple]] = {t: [] for t in _COLUMNS}
         self.next_id = {t: (conn.execute(f"select coalesce(max(id), 0) from {t}").fetchone()[0] + 1)
                         for t in _COLUMNS}
-        self.profiles = {name: (pid, review, hold) for pid, name, review, hold in conn.execute(
-            "select id, name, review_days, hold_days from profile where name in ('Marketplace', 'Direct client')")}
+        self.profiles = {r[1]: (r[0], r[2], r[3], dict(zip(PROFILE_NUMBERS, r[2:], strict=True)))
+                         for r in conn.execute(f"select id, name, {', '.join(PROFILE_NUMBERS)} from profile "
+                                               "where name in ('Marketplace', 'Direct client')")}
         self.events_of_contract = 0
 
     def write(self, conn) -> None:
@@ -143,7 +145,7 @@ def _one_contract(bulk: _Bulk, rng: random.Random, now: datetime) -> None:
     currency = rng.choice(_CURRENCIES)
     my_side = C if rng.random() < 0.1 else F
     direct = rng.random() < 0.15
-    pid, review_days, hold_days = bulk.profiles["Direct client" if direct else "Marketplace"]
+    pid, review_days, hold_days, terms = bulk.profiles["Direct client" if direct else "Marketplace"]
     client = f"{rng.choice(_NAMES)} {rng.choice(_KINDS)}"
     amounts = [rng.randrange(10, 600) * 500 for _ in range(k)]
     span_days = rng.randint(14 + 4 * k, 700)
@@ -228,7 +230,7 @@ def _one_contract(bulk: _Bulk, rng: random.Random, now: datetime) -> None:
 
     contract = {"title": project, "client_name": client, "kind": "fixed", "currency": currency, "profile_id": pid,
                 "my_side": my_side, "started_on": start.date().isoformat(), "notes": "", "status": "open",
-                "archived": 0, "created_at": _iso(start)}
+                "archived": 0, "created_at": _iso(start), **terms}
     if ended:
         ended_at = min(last + timedelta(days=rng.randint(1, 10)), now - timedelta(hours=1))
         by = rng.choice((C, F))

@@ -195,7 +195,7 @@ def _details(ev: Evidence) -> list[tuple[str, str]]:
     review = f"{p.review_days} days" if p.review_days is not None else "none (no automatic release)"
     rows += [("Platform profile", p.name), ("Review window", review), ("Hold before available", f"{p.hold_days} days"),
              ("Refund answer window", f"{p.refund_answer_days} days"), ("Feedback window", f"{p.feedback_days} days"),
-             ("Minimum milestone", format_amount(p.minimum_minor, c.currency))]
+             ("Minimum milestone", format_amount(p.minimum_minor, c.currency)), ("Fee", p.fee.shown())]
     return rows
 
 

@@ -211,7 +211,7 @@ def _invariants(conn: sqlite3.Connection, data: dict[str, list[dict]], bad_rows:
                         problems.append(f"{where[(table, row['id'])]}: {exc}.")
         # Types and dangling references are reported above, with the field that holds them.
         repeated = ("which does not exist", "is not a positive integer", "has unknown kind")
-        found = check.ledger_invariants(scratch) + check.state_invariants(scratch)
+        found = check.ledger_invariants(scratch) + check.state_invariants(scratch) + check.terms_invariants(scratch, numbers=False)
         return problems + [printable(p, newlines=False) for p in found if not any(r in p for r in repeated)]
     finally:
         scratch.close()

@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from cairn.storage import validate
+from cairn.storage import fees, validate
 from cairn.storage.errors import DomainError
 from cairn.storage.money import EXPONENTS, check_currency
 
@@ -131,6 +131,13 @@ def _window(field: str) -> Check:
     return _domain(lambda v: validate.window_days(v, field=field))
 
 
+def _review_per_contract(value: Any, row: dict) -> str | None:
+    if value and row.get("review_days") is None:
+        return ("a review window chosen per contract needs a default number of days (1 to 30) in "
+                "review_days")
+    return None
+
+
 def _event_kind(value: Any, row: dict) -> str | None:
     return None if re.fullmatch(r"[a-z][a-z_]{0,39}", value) else f"{show(value)} is not an event kind"
 
@@ -139,6 +146,11 @@ FIELDS: dict[tuple[str, str], Check] = {
     ("profile", "name"): _text("P9", "profile name", 100, required=True),
     **{("profile", f): _window(f) for f in validate.WINDOWS},
     ("profile", "minimum_minor"): _domain(validate.minimum),
+    ("profile", "fee_rule"): _domain(lambda v: fees.canonical(v, stored=True)),
+    ("profile", "review_per_contract"): _review_per_contract,
+    **{("contract", f): _window(f) for f in validate.WINDOWS},
+    ("contract", "minimum_minor"): _domain(validate.minimum),
+    ("contract", "fee_rule"): _domain(lambda v: fees.canonical(v, stored=True)),
     ("contract", "title"): _text("C2", "contract title", 200, required=True),
     ("contract", "client_name"): _text("C2", "client name", 200),
     ("contract", "currency"): _currency,

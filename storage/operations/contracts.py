@@ -26,7 +26,6 @@ from cairn.storage.models import (
     MilestoneState,
     PlanDraft,
     PlanItem,
-    Profile,
     RefundRequest,
     RefundStatus,
     RequestStatus,
@@ -34,6 +33,7 @@ from cairn.storage.models import (
 )
 from cairn.storage.money import check_currency, format_amount, parse_amount
 from cairn.storage.operations.escrow import close_refund_requests, release_in
+from cairn.storage.operations.profiles import find_profile, terms_from
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit
 from cairn.storage.queries.board import board
@@ -62,24 +62,14 @@ def plan_from_template(total: int, template: str, *, n: int | None = None,
     return [MilestoneIn(title=names[i], amount=a) for i, a in enumerate(parts)]
 
 
-def _profile(unit: Unit, profile: int | str | None) -> Profile:
-    if profile is None:
-        profile = "Marketplace"
-    if isinstance(profile, int):
-        p = unit.session.get(Profile, profile)
-    else:
-        p = unit.session.exec(select(Profile).where(Profile.name == profile)).first()
-    if p is None:
-        raise DomainError("P9", f"there is no platform profile {profile!r}; choose Marketplace or Direct client.",
-                          field="profile")
-    return p
-
-
 def create_contract(db: Database, *, title: str, client_name: str = "", currency: str = "USD",
                     profile: int | str | None = None, my_side: str = Side.FREELANCER,
                     kind: str = ContractKind.FIXED, started_on: date | str | None = None,
-                    notes: str = "", milestones: Sequence[MilestoneIn] = (), revision_cap: int | str | None = None,
+                    notes: str = "", milestones: Sequence[MilestoneIn] = (), review_days: int | str | None = None,
+                    fee_rule: str | None = None, revision_cap: int | str | None = None,
                     clock: Clock) -> Board:
+    """C2: a contract keeps its profile's numbers (P9); ``review_days`` is the window chosen for it
+    where the profile asks (an escrow service), ``fee_rule`` overrides the profile's fee."""
     with operation(db, clock) as unit:
         cur = check_currency(currency)
         cap = validate.revision_cap(revision_cap)
@@ -90,7 +80,8 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
         if kind == ContractKind.HOURLY and milestones:
             raise DomainError("C1", "only fixed-price contracts have milestones; make it fixed-price "
                                     "or leave the plan empty.", field="kind")
-        prof = _profile(unit, profile)
+        prof = find_profile(unit.session, profile)
+        terms = terms_from(prof, review_days=review_days, fee_rule=fee_rule)
         start = validate.due_date(started_on, rule="C2", field="started_on") if started_on else unit.now.in_timezone("local").date()
         c = Contract(
             title=validate.text(title, rule="C2", field="title", label="contract title", max_len=200,
@@ -99,7 +90,7 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
                                       max_len=200),
             kind=kind, currency=cur, profile_id=prof.id, my_side=Side(my_side), started_on=start,
             notes=validate.text(notes, rule="C2", field="notes", label="notes", max_len=20_000, multiline=True),
-            created_at=unit.now, revision_cap=cap,
+            created_at=unit.now, revision_cap=cap, **terms,
         )
         unit.session.add(c)
         unit.session.flush()
@@ -107,7 +98,7 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
             ms = Milestone(
                 contract_id=c.id, position=i, title=validate.title(m.title),
                 description=validate.description(m.description), due_date=validate.due_date(m.due_date),
-                amount_minor=validate.amount(m.amount, cur, minimum=prof.minimum_minor), created_at=unit.now,
+                amount_minor=validate.amount(m.amount, cur, minimum=c.minimum_minor), created_at=unit.now,
             )
             unit.session.add(ms)
         total = sum(validate.amount(m.amount, cur, minimum=1) for m in milestones)
@@ -172,7 +163,7 @@ def end_in(unit: Unit, c: Contract, *, actor: str, reason: str, release_minor: i
                 release_in(unit, c, locked, release, actor=actor, final=(release == held))
             rest = held - release
             if rest:
-                due = unit.now.add(days=unit.profile(c).refund_answer_days)
+                due = unit.now.add(days=c.refund_answer_days)
                 rr = RefundRequest(contract_id=c.id, milestone_id=locked.id, amount_minor=rest,
                                    requested_at=unit.now, answer_due_at=due)
                 unit.session.add(rr)
@@ -243,7 +234,7 @@ def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | 
             raise DomainError("C4", "feedback is left by the client or the freelancer; act as one of them to leave it.")
         if c.status != ContractStatus.ENDED:
             raise DomainError("C4", "feedback is given when a contract ends; end it first.")
-        window = unit.profile(c).feedback_days
+        window = c.feedback_days
         if unit.now > pendulum.instance(c.ended_at).add(days=window):
             raise DomainError("C4", f"feedback can be added within {window} days of the end; that window "
                                     "has closed.")

@@ -153,7 +153,7 @@ def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
             raise DomainError("P6", "a refund request is already waiting for the freelancer's answer; wait for it (or its "
                                     "deadline) before asking again.")
         x = _amount(amount, c, held, "P6", "refund")
-        due = unit.now.add(days=unit.profile(c).refund_answer_days)
+        due = unit.now.add(days=c.refund_answer_days)
         unit.session.add(RefundRequest(contract_id=c.id, milestone_id=m.id, amount_minor=x,
                                        requested_at=unit.now, answer_due_at=due))
         unit.event(c, actor, "refund_requested",
@@ -193,7 +193,7 @@ def give_bonus(db: Database, contract_id: int, *, actor: str = Side.CLIENT, amou
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         require_side(actor, Side.CLIENT, "P7", "give a bonus")
         if c.status == ContractStatus.ENDED:
-            window = unit.profile(c).bonus_days
+            window = c.bonus_days
             if unit.now > pendulum.instance(c.ended_at).add(days=window):
                 raise DomainError("P7", f"a bonus can be given up to {window} days after the contract ends; "
                                         "that window has closed.")

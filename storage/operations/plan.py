@@ -148,7 +148,7 @@ def _fields(c: Contract, unit: Unit, *, title=_UNSET, amount=_UNSET, due_date=_U
     if title is not _UNSET:
         out["title"] = validate.title(title)
     if amount is not _UNSET:
-        out["amount_minor"] = validate.amount(amount, c.currency, minimum=unit.profile(c).minimum_minor)
+        out["amount_minor"] = validate.amount(amount, c.currency, minimum=c.minimum_minor)
     if due_date is not _UNSET:
         out["due_date"] = validate.due_date(due_date)
     if description is not _UNSET:

@@ -73,7 +73,7 @@ def _auto_release(unit: Unit, m: Milestone, c: Contract) -> int:
     close_refund_requests(unit, c, m, actor=AUTOMATIC, at=at, why="the escrow was released automatically (M11)")
     unit.event(c, AUTOMATIC, "auto_release",
                f"\"{m.title}\" released automatically: {format_amount(held, c.currency)} after "
-               f"{unit.profile(c).review_days} days without review (M11).",
+               f"{c.review_days} days without review (M11).",
                milestone=m, ledger=entry, before=before, after={"state": m.state, "released": held}, at=at)
     return 1
 

@@ -25,7 +25,6 @@ from cairn.storage.models import (
     LedgerKind,
     Milestone,
     MilestoneState,
-    Profile,
     Side,
 )
 
@@ -102,7 +101,6 @@ class Unit:
         self.session = session
         self.clock = clock
         self.now: pendulum.DateTime = clock.now().in_timezone("UTC")
-        self._profiles: dict[int, Profile] = {}
         self.events: list[Event] = []
 
     # --- loading -----------------------------------------------------------------
@@ -120,11 +118,6 @@ class Unit:
         if must_be_open and c.status == ContractStatus.ENDED:
             raise DomainError("C5", f"\"{c.title}\" has ended and is read-only; you cannot {action}.")
         return c
-
-    def profile(self, contract: Contract) -> Profile:
-        if contract.profile_id not in self._profiles:
-            self._profiles[contract.profile_id] = self.session.get(Profile, contract.profile_id)
-        return self._profiles[contract.profile_id]
 
     def milestones(self, contract_id: int, *, include_deleted: bool = False) -> list[Milestone]:
         q = select(Milestone).where(Milestone.contract_id == contract_id)
@@ -153,7 +146,7 @@ class Unit:
         at = at or self.now
         available_at = None
         if kind in (LedgerKind.RELEASE, LedgerKind.BONUS):
-            available_at = pendulum.instance(at).add(days=self.profile(contract).hold_days)
+            available_at = pendulum.instance(at).add(days=contract.hold_days)
         entry = LedgerEntry(contract_id=contract.id, milestone_id=milestone.id if milestone else None,
                             kind=kind, amount_minor=amount, at=at, actor=actor,
                             available_at=available_at, note=note)

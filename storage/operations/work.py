@@ -86,7 +86,7 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
                                         "milestones, so ask the client to fund it first.")
             raise DomainError("M8", "no milestone is active, so there is nothing to submit; the client funds the next "
                               "milestone first.")
-        review = unit.profile(c).review_days
+        review = c.review_days
         active.state = MilestoneState.SUBMITTED
         active.submitted_at = unit.now
         active.submission_message = text

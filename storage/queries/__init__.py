@@ -6,6 +6,7 @@ by the operations (``cairn.storage.operations.timers``).
 - ``board``: one contract's board.
 - ``history``: one contract's journal, in words (the History screen).
 - ``foresight``: the cash-flow forecast and the work at risk; ``clients``: each client's habits.
+- ``profiles``: the platform profiles (P9); ``fees``: each payment's fee and net, derived.
 - ``check``: the integrity check and every ledger invariant (``cairn check``, import).
 """
 
@@ -20,6 +21,7 @@ from cairn.storage.queries.board import (
     RequestView,
     board,
 )
+from cairn.storage.queries.profiles import ProfileRow, profiles
 from cairn.storage.queries.summaries import (
     ContractSummary,
     Deadline,
@@ -37,5 +39,5 @@ from cairn.storage.queries.summaries import (
 __all__ = [
     "Board", "ContractInfo", "EventView", "MilestoneView", "Money", "ProfileInfo", "RefundView", "RequestView",
     "board", "ContractSummary", "Deadline", "Earnings", "contract_summaries", "contract_versions", "deadlines",
-    "due_instant", "earnings", "instant", "Payouts", "payouts",
+    "due_instant", "earnings", "instant", "Payouts", "payouts", "ProfileRow", "profiles",
 ]

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from cairn.storage.diff import PlanDiff, PlanRow, Row, diff, resulting_plan
+from cairn.storage.queries.fees import FeeTotals, payments, totals
 from cairn.storage.queries.summaries import (
     _LEDGER_BY_CONTRACT,
     Deadline,
@@ -38,8 +39,23 @@ class Money:
     credit: int = 0
     refunded: int = 0
     bonus: int = 0
+    fee: int = 0  # the platform's fee on everything paid (releases and bonuses), P9
+    fee_pending: int = 0  # of which on money still pending
     planned: int = 0  # every milestone's planned amount, voided and refunded ones included
     actual: int = 0  # what is or will be paid: released, held in escrow, and the future milestones
+
+    @property
+    def net(self) -> int:
+        """What was paid (releases and bonuses) after the platform's fee."""
+        return self.paid - self.fee
+
+    @property
+    def net_pending(self) -> int:
+        return self.pending - self.fee_pending
+
+    @property
+    def net_available(self) -> int:
+        return self.available - (self.fee - self.fee_pending)
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,16 @@ class ProfileInfo:
     minimum_minor: int
     feedback_days: int
     bonus_days: int
+    fee_rule: str  # stored form (storage.fees); the contract's own, which may override the profile's
+    review_per_contract: bool = False
+    # The profile's numbers today, when they differ from the ones this contract keeps (P9).
+    profile_now: dict | None = None
+
+    @property
+    def fee(self):
+        from cairn.storage.fees import stored
+
+        return stored(self.fee_rule)
 
 
 @dataclass(frozen=True)
@@ -97,6 +123,7 @@ class MilestoneView:
     refunded_minor: int = 0
     carried_minor: int = 0  # left over and carried to the next milestone as credit (P3)
     revisions: int = 0  # M10: how many times changes were requested on this milestone's work
+    fee_minor: int = 0  # the platform's fee on what was released (P9; net = released - fee)
 
     @property
     def partial(self) -> bool:
@@ -227,8 +254,10 @@ def contract_info(conn, contract_id: int) -> ContractInfo | None:
     r = conn.execute(
         """select c.id, c.title, c.client_name, c.kind, c.currency, c.my_side, c.started_on, c.notes,
              c.status, c.archived, c.ended_at, c.ended_by, c.end_reason, c.feedback_rating, c.feedback_text,
-             c.version, p.id, p.name, p.review_days, p.hold_days, p.refund_answer_days, p.minimum_minor,
-             p.feedback_days, p.bonus_days, c.revision_cap
+             c.version, p.id, p.name, c.review_days, c.hold_days, c.refund_answer_days, c.minimum_minor,
+             c.feedback_days, c.bonus_days, c.fee_rule, p.review_per_contract,
+             p.review_days, p.hold_days, p.refund_answer_days, p.minimum_minor, p.feedback_days, p.bonus_days,
+             p.fee_rule, c.revision_cap
            from contract c join profile p on p.id = c.profile_id where c.id = ?""", (contract_id,)).fetchone()
     if r is None:
         return None
@@ -236,11 +265,19 @@ def contract_info(conn, contract_id: int) -> ContractInfo | None:
         id=r[0], title=r[1], client_name=r[2], kind=r[3], currency=r[4], my_side=r[5], started_on=_day(r[6]),
         notes=r[7], status=r[8], archived=bool(r[9]), ended_at=_ts(r[10]), ended_by=r[11], end_reason=r[12],
         feedback_rating=r[13], feedback_text=r[14], version=r[15],
-        profile=ProfileInfo(*r[16:24]), revision_cap=r[24],
+        profile=ProfileInfo(*r[16:25], bool(r[25]), _differs(r[18:25], r[26:33], bool(r[25]))), revision_cap=r[33],
     )
 
 
-def milestones(conn, contract_id: int) -> list[MilestoneView]:
+def _differs(kept, now, per_contract: bool) -> dict | None:
+    names = ("review_days", "hold_days", "refund_answer_days", "minimum_minor", "feedback_days", "bonus_days",
+             "fee_rule")
+    changed = {n: b for n, a, b in zip(names, kept, now, strict=True)
+               if a != b and not (per_contract and n == "review_days")}
+    return changed or None
+
+
+def milestones(conn, contract_id: int, fee_of: dict[int, int] | None = None) -> list[MilestoneView]:
     rows = conn.execute(
         """select m.id, m.position, m.title, m.description, m.due_date, m.amount_minor, m.state,
              coalesce((select sum(case when kind in ('deposit', 'credit_applied') then amount_minor
@@ -259,11 +296,12 @@ def milestones(conn, contract_id: int) -> list[MilestoneView]:
                       and kind = 'changes_requested' group by milestone_id) rv on rv.milestone_id = m.id
            where m.contract_id = ? and m.state != 'deleted'
            order by m.position, m.id""", (contract_id, contract_id, contract_id))
+    fee_of = fee_of or {}
     return [MilestoneView(r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], _ts(r[8]), _ts(r[9]), r[10],
-                          r[11], r[12], r[13], r[14]) for r in rows]
+                          r[11], r[12], r[13], r[14], fee_of.get(r[0], 0)) for r in rows]
 
 
-def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView]) -> Money:
+def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView], fee: FeeTotals | None = None) -> Money:
     r = conn.execute(_LEDGER_BY_CONTRACT.format(where="where contract_id = :cid"),
                      {"now": _iso(_now(clock)), "cid": contract_id}).fetchone()
     value = sum(m.amount_minor for m in plan if m.state in ("future", "active", "submitted", "released"))
@@ -272,8 +310,10 @@ def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView]) -> Mo
     if r is None:
         return Money(value=value, planned=planned, actual=futures)
     released = r[2] - r[8]  # paid from escrow: releases, not bonuses
+    fee = fee or FeeTotals()
     return Money(value=value, funded=r[1], paid=r[2], pending=r[3], available=r[4], escrow=r[5], credit=r[6],
-                 refunded=r[7], bonus=r[8], planned=planned, actual=released + r[5] + futures)
+                 refunded=r[7], bonus=r[8], fee=fee.fee, fee_pending=fee.fee_pending, planned=planned,
+                 actual=released + r[5] + futures)
 
 
 def events(conn, contract_id: int, *, limit: int = 200) -> list[EventView]:
@@ -319,7 +359,12 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     if info is None:
         raise NotFound("Contract", contract_id)
     side = side or info.my_side
-    plan = milestones(conn, contract_id)
+    pays = payments(conn, contract_id=contract_id)
+    fee_of: dict[int, int] = {}
+    for p in pays:
+        if p.milestone_id is not None:
+            fee_of[p.milestone_id] = fee_of.get(p.milestone_id, 0) + p.fee
+    plan = milestones(conn, contract_id, fee_of)
     current = [m.row() for m in plan]
     draft = draft_diff = None
     d = conn.execute("select id from plan_draft where contract_id = ? and side = ?", (contract_id, side)).fetchone()
@@ -338,7 +383,7 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     unread = conn.execute("select count(*) from event where contract_id = ? and read = 0",
                           (contract_id,)).fetchone()[0]
     return Board(
-        contract=info, milestones=plan, money=money(conn, contract_id, clock, plan),
+        contract=info, milestones=plan, money=money(conn, contract_id, clock, plan, totals(pays, _iso(_now(clock)))),
         deadlines=deadlines(conn, clock, contract_id=contract_id), events=evs, unread=unread, side=side,
         draft=draft, draft_diff=draft_diff, request=pending,
         past_requests=[r for r in requests if r.status != "pending"], refund_request=refund,

@@ -18,6 +18,8 @@ Invariants (rule ids from the domain rulebook):
   ended contracts are settled (no future milestone, no pending change request) and say when, by
   whom and why; hourly contracts have no milestones; one open refund request at most; milestones
   are funded in plan order.
+- P9 (``terms_invariants``): every profile's and contract's numbers are in range and its fee rule is
+  readable as stored; every payment's fee lies between nothing and the payment.
 """
 
 from __future__ import annotations
@@ -271,11 +273,57 @@ def state_invariants(conn: sqlite3.Connection) -> list[str]:
     return p
 
 
+_NUMBERS = ("review_days", "hold_days", "refund_answer_days", "minimum_minor", "feedback_days", "bonus_days",
+            "fee_rule")
+
+
+def terms_invariants(conn: sqlite3.Connection, *, numbers: bool = True) -> list[str]:
+    """P9: every profile's and every contract's own numbers are ones the operations store (windows in
+    range, a readable fee rule), and every payment's fee lies between nothing and the payment."""
+    from cairn.storage import fees, validate
+    from cairn.storage.errors import DomainError
+    from cairn.storage.queries.fees import payments
+
+    p: list[str] = []
+    cols = ", ".join(_NUMBERS)
+    rows = [("profile", r) for r in conn.execute(f"select id, name, {cols}, review_per_contract from profile "
+                                                  "order by id")]
+    rows += [("contract", r) for r in conn.execute(f"select id, title, {cols}, 0 from contract order by id")]
+    for table, (rid, name, *values, per_contract) in rows if numbers else ():
+        where = f"{table} {rid} \"{name}\""
+        for field, value in zip(_NUMBERS, values, strict=False):
+            try:
+                if field == "fee_rule":
+                    if fees.canonical(value, stored=True) != value:
+                        raise DomainError("P9", f"the fee rule {value!r} is not written as Cairn stores it")
+                elif field == "minimum_minor":
+                    validate.minimum(value)
+                else:
+                    validate.window_days(value, field=field)
+            except DomainError as e:
+                p.append(f"P9: {where}: {field}: {e.message.rstrip('.')}.")
+        if per_contract and values[0] is None:
+            p.append(f"P9: {where} chooses the review window per contract but has no default number of days.")
+    for (rule,) in conn.execute("select distinct fee_rule from contract"):
+        try:
+            fees.stored(rule)
+        except (DomainError, TypeError):
+            return p  # a fee that cannot be worked out: reported above, or by the import's row check
+    if conn.execute("select exists(select 1 from ledger_entry where kind in ('release', 'bonus') "
+                    "and typeof(amount_minor) != 'integer')").fetchone()[0]:
+        return p  # not an amount at all: reported by ledger_invariants
+    for pay in payments(conn):
+        if not 0 <= pay.fee <= pay.gross:
+            p.append(f"P9: ledger entry {pay.ledger_id} (contract {pay.contract_id}): its fee {_money(pay.fee)} "
+                     f"is not between nothing and the payment {_money(pay.gross)}.")
+    return p
+
+
 def problems(db: Database | sqlite3.Connection) -> list[str]:
     """Everything wrong with the database; an empty list means it passes ``cairn check``."""
     conn = _conn(db)
     try:
-        return integrity(conn) + ledger_invariants(conn) + state_invariants(conn)
+        return integrity(conn) + ledger_invariants(conn) + state_invariants(conn) + terms_invariants(conn)
     except sqlite3.DatabaseError as exc:
         return [f"the database cannot be read: {exc}."]
 

@@ -216,8 +216,8 @@ select c.id, c.title, c.client_name, c.my_side, c.status, c.archived, c.currency
   coalesce(led.pending, 0), coalesce(led.available, 0), coalesce(led.credit, 0), coalesce(ev.unread, 0),
   coalesce(cr.n, 0), rr.due, coalesce(ms.has_submitted, 0), coalesce(ms.has_active, 0),
   coalesce(ms.futures, 0), coalesce(ms.n, 0), coalesce(ms.released_n, 0), ms.review_due, ms.next_due,
-  led.next_available, c.ended_at, c.feedback_at, p.feedback_days, c.kind
-from page join contract c on c.id = page.id join profile p on p.id = c.profile_id
+  led.next_available, c.ended_at, c.feedback_at, c.feedback_days, c.kind
+from page join contract c on c.id = page.id
 left join led on led.contract_id = c.id left join ms on ms.contract_id = c.id
 left join ev on ev.contract_id = c.id left join cr on cr.contract_id = c.id
 left join rr on rr.contract_id = c.id
@@ -313,6 +313,29 @@ class Earnings:
     available: int = 0
     contract_id: int | None = None
     contract_title: str | None = None
+    fee_pending: int = 0  # the platform's fee on pending money (P9)
+    fee_available: int = 0
+
+    @property
+    def fee(self) -> int:
+        return self.fee_pending + self.fee_available
+
+    @property
+    def gross(self) -> int:
+        """Paid so far: pending and available, before the fee."""
+        return self.pending + self.available
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.fee
+
+    @property
+    def net_pending(self) -> int:
+        return self.pending - self.fee_pending
+
+    @property
+    def net_available(self) -> int:
+        return self.available - self.fee_available
 
 
 def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int | None = None) -> list[Earnings]:
@@ -347,8 +370,26 @@ def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int |
         where c.my_side = 'freelancer' {where}
         group by {group} order by c.currency, min(c.id)
     """, {"now": _iso(_now(clock)), "cid": contract_id})
-    return [Earnings(r[0], r[1], r[2], r[3], r[4], r[5] if per_contract else None,
-                     r[6] if per_contract else None) for r in rows]
+    from cairn.storage.queries.fees import fee_sums
+
+    rows = rows.fetchall()
+    only = "and c.my_side = 'freelancer'" + (" and c.id = :cid" if contract_id is not None else "")
+    per = fee_sums(conn, _iso(_now(clock)), only=only, params={"cid": contract_id})
+    fee: dict[object, list[int]] = {}
+    if per and not per_contract:
+        currency = dict(conn.execute("select id, currency from contract where my_side = 'freelancer'").fetchall())
+        for cid, (p, a) in per.items():
+            t = fee.setdefault(currency[cid], [0, 0])
+            t[0] += p
+            t[1] += a
+    else:
+        fee = {cid: list(v) for cid, v in per.items()}
+    out = []
+    for r in rows:
+        t = fee.get(r[5] if per_contract else r[0], (0, 0))
+        out.append(Earnings(r[0], r[1], r[2], r[3], r[4], r[5] if per_contract else None,
+                            r[6] if per_contract else None, t[0], t[1]))
+    return out
 
 
 @dataclass(frozen=True)
@@ -421,8 +462,7 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
                  f"the freelancer answers your {format_amount(amount, cur)} refund request, or it is accepted")
         out.append(Deadline(_ts(at), "refund_answer", label, cid, title, None, None, side, f"r{rid}"))
     for cid, title, side, ended, days in conn.execute(f"""
-            select c.id, c.title, c.my_side, c.ended_at, p.feedback_days from contract c
-            join profile p on p.id = c.profile_id
+            select c.id, c.title, c.my_side, c.ended_at, c.feedback_days from contract c
             where c.status = 'ended' and c.feedback_at is null {only}""", params):
         end = _ts(ended) + timedelta(days=days)
         if end > now:

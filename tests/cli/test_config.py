@@ -56,7 +56,7 @@ def test_settings_in_force_say_where_they_come_from(config_file, tmp_path, monke
     ('theme = "nord"\nmouse = \n', "line 2, key 'mouse': not valid TOML"),
     ("[keymap\n", "line 1"),
     ('colour = "red"\n', "line 1: unknown setting 'colour'; the settings are theme, database"),
-    ('profile = "Upwork"\n', "line 1, key 'profile': 'Upwork' is not a platform profile"),
+    ('profile = " "\n', "line 1, key 'profile': must be a profile's name"),
     ('theme = "no-such"\n', "line 1, key 'theme': no theme is named 'no-such'"),
     ("keymap = 3\n", "key 'keymap': must be a table"),
     ('[keymap]\nboard.fnd = "F"\n', "line 2, key 'keymap.board.fnd': no binding has this id (did you mean board.fund"),

@@ -12,7 +12,7 @@ import pytest
 
 from .conftest import run
 
-MONEY = ("value", "funded", "escrow", "paid", "pending", "available", "credit")
+MONEY = ("value", "funded", "escrow", "paid", "pending", "available", "credit", "fee", "net")
 LIST_KEYS = {"id", "title", "client", "my_side", "status", "archived", "currency", *MONEY,
              *(f"{m}_minor" for m in MONEY), "milestones", "milestones_released", "next_deadline", "attention",
              "unread", "change_request_pending", "refund_request_pending", "awaiting_review", "overdue"}

@@ -112,7 +112,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("c", all_of("Plan — changes in your draft", 'moved   "Kick-off"  from 1 → 3'))
     press("c", all_of("Plan — your draft (client)", order_is("Main delivery", "Final revisions", "Kick-off")))
     press("s", all_of("Send these changes?", "1 moved.", "Yes, do it (y)"))
-    press("y", all_of("Plan changed by the client", "Plan─", order_is("Main delivery", "Final revisions",
+    press("y", all_of("Plan changed by the client", "Plan · Marketplace", order_is("Main delivery", "Final revisions",
                                                                       "Kick-off")))
 
     # --- fund (client), submit (freelancer) ----------------------------------------------------

@@ -95,13 +95,19 @@ def test_migrating_a_populated_first_schema_database_loses_nothing(tmp_path):
     assert conn.execute("select version_num from alembic_version").fetchone() == (migrate.HEAD,)
     after = _rows(conn)
     # Columns added later come last, with their defaults (0004: plan_item.moved is false; 0005:
-    # contract.revision_cap is empty).
-    added = {"plan_item": (0,), "contract": (None,)}
+    # contract.revision_cap is empty); 0006: each contract keeps its profile's numbers (review, hold,
+    # refund answer, minimum, feedback, bonus, fee).
+    added = {"plan_item": {1: (0,)},
+             "contract": {1: (None, 14, 5, 7, 500, 14, 365, "10%"), 2: (None, None, 0, 7, 1, 14, 365, "none")}}
     for table in ROWS:
-        assert after[table] == [row + added.get(table, ()) for row in before[table]], table
-    # Profiles gained the feedback and bonus windows with their defaults.
-    assert [r[:7] for r in after["profile"]] == [r[:7] for r in before["profile"]]
-    assert {r[-2:] for r in after["profile"]} == {(14, 365)}
+        assert after[table] == [row + added.get(table, {}).get(row[0], added.get(table, {}).get(1, ()))
+                                for row in before[table]], table
+    # Profiles gained the feedback and bonus windows (0002), then "review per contract" and a fee rule
+    # (0005: the marketplace's 10%), and the three other built-in platforms.
+    assert [r[:7] for r in after["profile"][:2]] == [r[:7] for r in before["profile"]]
+    assert [r[7:] for r in after["profile"][:2]] == [(14, 365, 0, "10%"), (14, 365, 0, "none")]
+    assert [r[1] for r in after["profile"][2:]] == ["Gig marketplace (Fiverr-like)",
+                                                    "Bid marketplace (Freelancer.com-like)", "Escrow service"]
     assert conn.execute("pragma foreign_key_check").fetchall() == []
     assert conn.execute("pragma integrity_check").fetchone() == ("ok",)
     # 0002's check constraint is in place.

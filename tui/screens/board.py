@@ -44,6 +44,15 @@ def evidence_folder() -> str:
     return os.getcwd()
 
 
+def terms(p) -> str:
+    """P9: the contract's profile and the numbers it keeps, in a few words."""
+    review = "no auto-release" if p.review_days is None else f"review {p.review_days}d"
+    # A fee rule of the contract's own is an override, not a sign the profile changed.
+    changed = " (profile edited since)" if set(p.profile_now or ()) - {"fee_rule"} else ""
+    fee = "no fee" if p.fee.kind == "none" else f"fee {p.fee.shown()}"
+    return f"{clean(p.name)}: {review}, hold {p.hold_days}d, {fee}{changed}"
+
+
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):
     CSS_PATH = "board.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -170,8 +179,10 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.query_one("#plan").display = not self.showing_diff
         self.query_one("#diff-scroll").display = self.showing_diff
         plan_area = self.query_one("#plan-area")
-        plan_area.border_title = ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan") \
-            if not self.showing_diff else "Plan — changes in your draft"
+        # P9: then the numbers this contract keeps, where its deadlines and fees come from.
+        plan_area.border_title = (("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan")
+                                  if not self.showing_diff else "Plan — changes in your draft") \
+            + " · " + terms(c.profile)
         self._show_detail()
         self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side, b.at_risk)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)

@@ -185,6 +185,13 @@ class MoneyActions(_Base):
         self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
                                      **self._versioned(actor="client")))
 
+    def action_terms(self) -> None:
+        from cairn.storage.operations.profiles import change_terms
+        from cairn.tui.dialogs.terms import TermsDialog
+
+        b = self.board
+        self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
+
     def action_end_contract(self) -> None:
         b = self.board
         held = b.locked.held_minor if b.locked else 0

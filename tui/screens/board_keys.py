@@ -60,6 +60,8 @@ BINDINGS = [
             tooltip="The freelancer gives the escrow back to the client at once (P6)"),
     Binding("b", "bonus", "Give bonus", id="board.bonus", show=False,
             tooltip="The client pays a bonus outside escrow (P7)"),
+    Binding("T", "terms", "Profile and fee", id="board.terms", show=False,
+            tooltip="Move the contract to a profile's current numbers, or give it a fee rule of its own (P9)"),
     Binding("E", "end_contract", "End contract", id="board.end_contract", show=False,
             tooltip="End the contract with a reason and feedback; future milestones are voided (C3, C4)"),
     Binding("A", "archive", "Archive contract", id="board.archive", show=False,
@@ -113,7 +115,7 @@ def available(action: str, parameters: tuple[object, ...], b: Board | None, side
                 and b.refund_request.status == "pending"
         case "bonus":
             return side == "client"
-        case "end_contract":
+        case "end_contract" | "terms":
             return c.is_open
         case "archive":
             return not c.archived

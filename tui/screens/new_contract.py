@@ -3,7 +3,7 @@ with a live preview; storage decides, and a refusal marks the field it names."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
@@ -30,7 +30,6 @@ TEMPLATES = [
     ("No milestones (plan later)", "none"),
 ]
 SIDES = [("Freelancer (I do the work)", "freelancer"), ("Client (I pay)", "client")]
-PROFILES = [("Marketplace", "Marketplace"), ("Direct client", "Direct client")]
 
 # DomainError.field -> the form field that shows it.
 FIELD_OF = {
@@ -38,6 +37,7 @@ FIELD_OF = {
     "profile": "profile", "started_on": "started_on", "due_date": "started_on", "total": "total",
     "amount": "total", "template": "template", "n": "n", "percentages": "percentages",
     "revision_cap": "revision_cap",
+    "review_days": "review_days", "fee_rule": "fee_rule",
 }
 
 
@@ -56,7 +56,8 @@ def create(db, form: dict[str, str], *, clock: Clock):
     return api.create_contract(
         db, title=form["title"], client_name=form["client_name"], currency=form["currency"],
         profile=form["profile"], my_side=form["my_side"], started_on=form["started_on"] or None,
-        milestones=milestones, revision_cap=form.get("revision_cap") or None, clock=clock,
+        milestones=milestones, revision_cap=form.get("revision_cap") or None,
+        review_days=form.get("review_days") or None, fee_rule=form.get("fee_rule") or None, clock=clock,
     )
 
 
@@ -87,7 +88,9 @@ class NewContractScreen(ModalScreen[int | None]):
                             id="field-currency")
                 yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
                                               compact=True), id="field-my_side")
-                yield Field("Platform profile", Select(PROFILES, value=self.app.config.profile, allow_blank=False,
+                # The profiles live in the database: the configured one until they are read (on_mount).
+                chosen = self.app.config.profile
+                yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
                                                        id="profile", compact=True), id="field-profile")
             with Horizontal(classes="row"):
                 yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
@@ -103,9 +106,16 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
                                                      "30, 30, 40", id="percentages", compact=True),
                             id="field-percentages")
-            yield Field("Revision cap (rounds of changes per milestone; empty: none)",
-                        TextInput(placeholder="none", id="revision_cap", type="integer", compact=True, max_length=2),
-                        id="field-revision_cap")
+            # The contract's own terms (its profile's, overridden for this contract only): after the
+            # common fields, so the usual path (title, client, total) keeps its tab order.
+            with Horizontal(classes="row", id="terms"):
+                yield Field("Revision cap (rounds)",
+                            TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
+                                      max_length=2), id="field-revision_cap")
+                yield Field("Review days (1-30)", TextInput(id="review_days", compact=True, max_length=3,
+                                                            placeholder="3"), id="field-review_days")
+                yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
+                                                                    placeholder="10%"), id="field-fee_rule")
             yield Static("", id="preview")
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
@@ -115,9 +125,42 @@ class NewContractScreen(ModalScreen[int | None]):
         for box in self.query(TextInput).results(TextInput):
             box.hold_after_submit = True  # keys typed behind enter wait for the outcome (_release)
         self.query_one("#title", Input).focus()
+        self.field("review_days").display = False
+        from cairn.storage.queries.profiles import profiles
+
+        call_storage(self, profiles, with_clock=False, done=self._show_profiles, group="new-contract-profiles")
         self._update_template_options()
         self._update_preview()
         self._warm_up()
+
+    profiles: dict[str, Any] = {}  # name -> ProfileRow, once read
+
+    def _show_profiles(self, rows) -> None:
+        """Every profile in the database; the configured one chosen if it is there (else the first,
+        and the form says why)."""
+        select = self.query_one("#profile", Select)
+        current = select.value
+        self.profiles = {p.name: p for p in rows}
+        if not rows:
+            return
+        select.set_options([(p.name, p.name) for p in rows])
+        if current in self.profiles:
+            select.value = current
+        else:
+            select.value = rows[0].name
+            self.field("profile").set_hint(Text(f"The settings file names {current!r}, which is not a profile here; "
+                                                "M on the list manages profiles."))
+        self._update_terms()
+
+    def _update_terms(self) -> None:
+        """The review window is asked for only where the profile lets each contract choose it (an
+        escrow service's inspection period); the fee placeholder shows the profile's rule."""
+        p = self.profiles.get(self.values()["profile"])
+        per_contract = bool(p and p.review_per_contract)
+        self.field("review_days").display = per_contract
+        if per_contract:
+            self.query_one("#review_days", Input).placeholder = str(p.review_days)
+        self.query_one("#fee_rule", Input).placeholder = p.fee.shown() if p is not None else "10%"
 
     @work(thread=True, group="warm-up", exit_on_error=False)
     def _warm_up(self) -> None:
@@ -138,6 +181,8 @@ class NewContractScreen(ModalScreen[int | None]):
             "my_side": choice("my_side"), "profile": choice("profile"), "started_on": text("started_on").strip(),
             "total": text("total"), "template": choice("template"), "n": text("n"),
             "percentages": text("percentages"), "revision_cap": text("revision_cap").strip(),
+            "review_days": text("review_days").strip() if self.field("review_days").display else "",
+            "fee_rule": text("fee_rule").strip(),
         }
 
     def field(self, name: str) -> Field:
@@ -186,6 +231,8 @@ class NewContractScreen(ModalScreen[int | None]):
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
         if event.control.id == "template":
             self._update_template_options()
+        if event.control.id == "profile":
+            self._update_terms()
         self._update_preview()
 
     # --- submitting ----------------------------------------------------------------------------------

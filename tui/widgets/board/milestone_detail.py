@@ -1,5 +1,5 @@
 """The selected milestone in words: its description, where a partial release's rest went, the
-submission's message, and what the user must do by when."""
+platform's fee and the net of a release, the submission's message, and what the user must do by when."""
 
 from __future__ import annotations
 
@@ -30,6 +30,9 @@ def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_s
             text.append(f"; {money(m.carried_minor, currency)} carried to the next milestone")
         if m.refunded_minor:
             text.append(f"; {money(m.refunded_minor, currency)} refunded to the client")
+        if m.fee_minor:  # P9: the platform's fee on what was released (derived; the money panel sums them)
+            text.append(f"; fee {money(m.fee_minor, currency)}, net "
+                        f"{money(m.released_minor - m.fee_minor, currency)}")
         text.append(".")
     if m is not None and m.state == "submitted":
         if text:

@@ -22,10 +22,10 @@ class MoneyPanel(Static):
             rows = [*value, ("Funded by you", m.funded), ("In escrow", m.escrow), ("Paid to freelancer", m.paid),
                     ("Carried credit", m.credit)]
         else:
-            rows = [
-                *value, ("Funded", m.funded), ("In escrow", m.escrow), ("Paid", m.paid),
-                ("  pending", m.pending), ("  available", m.available), ("Carried credit", m.credit),
-            ]
+            rows = [*value, ("Funded", m.funded), ("In escrow", m.escrow), ("Paid", m.paid)]
+            if m.fee:  # P9: what the platform keeps, and what reaches the freelancer (the fee is derived)
+                rows.append((f"  net of {fmt(m.fee, currency)} fee", m.net))
+            rows += [("  pending", m.pending), ("  available", m.available), ("Carried credit", m.credit)]
         if m.refunded:
             rows.append(("Refunded to you" if my_side == "client" else "Refunded", m.refunded))
         if m.bonus:

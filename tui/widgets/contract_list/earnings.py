@@ -1,4 +1,5 @@
-"""P8: the freelancer's earnings by stage, one line per currency."""
+"""P8: the freelancer's earnings by stage, one line per currency; with the platforms' fees and the
+net of what was paid (P9) when any contract pays a fee."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))
+FEES = (("fee", "Fee"), ("net", "Net paid"))
 
 
 class EarningsPanel(Static):
@@ -42,12 +44,17 @@ class EarningsPanel(Static):
         table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, expand=False,
                       title="Earnings as freelancer", title_justify="left", title_style="bold")
         table.add_column("", no_wrap=True)
-        for _, label in STAGES:
+        # P9: what was paid (pending and available) is gross; the platform's fee and the net beside it.
+        fees = FEES if any(r.fee for r in rows) else ()
+        if fees and risk and 0 < self.size.width < 100:
+            fees = FEES[1:]  # beside "At risk" at 80 columns: the net alone (gross is pending + available)
+        stages = STAGES + fees
+        for _, label in stages:
             table.add_column(label, justify="right", no_wrap=True, header_style="bold")
         if risk:
             table.add_column("At risk", justify="right", no_wrap=True, header_style="bold")
         for r in rows:
-            cells = [fmt.money(getattr(r, key), r.currency) for key, _ in STAGES]
+            cells = [fmt.money(getattr(r, key), r.currency) for key, _ in stages]
             if risk:
                 at = risk.get(r.currency)
                 cells.append(Text(fmt.money(at.total, r.currency), style="bold") if at else Text("—", style="dim"))
