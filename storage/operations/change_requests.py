@@ -9,6 +9,7 @@ itself is in ``plan.py``.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlmodel import delete
@@ -58,9 +59,9 @@ def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[lis
 
 
 def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
-                 clock: Clock, expect_version: int | None = None) -> Board:
+                 clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R1: the client applies their draft in one transaction."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="change its plan")
         require_side(actor, Side.CLIENT, "R1", "change the plan directly (the freelancer proposes changes)")
         if req := pending_request(unit, c):
@@ -78,9 +79,9 @@ def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, me
 
 
 def propose_changes(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, message: str = "",
-                    clock: Clock, expect_version: int | None = None) -> Board:
+                    clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R2, R3: the freelancer's draft becomes the contract's one pending change request."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="propose changes")
         require_side(actor, Side.FREELANCER, "R2", "propose changes (the client sends them directly)")
         if pending_request(unit, c):
@@ -104,29 +105,29 @@ def propose_changes(db: Database, contract_id: int, *, actor: str = Side.FREELAN
 
 
 def withdraw_change_request(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
-                            clock: Clock, expect_version: int | None = None) -> Board:
+                            clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R3: the freelancer takes back their pending request."""
     return _decide(db, contract_id, actor=actor, clock=clock, expect_version=expect_version,
-                   outcome=RequestStatus.WITHDRAWN)
+                   outcome=RequestStatus.WITHDRAWN, at=at)
 
 
 def accept_change_request(db: Database, contract_id: int, *, actor: str = Side.CLIENT, clock: Clock,
-                          expect_version: int | None = None) -> Board:
+                          expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R4: apply the whole request in one transaction, or refuse if it no longer applies."""
     return _decide(db, contract_id, actor=actor, clock=clock, expect_version=expect_version,
-                   outcome=RequestStatus.ACCEPTED)
+                   outcome=RequestStatus.ACCEPTED, at=at)
 
 
 def decline_change_request(db: Database, contract_id: int, *, actor: str = Side.CLIENT, reason: str = "",
-                           clock: Clock, expect_version: int | None = None) -> Board:
+                           clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R4: declining changes nothing but the request's status."""
     return _decide(db, contract_id, actor=actor, clock=clock, expect_version=expect_version,
-                   outcome=RequestStatus.DECLINED, reason=reason)
+                   outcome=RequestStatus.DECLINED, reason=reason, at=at)
 
 
 def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_version: int | None,
-            outcome: RequestStatus, reason: str = "") -> Board:
-    with operation(db, clock, contract_id=contract_id) as unit:
+            outcome: RequestStatus, reason: str = "", at: datetime | str | None = None) -> Board:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="answer change requests")
         if outcome == RequestStatus.WITHDRAWN:
             require_side(actor, Side.FREELANCER, "R3", "withdraw a change request")

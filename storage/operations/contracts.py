@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import pendulum
@@ -38,6 +38,7 @@ from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit
 from cairn.storage.queries.board import board
 from cairn.storage.templates import split, template_titles
+from cairn.storage.when import describe
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -114,9 +115,10 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
 
 def end_contract(db: Database, contract_id: int, *, actor: str, reason: str = EndReason.COMPLETED,
                  release_minor: int | str = 0, feedback_rating: int | None = None,
-                 feedback_text: str | None = None, clock: Clock, expect_version: int | None = None) -> Board:
+                 feedback_text: str | None = None, clock: Clock, expect_version: int | None = None,
+                 at: datetime | str | None = None) -> Board:
     """C3: void the future, settle escrow by who ends it, record reason and feedback (C4)."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="end it again")
         end_in(unit, c, actor=actor, reason=reason, release_minor=release_minor,
                feedback_rating=feedback_rating, feedback_text=feedback_text)
@@ -226,18 +228,20 @@ def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, s
 
 
 def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | None,
-                   text: str | None = None, clock: Clock) -> Board:
+                   text: str | None = None, clock: Clock, at: datetime | str | None = None) -> Board:
     """C4: feedback on an ended contract, within the profile's window after the end."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if actor not in (Side.CLIENT, Side.FREELANCER):
             raise DomainError("C4", "feedback is left by the client or the freelancer; act as one of them to leave it.")
         if c.status != ContractStatus.ENDED:
             raise DomainError("C4", "feedback is given when a contract ends; end it first.")
         window = c.feedback_days
-        if unit.now > pendulum.instance(c.ended_at).add(days=window):
+        closes = pendulum.instance(c.ended_at).add(days=window)
+        if unit.now > closes:
             raise DomainError("C4", f"feedback can be added within {window} days of the end; that window "
-                                    "has closed.")
+                                    f"closed on {describe(closes)} (the contract ended on "
+                                    f"{describe(c.ended_at)}).")
         rating_value, text_value = _feedback(rating, text)
         before = {"rating": c.feedback_rating, "text": c.feedback_text}
         c.feedback_rating, c.feedback_text, c.feedback_at = rating_value, text_value, unit.now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -33,6 +34,7 @@ from cairn.storage.operations.escrow import (
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit, require_side
 from cairn.storage.queries.board import board
+from cairn.storage.when import describe
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -68,9 +70,9 @@ def release_payment(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
                     amount: int | str | None = None, remainder: str = Remainder.REFUND,
                     end_contract: bool = False, end_reason: str = EndReason.COMPLETED,
                     feedback_rating: int | None = None, feedback_text: str | None = None,
-                    clock: Clock, expect_version: int | None = None) -> Board:
+                    clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P1-P3: release all or part of escrow; the rest is carried or refunded; keep open or end."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="release payment")
         require_side(actor, Side.CLIENT, "P1", "release payment")
         m, held = _locked(unit, c, "P1", "release")
@@ -116,9 +118,9 @@ def _release_keep_open(unit: Unit, c: Contract, m: Milestone, x: int, rest: int,
 
 def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
                   amount: int | str | None = None, clock: Clock,
-                  expect_version: int | None = None) -> Board:
+                  expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P6: the freelancer refunds escrow at once (all by default, or part)."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         if actor != Side.FREELANCER:
             raise DomainError("P6", "the client can't take escrow back directly: request a refund, which the "
@@ -143,9 +145,9 @@ def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCE
 
 def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
                    amount: int | str | None = None, clock: Clock,
-                   expect_version: int | None = None) -> Board:
+                   expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P6: the client asks for escrow back; the freelancer has the profile's window to answer."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request a refund")
         require_side(actor, Side.CLIENT, "P6", "request a refund")
         m, held = _locked(unit, c, "P6", "refund")
@@ -164,9 +166,10 @@ def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
 
 
 def answer_refund_request(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, accept: bool,
-                          note: str = "", clock: Clock, expect_version: int | None = None) -> Board:
+                          note: str = "", clock: Clock, expect_version: int | None = None,
+                          at: datetime | str | None = None) -> Board:
     """P6: the freelancer accepts (escrow goes back) or disputes (recorded with its date)."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         require_side(actor, Side.FREELANCER, "P6", "answer a refund request")
         req = open_refund_request(unit, c)
@@ -187,16 +190,18 @@ def answer_refund_request(db: Database, contract_id: int, *, actor: str = Side.F
 
 
 def give_bonus(db: Database, contract_id: int, *, actor: str = Side.CLIENT, amount: int | str,
-               note: str = "", clock: Clock, expect_version: int | None = None) -> Board:
+               note: str = "", clock: Clock, expect_version: int | None = None,
+               at: datetime | str | None = None) -> Board:
     """P7: a bonus outside escrow, while open or within the profile's window after the end."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         require_side(actor, Side.CLIENT, "P7", "give a bonus")
         if c.status == ContractStatus.ENDED:
             window = c.bonus_days
-            if unit.now > pendulum.instance(c.ended_at).add(days=window):
+            closes = pendulum.instance(c.ended_at).add(days=window)
+            if unit.now > closes:
                 raise DomainError("P7", f"a bonus can be given up to {window} days after the contract ends; "
-                                        "that window has closed.")
+                                        f"that window closed on {describe(closes)}.")
         x = validate.positive_amount(amount, c.currency, rule="P7", label="bonus")
         text = validate.message(note, rule="P7", label="note")
         e = unit.money(c, LedgerKind.BONUS, x, actor=actor, note=text)

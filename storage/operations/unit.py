@@ -100,7 +100,9 @@ class Unit:
     def __init__(self, session: Session, clock: Clock) -> None:
         self.session = session
         self.clock = clock
-        self.now: pendulum.DateTime = clock.now().in_timezone("UTC")
+        # ``now`` is when the action being recorded happened (``at=``); ``real_now`` the clock's.
+        self.real_now: pendulum.DateTime = clock.now().in_timezone("UTC")
+        self.now: pendulum.DateTime = self.real_now
         self.events: list[Event] = []
 
     # --- loading -----------------------------------------------------------------
