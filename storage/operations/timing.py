@@ -70,8 +70,8 @@ def resolve(unit: Unit, c: Contract | None, at: datetime | str | when.Moment | N
                                     "contract's start date with Edit contract.", field="at")
         if last is not None and instant < pendulum.instance(last.at):
             raise DomainError(when.RULE, f"the last recorded event is dated {when.describe(last.at)} "
-                                         f"(\"{_short(last.summary)}\"); record events in the order they "
-                                         "happened, or undo the later one first.", field="at")
+                                         f"({_short(last.summary.rstrip('.'))}); record events in the order "
+                                         "they happened, or undo the later one first.", field="at")
     return instant
 
 

@@ -80,7 +80,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         assert screen.side == "client"
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "y")  # accept, confirmed
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and titles(b) == ["Design", "Launch", "Build"]
@@ -341,9 +341,9 @@ async def test_answer_refund_request(make_test_app, seeded, db_path, clock, acce
         await pilot.press("y")
         await type_text(pilot, "Work was delivered")
         if accept:
-            await pilot.press("tab", "tab", "tab", "enter", "y")  # Accept: refund, confirmed
+            await pilot.press("tab", "tab", "tab", "tab", "enter", "y")  # When, Cancel, Dispute, Accept; confirmed
         else:
-            await pilot.press("tab", "tab", "enter")  # Dispute
+            await pilot.press("tab", "tab", "tab", "enter")  # When, Cancel, Dispute
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
     if accept:
@@ -403,9 +403,12 @@ async def test_decline_change_request_from_the_board(make_test_app, seeded, db_p
         assert screen.side == "client"
         assert "Change request pending" in str(screen.query_one("#request-notice").render())
         await pilot.press("n")
+        await type_text(pilot, "Not now")
+        await pilot.press("enter")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and b.past_requests[0].status == "declined"
+    assert b.past_requests[0].outcome == "Not now"
 
 
 @asynctest
@@ -413,7 +416,7 @@ async def test_accept_change_request_from_the_board(make_test_app, seeded, db_pa
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, seeded["logo"])
-        await pilot.press("g")
+        await pilot.press("g", "enter")
         await settle(pilot)
     assert "Extra variants" in titles(db_board(db_path, clock, seeded["logo"]))
 
@@ -426,7 +429,7 @@ async def test_withdraw_change_request_as_freelancer(make_test_app, seeded, db_p
         await pilot.press("w")
         await settle(pilot)
         assert screen.side == "freelancer"
-        await pilot.press("W")
+        await pilot.press("W", "y")
         await settle(pilot)
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"
 

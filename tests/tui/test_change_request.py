@@ -31,7 +31,7 @@ async def test_decline_in_the_pane(make_test_app, seeded, db_path, clock):
         await open_board(pilot, seeded["logo"])
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("n", "enter")  # decline, no reason
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and "Extra variants" not in titles(b)
@@ -45,7 +45,7 @@ async def test_withdraw_in_the_pane_as_freelancer(make_test_app, seeded, db_path
         await pilot.press("v")
         await settle(pilot)
         assert not pilot.app.screen.check_action("accept_request", ())
-        await pilot.press("W")
+        await pilot.press("W", "y")
         await settle(pilot)
         assert pilot.app.screen is screen
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"
@@ -72,6 +72,6 @@ async def test_a_request_that_no_longer_applies_says_why_and_can_only_be_decline
         await pilot.press("g")  # hidden: nothing happens
         await settle(pilot)
         assert db_board(db_path, clock, b.id).request is not None
-        await pilot.press("n")
+        await pilot.press("n", "enter")
         await settle(pilot)
     assert db_board(db_path, clock, b.id).request is None

@@ -193,7 +193,7 @@ def test_archive_asks_first_then_archives_in_the_database(seeded, db_path, clock
         table.select_contract(seeded["web"])
         await pilot.press("a")
         await pilot.pause()
-        assert type(pilot.app.screen).__name__ == "Confirm"
+        assert type(pilot.app.screen).__name__ == "ConfirmDialog"
         await pilot.press("n")  # no: nothing happens
         await settle(pilot)
         assert not any(s.archived for s in summaries(db_path, clock, include_archived=True))

@@ -72,7 +72,7 @@ def test_running_from_the_palette_runs_the_screen_action(seeded, db_path, clock,
         await palette_offers(pilot, "Archive contract")
         await pilot.press("enter")
         await settle(pilot)
-        assert type(pilot.app.screen).__name__ == "Confirm"
+        assert type(pilot.app.screen).__name__ == "ConfirmDialog"
         await pilot.press("y")
         await settle(pilot)
         assert "Logo refresh" in shown_titles(pilot)  # still shown: ended/archived are visible

@@ -321,6 +321,8 @@ def case_discard_changes():
 
 def case_accept_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await pilot.press("y")
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and [m.title for m in b.milestones][-1] == "Extra page"
     return Case(request_as_client, check)
@@ -328,6 +330,9 @@ def case_accept_request():
 
 def case_decline_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await opens(pilot, MessageDialog)
+        await pilot.press("enter")
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and "Extra page" not in [m.title for m in b.milestones]
         assert b.past_requests[0].status == "declined"
@@ -336,6 +341,8 @@ def case_decline_request():
 
 def case_withdraw_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await pilot.press("y")
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and b.past_requests[0].status == "withdrawn"
     return Case(request_as_freelancer, check)
@@ -392,7 +399,7 @@ def case_refund_escrow():
 def case_answer_refund():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, AnswerRefundDialog)
-        await pilot.press("tab", "tab", "enter")  # Dispute
+        await pilot.press("tab", "tab", "tab", "enter")  # When, Cancel, Dispute
         await settle(pilot)
         assert db_board(db_path, clock, cid).refund_request.status == "disputed"
     return Case(refund_requested_as_freelancer, check)

@@ -13,6 +13,7 @@ from .form import FormDialog, field
 
 
 class AnswerRefundDialog(FormDialog):
+    RECORDS_TIME = True
     TITLE_TEXT = "Answer refund request"
 
     def compose_fields(self) -> ComposeResult:

@@ -14,6 +14,7 @@ from .form import FormDialog, field
 
 
 class BonusDialog(FormDialog):
+    RECORDS_TIME = True
     TITLE_TEXT = "Give bonus"
     OK_LABEL = "Give bonus"
 

@@ -17,6 +17,7 @@ from .form import FIELD_ALIASES, FormDialog, field
 
 
 class EndContractDialog(FormDialog):
+    RECORDS_TIME = True
     TITLE_TEXT = "End contract"
     OK_LABEL = "End contract"
     ALIASES = {**FIELD_ALIASES, "amount": "release", "release_minor": "release"}

@@ -1,9 +1,13 @@
-"""The shape every board dialog shares: fields with inline errors, the storage call, escape.
+"""The shape every dialog shares: fields with inline errors, the storage call, escape.
 
 A dialog is a ``ModalScreen`` that runs its own storage operation (through ``call_storage``)
-and dismisses with the ``Board`` the operation returns, or ``None`` when cancelled. A refusal
-that names a field (``DomainError.field``) marks that field, shows the message under it and
-keeps what the user typed; any other refusal is shown in the dialog's error line.
+and dismisses with what the operation returns (a ``Board``), or ``None`` when cancelled. A
+refusal that names a field (``DomainError.field``) marks that field, shows the message under it
+and keeps what the user typed; any other refusal is shown in the dialog's error line.
+
+A dialog that records something that happened on the platform (``RECORDS_TIME``) has a "When"
+field after its own: empty is now; storage reads what was typed (``storage/when.py``) and a
+refusal marks the field. Enter submits from anywhere in the dialog, escape cancels.
 """
 
 from __future__ import annotations
@@ -22,12 +26,14 @@ from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
 from cairn.storage.queries import Board
-from cairn.tui.widgets.common import Confirm, Field
+from cairn.tui.widgets.common import Field
 from cairn.tui.widgets.common.text_input import TextInput
 from cairn.tui.worker import call_storage, show_refusal
 
 # Storage field names that a form shows under another field.
 FIELD_ALIASES = {"amount_minor": "amount", "release_minor": "release", "note": "message"}
+WHEN_LABEL = "When it happened (local time; empty: now)"
+WHEN_PLACEHOLDER = "e.g. 2026-11-20 14:30 · yesterday · 3d ago"
 
 
 class FormDialog(ModalScreen[Board | None]):
@@ -37,9 +43,15 @@ class FormDialog(ModalScreen[Board | None]):
     TITLE_TEXT = ""
     OK_LABEL = "Save"
     ALIASES: dict[str, str] = FIELD_ALIASES
-    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    RECORDS_TIME = False  # a "When" field, passed to the operation as ``at=``
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", show=False),
+        # Enter in a field submits it (Input.Submitted); this catches an enter that arrives
+        # while no field has the focus.
+        Binding("enter", "submit", "Submit", show=False),
+    ]
 
-    def __init__(self, operation: Callable[..., Board], contract_id: int, *, intro: str = "",
+    def __init__(self, operation: Callable[..., Any] | None, contract_id: int | None, *, intro: str = "",
                  **fixed: Any) -> None:
         super().__init__()
         self.operation = operation
@@ -52,8 +64,11 @@ class FormDialog(ModalScreen[Board | None]):
             yield Static(Text(self.TITLE_TEXT), id="dialog-title")
             if self.intro:
                 yield Static(Text(self.intro), id="dialog-intro")
-            with VerticalScroll(id="dialog-fields"):
+            # Not focusable itself: tab goes from field to field (the fields scroll into view).
+            with VerticalScroll(id="dialog-fields", can_focus=False):
                 yield from self.compose_fields()
+                if self.RECORDS_TIME:
+                    yield field("at", WHEN_LABEL, TextInput(id="at", placeholder=WHEN_PLACEHOLDER))
             yield Static("", id="form-error")
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()
@@ -67,6 +82,13 @@ class FormDialog(ModalScreen[Board | None]):
 
     def values(self) -> dict[str, Any]:
         return {}
+
+    def when(self) -> dict[str, Any]:
+        """``at=`` for the operation, as typed: storage reads it (and refuses it on the field)."""
+        if not self.RECORDS_TIME:
+            return {}
+        text = self.query_one("#at", Input).value.strip()
+        return {"at": text} if text else {}
 
     # --- fitting the terminal ----------------------------------------------------------
     FIELDS_MAX_HEIGHT = 16
@@ -172,6 +194,9 @@ class FormDialog(ModalScreen[Board | None]):
     def action_cancel(self) -> None:
         self.dismiss(None)
 
+    def action_submit(self) -> None:
+        self.submit()
+
     def clear_errors(self) -> None:
         for f in self.query(Field):
             f.set_error(None)
@@ -179,7 +204,7 @@ class FormDialog(ModalScreen[Board | None]):
 
     def submit(self, **extra: Any) -> None:
         self.clear_errors()
-        values = {**self.values(), **extra}
+        values = {**self.values(), **self.when(), **extra}
         if self.confirm_question(values) is None:
             self.run(values)
             return
@@ -188,8 +213,11 @@ class FormDialog(ModalScreen[Board | None]):
         from cairn.storage.db import rehearse
 
         self.hold_keys()
-        call_storage(self, rehearse, self.operation, self.contract_id, **self.fixed, **values,
+        call_storage(self, rehearse, self.operation, *self._args(), **self.fixed, **values,
                      done=lambda _: self._ask(values), refused=self.refused, failed=self._failed)
+
+    def _args(self) -> tuple:
+        return () if self.contract_id is None else (self.contract_id,)
 
     def _ask(self, values: dict[str, Any]) -> None:
         question = self.confirm_question(values)
@@ -201,13 +229,20 @@ class FormDialog(ModalScreen[Board | None]):
             if yes:
                 self.run(values)
 
-        self.app.push_screen(Confirm(question, "This can't be undone.", confirm_label="Yes, do it"), answered)
+        from .confirm import ConfirmDialog
+
+        self.app.push_screen(ConfirmDialog(None, self.contract_id, question=question,
+                                           detail="If it turns out wrong, Undo last action (ctrl+z) takes it "
+                                                  "back."), answered)
         self.release_keys()  # a "y" typed behind enter answers the question, now that it is asked
 
     def run(self, values: dict[str, Any]) -> None:
+        if self.operation is None:  # a question only: the caller acts on the answer
+            self.dismiss(True)
+            return
         # Dismiss after the worker has finished, so closing the dialog never cancels it.
         self.hold_keys()
-        call_storage(self, self.operation, self.contract_id, **self.fixed, **values,
+        call_storage(self, self.operation, *self._args(), **self.fixed, **values,
                      done=lambda board: self.call_later(self._close, board), refused=self.refused,
                      failed=self._failed)
 

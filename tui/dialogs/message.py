@@ -1,4 +1,5 @@
-"""A one-line message: submit work (M9), request changes (M10), propose changes (R2)."""
+"""A one-line message: submit work (M9), request changes (M10), propose changes (R2), decline a
+change request with a reason (R4)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,15 @@ from .form import FormDialog, field
 
 
 class MessageDialog(FormDialog):
+    RECORDS_TIME = True
     def __init__(self, operation, contract_id: int, *, title: str, ok_label: str, label: str = "Message",
-                 intro: str = "", placeholder: str = "", **fixed: Any) -> None:
+                 intro: str = "", placeholder: str = "", field_name: str = "message", **fixed: Any) -> None:
         super().__init__(operation, contract_id, intro=intro, **fixed)
         self.TITLE_TEXT = title
         self.OK_LABEL = ok_label
         self.label = label
         self.placeholder = placeholder
+        self.field_name = field_name  # the operation's argument the text goes to
 
     def compose_fields(self) -> ComposeResult:
         yield field("message", self.label, TextInput(id="message", placeholder=self.placeholder))
@@ -28,4 +31,4 @@ class MessageDialog(FormDialog):
         self.query_one("#message", Input).focus()
 
     def values(self) -> dict[str, Any]:
-        return {"message": self.query_one("#message", Input).value}
+        return {self.field_name: self.query_one("#message", Input).value}

@@ -17,6 +17,7 @@ from .form import FormDialog, field
 
 
 class ReleaseDialog(FormDialog):
+    RECORDS_TIME = True
     TITLE_TEXT = "Release payment"
     OK_LABEL = "Release"
 

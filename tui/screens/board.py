@@ -7,7 +7,7 @@ from the ``Board`` the operation returns.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rich.text import Text
@@ -32,7 +32,6 @@ from cairn.tui.widgets.board import (
     PlanTable,
 )
 from cairn.tui.widgets.board._text import clean
-from cairn.tui.widgets.common import Confirm
 from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.worker import call_storage, show_refusal
 
@@ -283,15 +282,23 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         else:
             self.reload()
 
-    def open_dialog(self, dialog) -> None:
-        self.app.push_screen(dialog, self._this_visit(self._after_dialog))
+    def open_dialog(self, dialog) -> Awaitable[None]:
+        """Show a dialog; its answer (a ``Board``) comes back to this board. Actions return what
+        this returns: Textual then waits for the dialog to be mounted (and its field focused)
+        before it delivers the next key, so keys typed in a burst behind the action's key (over
+        SSH, one packet) land in the dialog's field, in order, instead of being lost."""
+        return self.app.push_screen(dialog, self._this_visit(self._after_dialog))
 
-    def confirm_then(self, question: str, detail: str, then: Callable[[], None]) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                then()
+    def confirm(self, operation: Callable[..., Board], question: str, detail: str = "", *,
+                ok_label: str = "Yes, do it", versioned: bool = True, records_time: bool | None = None,
+                **kwargs: Any) -> Awaitable[None]:
+        """Ask first (the one confirmation, with When for what is recorded), then run ``operation``
+        with the contract's version; the board shows its answer."""
+        from cairn.tui.dialogs import ConfirmDialog
 
-        self.app.push_screen(Confirm(question, detail, confirm_label="Yes, do it"), answered)
+        kw = self._versioned(**kwargs) if versioned else kwargs
+        return self.open_dialog(ConfirmDialog(operation, self.contract_id, question=question, detail=detail,
+                                       ok_label=ok_label, records_time=records_time, **kw))
 
     def _versioned(self, **kw: Any) -> dict[str, Any]:
         return {"expect_version": self.board.contract.version, **kw}

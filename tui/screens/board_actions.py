@@ -5,6 +5,7 @@ contract's version). Mixed into ``BoardScreen``; the rules themselves are storag
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING
 
 from cairn.storage import api
@@ -33,12 +34,12 @@ class PlanActions(_Base):
     request (R3, R4)."""
 
     # --- plan edits (R1, R2, M6, M7) -----------------------------------------------
-    def action_add_milestone(self) -> None:
+    def action_add_milestone(self) -> Awaitable[None]:
         b = self.board
-        self.open_dialog(MilestoneForm(api.draft_add, b.id, currency=b.contract.currency,
+        return self.open_dialog(MilestoneForm(api.draft_add, b.id, currency=b.contract.currency,
                                        **self._versioned(side=self.side)))
 
-    def action_edit_milestone(self) -> None:
+    def action_edit_milestone(self) -> Awaitable[None]:
         pr = self.query_one(PlanTable).selected
         if pr is None:
             return
@@ -47,7 +48,7 @@ class PlanActions(_Base):
             self.run_op(api.draft_edit, side=self.side, key=pr.key)
             return
         b = self.board
-        self.open_dialog(MilestoneForm(api.draft_edit, b.id, currency=b.contract.currency, row=pr.row,
+        return self.open_dialog(MilestoneForm(api.draft_edit, b.id, currency=b.contract.currency, row=pr.row,
                                        **self._versioned(side=self.side, key=pr.key)))
 
     def action_delete_milestone(self) -> None:
@@ -96,111 +97,131 @@ class PlanActions(_Base):
         if not self.showing_diff:
             self.query_one(PlanTable).focus()
 
-    def action_send_changes(self) -> None:
+    def action_send_changes(self) -> Awaitable[None]:
         d = self.board.draft_diff
-        self.confirm_then("Send these changes? They apply to the plan at once (R1).",
-                          _diff_summary(d), lambda: self.run_op(api.send_changes, actor="client"))
+        return self.confirm(api.send_changes, "Send these changes? They apply to the plan at once (R1).",
+                     _diff_summary(d), ok_label="Send", actor="client")
 
-    def action_propose_changes(self) -> None:
+    def action_propose_changes(self) -> Awaitable[None]:
         b = self.board
-        self.open_dialog(MessageDialog(api.propose_changes, b.id, title="Propose changes",
+        return self.open_dialog(MessageDialog(api.propose_changes, b.id, title="Propose changes",
                                        ok_label="Propose", label="Message to the client (optional)",
                                        intro="Your draft becomes a change request the client accepts or "
                                              "declines (R2).", **self._versioned(actor="freelancer")))
 
-    def action_discard_changes(self) -> None:
-        self.confirm_then("Discard your draft?", "Every change in it is lost; the plan stays as it is.",
-                          lambda: self.run_op(api.discard_draft, side=self.side, versioned=False))
+    def action_discard_changes(self) -> Awaitable[None]:
+        return self.confirm(api.discard_draft, "Discard your draft?", "Every change in it is lost; the plan stays as it is.",
+                     ok_label="Discard", versioned=False, records_time=False, side=self.side)
 
     # --- change requests (R3, R4) ------------------------------------------------------
-    def action_review_request(self) -> None:
+    def action_review_request(self) -> Awaitable[None]:
         from cairn.tui.screens.change_request import ChangeRequestScreen
 
-        self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
+        return self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 
-    def action_accept_request(self) -> None:
-        self.run_op(api.accept_change_request, actor="client")
+    def action_accept_request(self) -> Awaitable[None]:
+        return self.open_dialog(request_dialog("accept", self.board))
 
-    def action_decline_request(self) -> None:
-        self.run_op(api.decline_change_request, actor="client")
+    def action_decline_request(self) -> Awaitable[None]:
+        return self.open_dialog(request_dialog("decline", self.board))
 
-    def action_withdraw_request(self) -> None:
-        self.run_op(api.withdraw_change_request, actor="freelancer")
+    def action_withdraw_request(self) -> Awaitable[None]:
+        return self.open_dialog(request_dialog("withdraw", self.board))
+
+
+def request_dialog(answer: str, b):
+    """The dialog that accepts, declines or withdraws the pending change request (R3, R4), on the
+    board and in the review pane alike; it dismisses with the new ``Board``."""
+    from cairn.tui.dialogs import ConfirmDialog
+
+    version = {"expect_version": b.contract.version}
+    if answer == "accept":
+        return ConfirmDialog(api.accept_change_request, b.id, question="Accept the change request?",
+                             detail="Its whole batch applies to the plan at once (R4).", ok_label="Accept",
+                             actor="client", **version)
+    if answer == "withdraw":
+        return ConfirmDialog(api.withdraw_change_request, b.id, question="Withdraw your change request?",
+                             detail="The plan stays as it is; you may propose a new one (R3).",
+                             ok_label="Withdraw", actor="freelancer", **version)
+    return MessageDialog(api.decline_change_request, b.id, title="Decline the change request", ok_label="Decline",
+                         label="Reason (optional)", field_name="reason", intro="The plan stays as it is (R4).",
+                         actor="client", **version)
 
 
 class MoneyActions(_Base):
     """Funding, work, payments, refunds, bonus, ending and archiving (M3-M10, P1-P7, C3, C6)."""
 
     # --- money (M3-M10, P1-P7, C3) -------------------------------------------------
-    def action_fund(self) -> None:
+    def action_fund(self) -> Awaitable[None]:
         b = self.board
         nxt = b.next_future
         cur = b.contract.currency
         detail = f"Deposits {money(nxt.amount_minor, cur)} into escrow"
         if b.money.credit:
             detail += f", less {money(min(b.money.credit, nxt.amount_minor), cur)} carried credit (P3, M5)"
-        self.confirm_then(f"Fund and activate \"{clean(nxt.title)}\"?", detail + ".",
-                          lambda: self.run_op(api.fund_next_milestone, actor="client"))
+        return self.confirm(api.fund_next_milestone, f"Fund and activate \"{clean(nxt.title)}\"?", detail + ".",
+                     ok_label="Fund", actor="client")
 
-    def action_submit_work(self) -> None:
+    def action_submit_work(self) -> Awaitable[None]:
         b = self.board
-        self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
+        return self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
                                        label="Message to the client", placeholder="What is delivered, where",
                                        intro=f"Submits \"{clean(b.locked.title)}\" for review (M9).",
                                        **self._versioned(actor="freelancer")))
 
-    def action_request_changes(self) -> None:
+    def action_request_changes(self) -> Awaitable[None]:
         b = self.board
-        self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
+        return self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
                                        label="What needs to change",
                                        intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10)."
                                        + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
                                        **self._versioned(actor="client")))
 
-    def action_release(self) -> None:
+    def action_release(self) -> Awaitable[None]:
         b = self.board
         nxt = b.next_future
-        self.open_dialog(ReleaseDialog(api.release_payment, b.id, currency=b.contract.currency,
+        return self.open_dialog(ReleaseDialog(api.release_payment, b.id, currency=b.contract.currency,
                                        held=b.locked.held_minor, milestone=clean(b.locked.title),
                                        next_milestone=clean(nxt.title) if nxt else None,
                                        **self._versioned(actor="client")))
 
-    def action_refund_escrow(self) -> None:
+    def action_refund_escrow(self) -> Awaitable[None]:
         b = self.board
-        self.confirm_then(f"Refund the {money(b.locked.held_minor, b.contract.currency)} in escrow to the client?",
-                          f"\"{clean(b.locked.title)}\" is closed as refunded (P6).",
-                          lambda: self.run_op(api.refund_escrow, actor="freelancer"))
+        return self.confirm(api.refund_escrow, f"Refund the {money(b.locked.held_minor, b.contract.currency)} in escrow "
+                                        "to the client?", f"\"{clean(b.locked.title)}\" is closed as refunded (P6).",
+                     ok_label="Refund", actor="freelancer")
 
-    def action_answer_refund(self) -> None:
+    def action_answer_refund(self) -> Awaitable[None]:
         b = self.board
         rr = b.refund_request
-        self.open_dialog(AnswerRefundDialog(
+        return self.open_dialog(AnswerRefundDialog(
             api.answer_refund_request, b.id,
             intro=f"The client asks for {money(rr.amount_minor, b.contract.currency)} back. Answer by "
                   f"{rr.answer_due_at:%Y-%m-%d %H:%M} UTC, or it is accepted (P6).",
             **self._versioned(actor="freelancer")))
 
-    def action_bonus(self) -> None:
+    def action_bonus(self) -> Awaitable[None]:
         b = self.board
-        self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
+        return self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
                                      **self._versioned(actor="client")))
 
-    def action_terms(self) -> None:
+    def action_terms(self) -> Awaitable[None]:
         from cairn.storage.operations.profiles import change_terms
         from cairn.tui.dialogs.terms import TermsDialog
 
         b = self.board
-        self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
+        return self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
 
-    def action_end_contract(self) -> None:
+    def action_end_contract(self) -> Awaitable[None]:
         b = self.board
         held = b.locked.held_minor if b.locked else 0
-        self.open_dialog(EndContractDialog(api.end_contract, b.id, currency=b.contract.currency, held=held,
+        return self.open_dialog(EndContractDialog(api.end_contract, b.id, currency=b.contract.currency, held=held,
                                            actor=self.side, **self._versioned()))
 
-    def action_archive(self) -> None:
-        self.confirm_then("Archive this contract?", "It is hidden from the default list; nothing is deleted (C6).",
-                          lambda: self.run_op(api.archive_contract, versioned=False))
+    def action_archive(self) -> Awaitable[None]:
+        return self.confirm(api.archive_contract, "Archive this contract?",
+                     "It is hidden from the default list; nothing is deleted (C6).", ok_label="Archive",
+                     versioned=False, records_time=False)
 
 
 def _diff_summary(d) -> str:

@@ -15,13 +15,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cairn.storage import api
 from cairn.storage.queries import Board, RequestView
 from cairn.tui.format import local, money
 from cairn.tui.widgets.board import ActingAs, DiffView, PlanTable
 from cairn.tui.widgets.board._text import clean
 from cairn.tui.widgets.common.footer import KeysFooter
-from cairn.tui.worker import call_storage
 
 
 class ChangeRequestScreen(Screen[Board | None]):
@@ -132,21 +130,24 @@ class ChangeRequestScreen(Screen[Board | None]):
         self.showing_plan = not self.showing_plan
         self._render_toggle()
 
-    def _answer(self, fn, actor: str) -> None:
-        call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
-                     done=lambda board: self.call_later(self._close, board))
+    def _answer(self, answer: str):
+        from cairn.tui.screens.board_actions import request_dialog
 
-    def action_accept_request(self) -> None:
-        self._answer(api.accept_change_request, "client")
+        def answered(board: Board | None) -> None:
+            if board is not None:
+                self.dismiss(board)
 
-    def action_decline_request(self) -> None:
-        self._answer(api.decline_change_request, "client")
+        # Returned, so Textual waits for the dialog before the next key (see BoardScreen.open_dialog).
+        return self.app.push_screen(request_dialog(answer, self.board), answered)
 
-    def action_withdraw_request(self) -> None:
-        self._answer(api.withdraw_change_request, "freelancer")
+    def action_accept_request(self):
+        return self._answer("accept")
+
+    def action_decline_request(self):
+        return self._answer("decline")
+
+    def action_withdraw_request(self):
+        return self._answer("withdraw")
 
     def action_back(self) -> None:
         self.dismiss(None)
-
-    def _close(self, board: Board) -> None:
-        self.dismiss(board)

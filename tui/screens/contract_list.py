@@ -363,16 +363,18 @@ class ContractListScreen(Screen):
         event.stop()
         self.action_open_contract()
 
-    def action_new_contract(self) -> None:
+    def action_new_contract(self):
         from cairn.tui.screens.new_contract import NewContractScreen
 
         def created(contract_id: int | None) -> None:
             if contract_id is not None:
                 self.reload(select=contract_id)
 
-        self.app.push_screen(NewContractScreen(), created)
+        # Returned: Textual waits for the form before the next key, so a title typed in a burst
+        # behind "n" lands in it.
+        return self.app.push_screen(NewContractScreen(), created)
 
-    def action_archive_contract(self) -> None:
+    def action_archive_contract(self):
         row = self.table.selected
         if row is None:
             return
@@ -386,15 +388,15 @@ class ContractListScreen(Screen):
             detail = ("It leaves the default list; nothing is deleted (C6). Press e to show archived "
                       "contracts, and a again to bring it back.")
 
-        def answer(yes: bool | None) -> None:
-            if yes:
-                call_storage(self, archive, s.id, not s.archived, done=lambda board: self._archived(board),
-                             group="archive")
+        def answered(board) -> None:
+            if board is not None:
+                self._archived(board)
 
-        from cairn.tui.widgets.common import Confirm
+        from cairn.tui.dialogs import ConfirmDialog
 
-        self.app.push_screen(Confirm(question, detail, confirm_label="Bring back" if s.archived
-                                     else "Archive"), answer)
+        return self.app.push_screen(ConfirmDialog(archive, s.id, question=question, detail=detail, records_time=False,
+                                           ok_label="Bring back" if s.archived else "Archive",
+                                           archived=not s.archived), answered)
 
     def _archived(self, board) -> None:
         info = board.contract

@@ -1,5 +1,5 @@
-"""Small widgets shared by the screens: a confirm dialog, a form field with an inline error,
-and a radio button that reads without colour.
+"""Small widgets shared by the screens: a form field with an inline error, and a radio button
+that reads without colour (the confirmation is a dialog, ``cairn.tui.dialogs.ConfirmDialog``).
 
 Loaded on first use: the first screen needs none of them, and their Textual widgets (radio
 buttons, buttons) cost milliseconds to import before the first frame.
@@ -12,11 +12,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .choice import Choice
-    from .confirm import Confirm
     from .field import Field
 
-__all__ = ["Choice", "Confirm", "Field"]
-_MODULES = {"Choice": ".choice", "Confirm": ".confirm", "Field": ".field"}
+__all__ = ["Choice", "Field"]
+_MODULES = {"Choice": ".choice", "Field": ".field"}
 
 
 def __getattr__(name: str) -> object:
