@@ -111,12 +111,12 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("S-Up", order_is("Main delivery", "Final revisions", "Kick-off"))
     press("c", all_of("Plan — changes in your draft", 'moved   "Kick-off"  from 1 → 3'))
     press("c", all_of("Plan — your draft (client)", order_is("Main delivery", "Final revisions", "Kick-off")))
-    press("s", all_of("Send these changes?", "1 moved.", "Yes, do it (y)"))
+    press("s", all_of("Send these changes?", "1 moved.", "Send (enter)", "When it happened"))
     press("y", all_of("Plan changed by the client", "Plan · Marketplace", order_is("Main delivery", "Final revisions",
                                                                       "Kick-off")))
 
     # --- fund (client), submit (freelancer) ----------------------------------------------------
-    press("f", all_of('Fund and activate "Main delivery"?', "Yes, do it (y)"))
+    press("f", all_of('Fund and activate "Main delivery"?', "Fund (enter)"))
     press("y", all_of('"Main delivery" funded with $500.00', row("Main delivery", "$500.00", "active")))
     act_as("freelancer", "u Submit work")
     press("u", all_of('Submits "Main delivery" for review', "Message to the client"))
@@ -130,7 +130,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     t.keys("C-a", "C-k")
     t.type("300")
     t.wait_for(all_of("Releases $300.00 to the freelancer; $200.00 funds", "The remainder:"), timeout)
-    press("Enter", all_of("Release $300.00 to the freelancer?", "Yes, do it (y)"))
+    press("Enter", all_of("Release $300.00 to the freelancer?", "Yes, do it (enter)"))
     press("y", all_of("carried to", row("Main delivery", "$500.00", "released")))
 
     # --- a change request: proposed by the freelancer (R2), accepted by the client (R4) --------
@@ -148,7 +148,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     act_as("client", "v Review change request")
     press("v", all_of("Change request · " + TITLE, "Proposed by the freelancer", "One more round",
                       '+ added   "Extra polish"', "g Accept change request"))
-    press("g", all_of("Change request accepted by the client", "Acting as: client (other party)",
+    press("g", all_of("Accept the change request?", "Accept (enter)"))
+    press("y", all_of("Change request accepted by the client", "Acting as: client (other party)",
                       order_is("Main delivery", "Final revisions", "Kick-off", "Extra polish")))
 
     # --- fund the next milestone: the carried credit pays most of it (M5, P3) -----------------
@@ -159,7 +160,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     # --- end the contract (client): escrow released, future milestones voided (C3) -------------
     press("E", all_of("End contract", "Release from escrow (USD)", "250.00"))
     t.keys("Tab")  # from the reason to the release amount; enter submits the form
-    press("Enter", all_of("End this contract?", "Yes, do it (y)"))
+    press("Enter", all_of("End this contract?", "Yes, do it (enter)"))
     press("y", all_of(f"■ ended · {TITLE} · {CLIENT}", "Contract ended by the client",
                       row("Extra polish", "$100.00", "voided")))
 
