@@ -467,7 +467,9 @@ async def test_a_stale_board_gets_a_conflict_and_reloads(make_test_app, seeded, 
         db = api.Database.open(db_path)
         api.give_bonus(db, seeded["web"], amount="10", clock=clock)  # another session
         db.close()
-        await pilot.press("r", "enter", "y")
+        await pilot.press("r", "enter")
+        await settle(pilot)  # the confirmation opens from the form's handler: wait for it
+        await pilot.press("y")
         await settle(pilot)
         assert any("another Cairn session" in n.message for n in app._notifications)
         assert screen.board.money.bonus == 1000  # reloaded
