@@ -278,19 +278,52 @@ class RefundRequest(SQLModel, table=True):
     note: str = ""
 
 
+class Action(SQLModel, table=True):
+    """One action recorded on a contract (a party's, or a timer's firing), undoable in reverse
+    order: the rows it changed are logged in ``action_change`` as they were before it."""
+
+    __table_args__ = (Index("ix_action_contract", "contract_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    contract_id: int = Field(foreign_key="contract.id")
+    kind: str  # the operation, e.g. "fund_next_milestone"; "timer" for a timer's firing
+    actor: str
+    at: datetime = Field(sa_type=UTCDateTime)  # when it happened
+    recorded_at: datetime = Field(sa_type=UTCDateTime)  # when it was typed
+    summary: str = ""
+    undone_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class ActionChange(SQLModel, table=True):
+    """A row as it was before an action first changed it (``image`` JSON), or ``None``: the
+    action created it. Undoing the action puts every such row back."""
+
+    __tablename__ = "action_change"
+    __table_args__ = (UniqueConstraint("action_id", "tbl", "row_id", name="one_image_per_row"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id")
+    tbl: str
+    row_id: int
+    image: str | None = None
+
+
 class Event(SQLModel, table=True):
-    """R5: append-only record of who did what and when, with before and after values."""
+    """R5: append-only record of who did what and when, with before and after values. An event
+    of an undone action stays, marked by its action (``action.undone_at``)."""
 
     __table_args__ = (
         Index("ix_event_contract", "contract_id", "id"),
         Index("ix_event_unread", "contract_id", "read"),
         Index("ix_event_ledger", "ledger_id"),
+        Index("ix_event_action", "action_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     contract_id: int = Field(foreign_key="contract.id")
     milestone_id: int | None = Field(default=None, foreign_key="milestone.id")
     ledger_id: int | None = Field(default=None, foreign_key="ledger_entry.id")
+    action_id: int | None = Field(default=None, foreign_key="action.id")
     at: datetime = Field(sa_type=UTCDateTime)
     actor: str
     kind: str

@@ -22,7 +22,7 @@ os.environ["LC_ALL" if os.environ.get("LC_ALL") else "LC_NUMERIC"] = "C.UTF-8"
 T0 = "2026-03-02T12:00:00Z"
 
 TABLES = ("profile", "contract", "milestone", "ledger_entry", "change_request", "plan_draft",
-          "plan_item", "refund_request", "event")
+          "plan_item", "refund_request", "action", "action_change", "event")
 
 
 SHM = Path("/dev/shm")

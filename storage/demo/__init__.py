@@ -52,8 +52,8 @@ def wipe(db: Database) -> None:
     conn = connect_raw(db.path)
     try:
         conn.execute("BEGIN IMMEDIATE")
-        for table in ("event", "plan_item", "refund_request", "plan_draft", "change_request", "ledger_entry",
-                      "milestone", "contract"):
+        for table in ("event", "action_change", "action", "plan_item", "refund_request", "plan_draft",
+                      "change_request", "ledger_entry", "milestone", "contract"):
             conn.execute(f"delete from {table}")
         conn.execute("delete from profile where builtin = 0")
         conn.execute("COMMIT")

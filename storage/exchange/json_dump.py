@@ -27,7 +27,7 @@ FORMAT = "cairn-export"
 FORMAT_VERSION = 1
 # In the order rows can be written with foreign keys on.
 TABLES = ("profile", "contract", "milestone", "ledger_entry", "change_request", "plan_draft", "plan_item",
-          "refund_request", "event")
+          "refund_request", "action", "action_change", "event")
 
 class ImportRefused(StorageError):
     """The file was not imported; ``problems`` lists every reason."""

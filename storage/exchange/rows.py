@@ -42,6 +42,9 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("refund_request", "status"): ("pending", "accepted", "disputed", "mediation", "arbitration", "closed"),
     ("refund_request", "answered_by"): ACTORS,
     ("event", "actor"): ACTORS,
+    ("action", "actor"): ACTORS,
+    ("action_change", "tbl"): ("profile", "contract", "milestone", "ledger_entry", "change_request", "plan_draft",
+                               "plan_item", "refund_request", "event"),
 }
 
 
@@ -182,6 +185,10 @@ FIELDS: dict[tuple[str, str], Check] = {
     ("event", "summary"): _text("R5", "summary", 20_000, required=True, multiline=True),
     ("event", "before_json"): _json_text,
     ("event", "after_json"): _json_text,
+    # The undo log (R5): what an action was, and each row as it was before it (JSON), or null.
+    ("action", "kind"): _event_kind,
+    ("action", "summary"): _text("R5", "summary", 20_000, multiline=True),
+    ("action_change", "image"): _json_text,
 }
 
 

@@ -61,7 +61,7 @@ def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[lis
 def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
                  clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R1: the client applies their draft in one transaction."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="send_changes", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="change its plan")
         require_side(actor, Side.CLIENT, "R1", "change the plan directly (the freelancer proposes changes)")
         if req := pending_request(unit, c):
@@ -81,7 +81,7 @@ def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, me
 def propose_changes(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, message: str = "",
                     clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """R2, R3: the freelancer's draft becomes the contract's one pending change request."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="propose_changes", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="propose changes")
         require_side(actor, Side.FREELANCER, "R2", "propose changes (the client sends them directly)")
         if pending_request(unit, c):
@@ -125,9 +125,13 @@ def decline_change_request(db: Database, contract_id: int, *, actor: str = Side.
                    outcome=RequestStatus.DECLINED, reason=reason, at=at)
 
 
+_KINDS = {RequestStatus.ACCEPTED: "accept_change_request", RequestStatus.DECLINED: "decline_change_request",
+          RequestStatus.WITHDRAWN: "withdraw_change_request"}
+
+
 def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_version: int | None,
             outcome: RequestStatus, reason: str = "", at: datetime | str | None = None) -> Board:
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind=_KINDS[outcome], at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="answer change requests")
         if outcome == RequestStatus.WITHDRAWN:
             require_side(actor, Side.FREELANCER, "R3", "withdraw a change request")

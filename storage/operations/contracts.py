@@ -14,6 +14,8 @@ from cairn.storage import validate
 from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     LOCKED_STATES,
+    Action,
+    ActionChange,
     ChangeRequest,
     Contract,
     ContractKind,
@@ -118,7 +120,7 @@ def end_contract(db: Database, contract_id: int, *, actor: str, reason: str = En
                  feedback_text: str | None = None, clock: Clock, expect_version: int | None = None,
                  at: datetime | str | None = None) -> Board:
     """C3: void the future, settle escrow by who ends it, record reason and feedback (C4)."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="end_contract", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="end it again")
         end_in(unit, c, actor=actor, reason=reason, release_minor=release_minor,
                feedback_rating=feedback_rating, feedback_text=feedback_text)
@@ -230,7 +232,7 @@ def _feedback(rating: int | str | None, text: str | None) -> tuple[int | None, s
 def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | None,
                    text: str | None = None, clock: Clock, at: datetime | str | None = None) -> Board:
     """C4: feedback on an ended contract, within the profile's window after the end."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="leave_feedback", at=at) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if actor not in (Side.CLIENT, Side.FREELANCER):
             raise DomainError("C4", "feedback is left by the client or the freelancer; act as one of them to leave it.")
@@ -252,7 +254,7 @@ def leave_feedback(db: Database, contract_id: int, *, actor: str, rating: int | 
 
 def archive_contract(db: Database, contract_id: int, *, archived: bool = True, clock: Clock) -> Board:
     """C6: hide a contract from the default list (or bring it back)."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="archive_contract") as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if c.archived != archived:
             c.archived = archived
@@ -264,7 +266,7 @@ def archive_contract(db: Database, contract_id: int, *, archived: bool = True, c
 
 def delete_contract(db: Database, contract_id: int, *, clock: Clock) -> None:
     """C6: only a contract that never moved money can be deleted."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="delete_contract", logged=False) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         if unit.session.exec(select(LedgerEntry.id).where(LedgerEntry.contract_id == c.id)).first():
             raise DomainError("C6", f"\"{c.title}\" has moved money and can never be deleted; archive it "
@@ -274,7 +276,11 @@ def delete_contract(db: Database, contract_id: int, *, clock: Clock) -> None:
         requests = select(ChangeRequest.id).where(ChangeRequest.contract_id == c.id)
         s.exec(delete(PlanItem).where(col(PlanItem.draft_id).in_(drafts)))
         s.exec(delete(PlanItem).where(col(PlanItem.request_id).in_(requests)))
-        for model in (PlanDraft, ChangeRequest, RefundRequest, Event, Milestone):
+        for model in (PlanDraft, ChangeRequest, RefundRequest, Event):
+            s.exec(delete(model).where(model.contract_id == c.id))
+        actions = select(Action.id).where(Action.contract_id == c.id)
+        s.exec(delete(ActionChange).where(col(ActionChange.action_id).in_(actions)))
+        for model in (Action, Milestone):
             s.exec(delete(model).where(model.contract_id == c.id))
         s.delete(c)
 

@@ -72,7 +72,7 @@ def release_payment(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
                     feedback_rating: int | None = None, feedback_text: str | None = None,
                     clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P1-P3: release all or part of escrow; the rest is carried or refunded; keep open or end."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="release_payment", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="release payment")
         require_side(actor, Side.CLIENT, "P1", "release payment")
         m, held = _locked(unit, c, "P1", "release")
@@ -120,7 +120,7 @@ def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCE
                   amount: int | str | None = None, clock: Clock,
                   expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P6: the freelancer refunds escrow at once (all by default, or part)."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="refund_escrow", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         if actor != Side.FREELANCER:
             raise DomainError("P6", "the client can't take escrow back directly: request a refund, which the "
@@ -147,7 +147,7 @@ def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
                    amount: int | str | None = None, clock: Clock,
                    expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """P6: the client asks for escrow back; the freelancer has the profile's window to answer."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="request_refund", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request a refund")
         require_side(actor, Side.CLIENT, "P6", "request a refund")
         m, held = _locked(unit, c, "P6", "refund")
@@ -169,7 +169,7 @@ def answer_refund_request(db: Database, contract_id: int, *, actor: str = Side.F
                           note: str = "", clock: Clock, expect_version: int | None = None,
                           at: datetime | str | None = None) -> Board:
     """P6: the freelancer accepts (escrow goes back) or disputes (recorded with its date)."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="answer_refund_request", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         require_side(actor, Side.FREELANCER, "P6", "answer a refund request")
         req = open_refund_request(unit, c)
@@ -193,7 +193,7 @@ def give_bonus(db: Database, contract_id: int, *, actor: str = Side.CLIENT, amou
                note: str = "", clock: Clock, expect_version: int | None = None,
                at: datetime | str | None = None) -> Board:
     """P7: a bonus outside escrow, while open or within the profile's window after the end."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="give_bonus", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
         require_side(actor, Side.CLIENT, "P7", "give a bonus")
         if c.status == ContractStatus.ENDED:

@@ -129,8 +129,11 @@ def _find(unit: Unit, c: Contract, items: list[PlanItem], key: str, verb: str) -
     raise DomainError("R1", "that milestone is no longer in the plan; the board now shows the current plan.")
 
 
-def _finish(unit: Unit, c: Contract, d: PlanDraft) -> None:
-    """Renumber, and drop a draft that no longer changes anything."""
+def _finish(unit: Unit, c: Contract, d: PlanDraft, summary: str) -> None:
+    """Renumber, and drop a draft that no longer changes anything; ``summary`` names the edit
+    (drafts write no event: they are private until sent; undo shows this)."""
+    if unit.action is not None:
+        unit.action.summary = summary
     items = items_of(unit, draft_id=d.id)
     for seq, it in enumerate(items):
         if it.seq != seq:
@@ -160,7 +163,7 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
               due_date: date | str | None = None, description: str = "", after_key: str | None = None,
               clock: Clock, expect_version: int | None = None) -> Board:
     """Add a future milestone to the draft, at the end or after ``after_key``."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="draft_add", actor=side) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         f = _fields(c, unit, title=title, amount=amount, due_date=due_date, description=description)
         items = items_of(unit, draft_id=d.id)
@@ -174,7 +177,7 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
                 unit.session.add(it)
         unit.session.add(PlanItem(draft_id=d.id, seq=seq, milestone_id=None, **f))
         unit.session.flush()
-        _finish(unit, c, d)
+        _finish(unit, c, d, f"\"{f['title']}\" added to the {side}'s draft")
     return board(db, contract_id, clock, side=side)
 
 
@@ -182,37 +185,39 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
                expect_version: int | None = None, title=_UNSET, amount=_UNSET, due_date=_UNSET,
                description=_UNSET) -> Board:
     """Edit a future milestone in the draft (M6: locked and past ones are refused)."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="draft_edit", actor=side) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         it = _find(unit, c, items_of(unit, draft_id=d.id), key, "edited")
         for name, value in _fields(c, unit, title=title, amount=amount, due_date=due_date,
                                    description=description).items():
             setattr(it, name, value)
         unit.session.add(it)
-        _finish(unit, c, d)
+        _finish(unit, c, d, f"\"{it.title}\" edited in the {side}'s draft")
     return board(db, contract_id, clock, side=side)
 
 
 def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
                  expect_version: int | None = None) -> Board:
     """Mark a future milestone for deletion in the draft; on a marked one, bring it back."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="draft_delete", actor=side) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         it = _find(unit, c, items_of(unit, draft_id=d.id), key, "deleted")
         if it.milestone_id is None:
             unit.session.delete(it)
+            what = "taken out of"
         else:
             it.deleted = not it.deleted
             unit.session.add(it)
+            what = "marked for deletion in" if it.deleted else "restored in"
         unit.session.flush()
-        _finish(unit, c, d)
+        _finish(unit, c, d, f"\"{it.title}\" {what} the {side}'s draft")
     return board(db, contract_id, clock, side=side)
 
 
 def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: int = 0,
                to_index: int | None = None, clock: Clock, expect_version: int | None = None) -> Board:
     """Move a future milestone among the futures (M7); ``to_index`` counts future rows from 0."""
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="draft_move", actor=side) as unit:
         c, d = _open_draft(unit, contract_id, side, expect_version)
         items = items_of(unit, draft_id=d.id)
         it = _find(unit, c, items, key, "moved")
@@ -240,12 +245,12 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
                 if i.seq != seq:
                     i.seq = seq
             unit.session.flush()
-        _finish(unit, c, d)
+        _finish(unit, c, d, f"\"{it.title}\" moved in the {side}'s draft")
     return board(db, contract_id, clock, side=side)
 
 
 def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) -> Board:
-    with operation(db, clock, contract_id=contract_id) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="discard_draft", actor=side) as unit:
         c = unit.contract(contract_id, must_be_open=False)
         d = draft_of(unit, c, side)
         if d is not None:
@@ -253,4 +258,6 @@ def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) ->
             unit.session.delete(d)
             c.version += 1
             unit.session.add(c)
+            if unit.action is not None:
+                unit.action.summary = f"The {side}'s draft discarded"
     return board(db, contract_id, clock, side=side)

@@ -14,6 +14,7 @@ from sqlmodel import col, func, select
 
 from cairn.storage.models import (
     AUTOMATIC,
+    Action,
     Contract,
     ContractStatus,
     Event,
@@ -25,6 +26,7 @@ from cairn.storage.models import (
     RefundStatus,
 )
 from cairn.storage.money import format_amount
+from cairn.storage.operations import history
 from cairn.storage.operations.escrow import close_refund_requests, settle_refund_request
 
 if TYPE_CHECKING:
@@ -35,7 +37,8 @@ def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
     """Apply every timer due by ``unit.now``; returns how many fired."""
     # Reviews and refund answers fire in the order they fell due: a refund accepted by
     # silence on day 7 comes before the automatic release of what is left on day 14.
-    due = [(m.review_due_at, 0, m.id, lambda m=m, c=c: _auto_release(unit, m, c))
+    due = [(m.review_due_at, 0, m.id,
+            lambda m=m, c=c: _logged(unit, c, m.review_due_at, lambda: _auto_release(unit, m, c)))
            for m, c in _due_reviews(unit, contract_id)]
     due += [(r.answer_due_at, 1, r.id, lambda r=r: _silent_refund(unit, r))
             for r in _due_refunds(unit, contract_id)]
@@ -44,6 +47,16 @@ def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
         fired += fire()
     fired += _availability(unit, contract_id)
     return fired
+
+
+def _logged(unit: Unit, c: Contract, at, fire) -> int:
+    """A timer's firing, logged as its own action by ``automatic`` (undone with the action a party
+    recorded before it, and fired again afterwards if it still applies)."""
+    history.begin(unit, c, kind=history.TIMER, actor=AUTOMATIC, at=at)
+    try:
+        return fire()
+    finally:
+        history.end(unit)
 
 
 def _due_reviews(unit: Unit, contract_id: int | None) -> list:
@@ -93,9 +106,13 @@ def _silent_refund(unit: Unit, r: RefundRequest) -> int:
     if r.status != RefundStatus.PENDING:
         return 0
     c = unit.session.get(Contract, r.contract_id)
-    settle_refund_request(unit, c, r, actor=AUTOMATIC, at=r.answer_due_at,
-                          why="the freelancer did not answer in time, so it was accepted (P6)")
-    return 1
+
+    def fire() -> int:
+        settle_refund_request(unit, c, r, actor=AUTOMATIC, at=r.answer_due_at,
+                              why="the freelancer did not answer in time, so it was accepted (P6)")
+        return 1
+
+    return _logged(unit, c, r.answer_due_at, fire)
 
 
 def _all_available_marked(unit: Unit) -> bool:
@@ -109,7 +126,8 @@ def _all_available_marked(unit: Unit) -> bool:
     marked = unit.session.exec(
         select(func.count()).select_from(Event)
         .join(LedgerEntry, col(LedgerEntry.id) == Event.ledger_id)
-        .where(Event.kind == "available")
+        .outerjoin(Action, col(Action.id) == Event.action_id)
+        .where(Event.kind == "available").where(col(Action.undone_at).is_(None))
         .where(col(LedgerEntry.available_at) <= unit.now)).one()
     return due == marked
 
@@ -117,7 +135,10 @@ def _all_available_marked(unit: Unit) -> bool:
 def _availability(unit: Unit, contract_id: int | None) -> int:
     if contract_id is None and _all_available_marked(unit):
         return 0
-    has_event = select(Event.id).where(Event.ledger_id == LedgerEntry.id).where(Event.kind == "available")
+    # An "available" event of an undone firing does not count: the money becomes available again.
+    has_event = (select(Event.id).outerjoin(Action, col(Action.id) == Event.action_id)
+                 .where(Event.ledger_id == LedgerEntry.id).where(Event.kind == "available")
+                 .where(col(Action.undone_at).is_(None)))
     q = (
         select(LedgerEntry, Contract)
         .join(Contract, col(Contract.id) == LedgerEntry.contract_id)
@@ -131,7 +152,7 @@ def _availability(unit: Unit, contract_id: int | None) -> int:
     rows = list(unit.session.exec(q))
     for entry, c in rows:
         what = "bonus" if entry.kind == LedgerKind.BONUS else "payment"
-        unit.event(c, AUTOMATIC, "available",
-                   f"{format_amount(entry.amount_minor, c.currency)} {what} is now available (P5).",
-                   ledger=entry, at=entry.available_at, milestone=None)
+        _logged(unit, c, entry.available_at, lambda entry=entry, c=c, what=what: unit.event(
+            c, AUTOMATIC, "available", f"{format_amount(entry.amount_minor, c.currency)} {what} is now "
+            "available (P5).", ledger=entry, at=entry.available_at, milestone=None) and 1)
     return len(rows)

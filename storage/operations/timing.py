@@ -17,7 +17,7 @@ from sqlmodel import col, select
 
 from cairn.storage import when
 from cairn.storage.errors import DomainError
-from cairn.storage.models import AUTOMATIC, Contract, Event
+from cairn.storage.models import AUTOMATIC, Action, Contract, Event
 
 if TYPE_CHECKING:
     from cairn.storage.operations.unit import Unit
@@ -36,10 +36,18 @@ def contract_start(c: Contract) -> pendulum.DateTime:
     return pendulum.instance(start).in_timezone("UTC")
 
 
+def live_events(q):
+    """Events not undone (an event of an undone action stays in the journal, marked)."""
+    return q.outerjoin(Action, col(Action.id) == Event.action_id).where(col(Action.undone_at).is_(None))
+
+
 def last_event(unit: Unit, contract_id: int) -> Event | None:
-    """The latest event that dates what is recorded next (R5): anything but bookkeeping."""
-    q = (select(Event).where(Event.contract_id == contract_id)
+    """The latest event that dates what is recorded next (R5): anything a party recorded but
+    bookkeeping. Timers' firings after it don't count: they are worked out again from what is
+    recorded (``transaction``), except those from before the action log, which can't be."""
+    q = (live_events(select(Event)).where(Event.contract_id == contract_id)
          .where(col(Event.kind).not_in(BOOKKEEPING))
+         .where((Event.actor != AUTOMATIC) | col(Event.action_id).is_(None))
          .order_by(col(Event.at).desc(), col(Event.id).desc()))
     return unit.session.exec(q).first()
 
@@ -78,10 +86,10 @@ def resolve(unit: Unit, c: Contract | None, at: datetime | str | when.Moment | N
 def timer_note(unit: Unit, contract_id: int, at: datetime) -> str:
     """What timers did on the contract since the last action a party recorded, as of ``at``: the
     reason an action may no longer apply ("released automatically on ...")."""
-    q = (select(Event).where(Event.contract_id == contract_id).where(Event.actor != AUTOMATIC)
+    q = (live_events(select(Event)).where(Event.contract_id == contract_id).where(Event.actor != AUTOMATIC)
          .where(col(Event.kind).not_in(BOOKKEEPING)).order_by(col(Event.at).desc(), col(Event.id).desc()))
     last = unit.session.exec(q).first()
-    fired = select(Event).where(Event.contract_id == contract_id).where(Event.actor == AUTOMATIC) \
+    fired = live_events(select(Event)).where(Event.contract_id == contract_id).where(Event.actor == AUTOMATIC) \
         .where(col(Event.kind).in_(TIMER_KINDS)).where(col(Event.at) <= at)
     if last is not None:
         fired = fired.where(col(Event.id) > last.id)

@@ -18,6 +18,7 @@ from cairn.storage.errors import Conflict, DomainError, NotFound
 from cairn.storage.models import (
     AUTOMATIC,
     LOCKED_STATES,
+    Action,
     Contract,
     ContractStatus,
     Event,
@@ -104,6 +105,12 @@ class Unit:
         self.real_now: pendulum.DateTime = clock.now().in_timezone("UTC")
         self.now: pendulum.DateTime = self.real_now
         self.events: list[Event] = []
+        self.action: Action | None = None  # the action being logged (history.begin/end)
+        self.capture_ready = False  # history's triggers checked on this connection
+        # Each contract's version when this transaction began: ``expect_version`` is checked
+        # against it, so timers that fire in this transaction (or are re-dated by it) are not
+        # taken for another session's change; the rules are checked on the current state anyway.
+        self.versions_at_start: dict[int, int] = {}
 
     # --- loading -----------------------------------------------------------------
     def contract(self, contract_id: int, *, expect_version: int | None = None,
@@ -111,7 +118,7 @@ class Unit:
         c = self.session.get(Contract, contract_id)
         if c is None:
             raise NotFound("Contract", contract_id)
-        if expect_version is not None and c.version != expect_version:
+        if expect_version is not None and self.versions_at_start.get(c.id, c.version) != expect_version:
             raise Conflict(
                 "this contract changed since the screen showed it (in another Cairn session, or by a "
                 "timer such as an automatic release); the screen now shows the current state, so "
@@ -161,7 +168,8 @@ class Unit:
               before: Any = None, after: Any = None, at: datetime | None = None) -> Event:
         ev = Event(
             contract_id=contract.id, milestone_id=milestone.id if milestone else None,
-            ledger_id=ledger.id if ledger else None, at=at or self.now, actor=str(actor), kind=kind,
+            ledger_id=ledger.id if ledger else None, action_id=self.action.id if self.action else None,
+            at=at or self.now, actor=str(actor), kind=kind,
             summary=summary,
             before_json=None if before is None else json.dumps(jsonable(before), sort_keys=True),
             after_json=None if after is None else json.dumps(jsonable(after), sort_keys=True),

@@ -25,7 +25,7 @@ def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLI
                         milestone_id: int | None = None, expect_version: int | None = None,
                         at: datetime | str | None = None) -> Board:
     """M3-M5: the client deposits the first future milestone's amount, less carried credit."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="fund_next_milestone", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="fund milestones")
         require_side(actor, Side.CLIENT, "M5", "fund and activate a milestone")
         if c.kind != ContractKind.FIXED:
@@ -71,7 +71,7 @@ def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLI
 def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER, message: str = "",
                 clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """M8, M9: submit the active milestone's work and start the review clock."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="submit_work", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="submit work")
         require_side(actor, Side.FREELANCER, "M9", "submit work")
         text = validate.message(message, rule="M9")
@@ -111,7 +111,7 @@ def revision_rounds(unit, milestone_id: int) -> int:
 def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
                     clock: Clock, expect_version: int | None = None, at: datetime | str | None = None) -> Board:
     """M10: the client sends the submission back; the review clock stops."""
-    with operation(db, clock, contract_id=contract_id, at=at) as unit:
+    with operation(db, clock, contract_id=contract_id, kind="request_changes", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request changes")
         require_side(actor, Side.CLIENT, "M10", "request changes to submitted work")
         text = validate.message(message, rule="M10")

@@ -11,6 +11,7 @@ by the operations (``cairn.storage.operations.timers``).
 """
 
 from cairn.storage.queries.board import (
+    ActionView,
     Board,
     ContractInfo,
     EventView,
@@ -37,6 +38,7 @@ from cairn.storage.queries.summaries import (
 )
 
 __all__ = [
+    "ActionView",
     "Board", "ContractInfo", "EventView", "MilestoneView", "Money", "ProfileInfo", "RefundView", "RequestView",
     "board", "ContractSummary", "Deadline", "Earnings", "contract_summaries", "contract_versions", "deadlines",
     "due_instant", "earnings", "instant", "Payouts", "payouts", "ProfileRow", "profiles",

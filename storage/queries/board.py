@@ -155,6 +155,19 @@ class EventView:
     after: dict | None
     read: bool
     milestone_id: int | None
+    undone: bool = False  # its action was undone; the journal keeps it (R5)
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """The last action a party recorded on the contract, not undone: what undo would take back."""
+
+    id: int
+    kind: str
+    actor: str
+    at: datetime
+    recorded_at: datetime
+    summary: str
 
 
 @dataclass(frozen=True)
@@ -198,6 +211,7 @@ class Board:
     past_requests: list[RequestView] = field(default_factory=list)
     refund_request: RefundView | None = None
     at_risk: int = 0  # money not yet protected (queries.foresight.at_risk): unfunded work due, waiting, disputed
+    last_action: ActionView | None = None
 
     @property
     def id(self) -> int:
@@ -318,10 +332,20 @@ def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView], fee: 
 
 def events(conn, contract_id: int, *, limit: int = 200) -> list[EventView]:
     rows = conn.execute(
-        """select id, at, actor, kind, summary, before_json, after_json, read, milestone_id
-           from event where contract_id = ? order by at desc, id desc limit ?""", (contract_id, limit))
+        """select e.id, e.at, e.actor, e.kind, e.summary, e.before_json, e.after_json, e.read, e.milestone_id,
+             a.undone_at is not null
+           from event e left join action a on a.id = e.action_id
+           where e.contract_id = ? order by e.at desc, e.id desc limit ?""", (contract_id, limit))
     return [EventView(r[0], _ts(r[1]), r[2], r[3], r[4], json.loads(r[5]) if r[5] else None,
-                      json.loads(r[6]) if r[6] else None, bool(r[7]), r[8]) for r in rows]
+                      json.loads(r[6]) if r[6] else None, bool(r[7]), r[8], bool(r[9])) for r in rows]
+
+
+def last_action(conn, contract_id: int) -> ActionView | None:
+    r = conn.execute(
+        """select id, kind, actor, at, recorded_at, summary from action
+           where contract_id = ? and undone_at is null and kind != 'timer' order by id desc limit 1""",
+        (contract_id,)).fetchone()
+    return ActionView(r[0], r[1], r[2], _ts(r[3]), _ts(r[4]), r[5]) if r else None
 
 
 def _items(conn, column: str, owner_id: int) -> list[Row]:
@@ -388,5 +412,6 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
         draft=draft, draft_diff=draft_diff, request=pending,
         past_requests=[r for r in requests if r.status != "pending"], refund_request=refund,
         at_risk=sum(r.total for r in at_risk(conn, clock, contract_id=contract_id)),
+        last_action=last_action(conn, contract_id),
     )
 

@@ -20,6 +20,7 @@ Invariants (rule ids from the domain rulebook):
   are funded in plan order.
 - P9 (``terms_invariants``): every profile's and contract's numbers are in range and its fee rule is
   readable as stored; every payment's fee lies between nothing and the payment.
+- R5: an event's action (undo's log) is an action on the event's own contract.
 """
 
 from __future__ import annotations
@@ -125,6 +126,10 @@ def ledger_invariants(conn: sqlite3.Connection) -> list[str]:
             "select e.id, e.contract_id, e.ledger_id, l.contract_id from event e "
             "join ledger_entry l on l.id = e.ledger_id where l.contract_id != e.contract_id order by e.id"):
         p.append(f"Event {eid} belongs to contract {cid} but names ledger entry {lid} of contract {lcid}.")
+    for eid, cid, aid, acid in conn.execute(
+            "select e.id, e.contract_id, e.action_id, a.contract_id from event e "
+            "join action a on a.id = e.action_id where a.contract_id != e.contract_id order by e.id"):
+        p.append(f"R5: event {eid} belongs to contract {cid} but names action {aid} of contract {acid}.")
     for iid, mid, mcid, owner in conn.execute(
             "select i.id, i.milestone_id, m.contract_id, coalesce(d.contract_id, r.contract_id) "
             "from plan_item i join milestone m on m.id = i.milestone_id "
