@@ -3,6 +3,11 @@
 After every step: P4 (money conserved, computed here from the raw ledger rows), M3, M4, M6
 (locked and history milestones never change), R3, an event for every success, and no change
 at all to the database after a refusal.
+
+Undo (R5): in the undo modes the run switches between, every successful action is undone at
+once and every query (list, boards, report, deadlines, CSV, ICS and JSON exports, check) must
+answer exactly as before it; in the redo mode it is then recorded again and must give exactly
+what it gave the first time.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from cairn.storage import api
 from cairn.storage.clock import FixedClock
 from cairn.storage.db import Database
 from tests.conftest import T0, TABLES
+from tests.storage.queries_snapshot import differences, record
 
 SIDES = st.sampled_from(["client", "freelancer"])
 
@@ -80,6 +86,8 @@ class CairnMachine(RuleBasedStateMachine):
         self.ledger_seen: list = []
         self.successes = 0
         self.refusals = 0
+        self.undo_mode = 0  # 0: keep every action; 1: undo each at once; 2: undo, then record it again
+        self.undos = 0
 
     def teardown(self) -> None:
         self.conn.close()
@@ -128,6 +136,11 @@ class CairnMachine(RuleBasedStateMachine):
 
     def call(self, name: str, cid: int, **kw) -> None:
         fn = getattr(api, name)
+        undoing = self.undo_mode and name not in ("delete_contract", "mark_events_read")
+        if undoing:
+            api.apply_timers(self.db, self.clock)  # what the dashboard shows before the action
+            queries_before = record(self.db, self.clock)
+            last_before = api.board(self.db, cid, self.clock).last_action
         before = _dump(self.conn)
         events_before = self.own_events(cid)
         try:
@@ -141,10 +154,37 @@ class CairnMachine(RuleBasedStateMachine):
         if name == "delete_contract":
             self.contracts.remove(cid)
             return
-        if name == "archive_contract":
-            return
         if name not in NO_EVENT:
             assert self.own_events(cid) > events_before, f"{name} succeeded without an event (R5)"
+        if undoing:
+            self.undo_and_compare(name, cid, kw, fn, queries_before, last_before)
+
+    def undo_and_compare(self, name, cid, kw, fn, queries_before, last_before) -> None:
+        last = api.board(self.db, cid, self.clock).last_action
+        if last is None or (last_before is not None and last.id == last_before.id):
+            return  # it changed nothing (a move to the same place): nothing was logged to undo
+        queries_after = record(self.db, self.clock) if self.undo_mode == 2 else None
+        api.undo_last_action(self.db, cid, clock=self.clock, action_id=last.id)
+        self.undos += 1
+        diff = differences(queries_before, record(self.db, self.clock))
+        assert not diff, f"undoing {name} left differences:\n" + "\n".join(diff)
+        self.forget_undone_milestones()
+        if self.undo_mode == 2:
+            fn(self.db, cid, clock=self.clock, **kw)
+            diff = differences(queries_after, record(self.db, self.clock))
+            assert not diff, f"{name} recorded again after its undo differs:\n" + "\n".join(diff)
+
+    def forget_undone_milestones(self) -> None:
+        """M6 is about moving forward: a milestone undo took back to the future (or out of
+        existence) is tracked afresh; one still locked or past came back exactly as it was."""
+        now = {mid: (state, closed) for mid, state, closed in self.conn.execute(
+            "select id, state, closed_at from milestone")}
+        for mid in list(self.frozen):
+            if mid not in now or now[mid][0] in ("future", "deleted"):
+                del self.frozen[mid]
+        for mid in list(self.history):
+            if now.get(mid) != self.history[mid]:
+                del self.history[mid]
 
     has_contracts = precondition(lambda self: bool(self.contracts))
 
@@ -301,6 +341,11 @@ class CairnMachine(RuleBasedStateMachine):
     @rule(c=PICK, actor=CLIENT, reason=TEXTS)
     def decline(self, c, actor, reason):
         self.call("decline_change_request", self.cid(c), actor=actor, reason=reason)
+
+    # --- undo ------------------------------------------------------------------------------
+    @rule(mode=st.integers(0, 2))
+    def switch_undo_mode(self, mode):
+        self.undo_mode = mode
 
     # --- time ----------------------------------------------------------------------------
     @rule(hours=st.sampled_from([1, 6, 24, 24 * 3, 24 * 6, 24 * 8, 24 * 15, 24 * 400]))
