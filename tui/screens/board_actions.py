@@ -12,12 +12,13 @@ from cairn.storage import api
 from cairn.tui.dialogs import (
     AnswerRefundDialog,
     BonusDialog,
+    EditContractDialog,
     EndContractDialog,
     MessageDialog,
     MilestoneForm,
     ReleaseDialog,
 )
-from cairn.tui.format import money
+from cairn.tui.format import local, money
 from cairn.tui.widgets.board import PlanTable
 from cairn.tui.widgets.board._text import clean
 
@@ -129,6 +130,12 @@ class PlanActions(_Base):
         return self.open_dialog(request_dialog("withdraw", self.board))
 
 
+def delete_contract(db, contract_id: int, *, clock) -> bool:
+    """C6, for a confirmation: ``True`` once deleted (storage answers ``None``)."""
+    api.delete_contract(db, contract_id, clock=clock)
+    return True
+
+
 def request_dialog(answer: str, b):
     """The dialog that accepts, declines or withdraws the pending change request (R3, R4), on the
     board and in the review pane alike; it dismisses with the new ``Board``."""
@@ -217,6 +224,41 @@ class MoneyActions(_Base):
         held = b.locked.held_minor if b.locked else 0
         return self.open_dialog(EndContractDialog(api.end_contract, b.id, currency=b.contract.currency, held=held,
                                            actor=self.side, **self._versioned()))
+
+    def action_undo(self) -> Awaitable[None] | None:
+        b = self.board
+        last = b.last_action
+        if last is None:  # storage says why there is nothing to undo
+            self.run_op(api.undo_last_action)
+            return None
+        return self.confirm(api.undo_last_action, "Undo the last action?",
+                            f"{clean(last.summary.rstrip('.'))} — the {last.actor}, {local(last.at)}.\n"
+                            "Everything it set off is taken back too (money it moved, timers that fired "
+                            "after it); the journal keeps both (R5).",
+                            ok_label="Undo", records_time=False, action_id=last.id)
+
+    def action_edit_contract(self) -> Awaitable[None] | None:
+        b = self.board
+        if not b.contract.is_open:  # storage says why (C5)
+            self.run_op(api.edit_contract)
+            return None
+        return self.open_dialog(EditContractDialog(api.edit_contract, b.id, info=b.contract, **self._versioned()))
+
+    def action_delete_contract(self) -> Awaitable[None]:
+        b = self.board
+
+        def deleted(result) -> None:
+            if result:
+                self.app.notify(f"“{clean(b.contract.title)}” deleted.", markup=False)
+                self.action_back()
+
+        from cairn.tui.dialogs import ConfirmDialog
+
+        return self.app.push_screen(ConfirmDialog(
+            delete_contract, b.id, question=f"Delete “{clean(b.contract.title)}”?",
+            detail="Its plan, drafts and history go with it; this can't be undone. Only a contract that never "
+                   "moved money can be deleted (C6); archive any other.", ok_label="Delete", records_time=False),
+            self._this_visit(deleted))
 
     def action_archive(self) -> Awaitable[None]:
         return self.confirm(api.archive_contract, "Archive this contract?",

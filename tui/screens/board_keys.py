@@ -64,6 +64,11 @@ BINDINGS = [
             tooltip="Move the contract to a profile's current numbers, or give it a fee rule of its own (P9)"),
     Binding("E", "end_contract", "End contract", id="board.end_contract", show=False,
             tooltip="End the contract with a reason and feedback; future milestones are voided (C3, C4)"),
+    Binding("i", "edit_contract", "Edit contract", id="board.edit_contract", show=False,
+            tooltip="Correct the title, client, start date or notes; currency, kind and profile while no "
+                    "money has moved (C2)"),
+    Binding("D", "delete_contract", "Delete contract", id="board.delete_contract", show=False,
+            tooltip="Delete a contract that never moved money; asks first (C6)"),
     Binding("A", "archive", "Archive contract", id="board.archive", show=False,
             tooltip="Hide the contract from the default list (C6)"),
     Binding("g", "accept_request", "Accept change request", id="board.accept_request", show=False,
@@ -72,6 +77,9 @@ BINDINGS = [
             tooltip="The client declines the change request; nothing changes (R4)"),
     Binding("W", "withdraw_request", "Withdraw change request", id="board.withdraw_request", show=False,
             tooltip="The freelancer takes back their pending change request (R3)"),
+    Binding("ctrl+z", "undo", "Undo last action", id="board.undo", show=False,
+            tooltip="Take back the last action recorded on this contract, with everything it set off; the "
+                    "journal keeps both (R5)"),
     Binding("escape", "back", "Back", id="board.back", show=False,
             tooltip="Back to the contract list"),
 ]
@@ -130,4 +138,6 @@ def available(action: str, parameters: tuple[object, ...], b: Board | None, side
             return side == "freelancer" and b.request is not None
         case "act_as":
             return bool(parameters) and parameters[0] != side
+        case "undo" | "edit_contract" | "delete_contract":
+            return True  # where it does not apply, storage says why
     return True

@@ -105,6 +105,12 @@ def money_report(db, clock: Clock) -> tuple[list, dict]:
     return summaries.earnings(db, clock), risk_totals(at_risk(db, clock))
 
 
+def _edit(db, contract_id: int, *, clock: Clock, **fields):
+    from cairn.storage import api
+
+    return api.edit_contract(db, contract_id, clock=clock, **fields)
+
+
 def archive(db, contract_id: int, archived: bool, *, clock: Clock):
     from cairn.storage import api
 
@@ -127,6 +133,10 @@ class ContractListScreen(Screen):
                 tooltip="Each client across contracts: paid, review and funding times, changes, refunds"),
         Binding("a", "archive_contract", "Archive contract", id="archive_contract",
                 tooltip="Hide the selected contract from the default list (C6); asks first"),
+        Binding("i", "edit_contract", "Edit contract", id="edit_contract", show=False,
+                tooltip="Correct the selected contract's title, client, start date or notes (C2)"),
+        Binding("D", "delete_contract", "Delete contract", id="delete_contract", show=False,
+                tooltip="Delete the selected contract if it never moved money; asks first (C6)"),
         Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
                 tooltip="Show or hide contracts that have ended or are archived"),
         # Priority: the app runs it as the key arrives, so the words behind "/" in the same SSH
@@ -323,7 +333,7 @@ class ContractListScreen(Screen):
 
     # --- actions ----------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("open_contract", "archive_contract", "history"):
+        if action in ("open_contract", "archive_contract", "history", "edit_contract", "delete_contract"):
             return self._loaded and self.table.selected is not None
         return True
 
@@ -397,6 +407,42 @@ class ContractListScreen(Screen):
         return self.app.push_screen(ConfirmDialog(archive, s.id, question=question, detail=detail, records_time=False,
                                            ok_label="Bring back" if s.archived else "Archive",
                                            archived=not s.archived), answered)
+
+    def action_edit_contract(self):
+        row = self.table.selected
+        if row is None:
+            return None
+        from cairn.storage import queries as read
+        from cairn.tui.dialogs import EditContractDialog
+
+        b = read.board(self.app.db, row.id, self.app.clock)
+        if not b.contract.is_open:
+            from cairn.storage import api
+
+            return call_storage(self, api.edit_contract, row.id, group="edit")  # storage says why (C5)
+        return self.app.push_screen(EditContractDialog(_edit, row.id, info=b.contract,
+                                                       expect_version=b.contract.version),
+                                    lambda board: board is not None and self.reload(select=row.id))
+
+    def action_delete_contract(self):
+        row = self.table.selected
+        if row is None:
+            return None
+        from cairn.tui.dialogs import ConfirmDialog
+        from cairn.tui.screens.board_actions import delete_contract
+
+        title = fmt.plain(row.summary.title, newlines=False)
+
+        def deleted(result) -> None:
+            if result:
+                self.notify(f"“{title}” deleted.", markup=False)
+                self.reload()
+
+        return self.app.push_screen(ConfirmDialog(
+            delete_contract, row.id, question=f"Delete “{title}”?",
+            detail="Its plan, drafts and history go with it; this can't be undone. Only a contract that never "
+                   "moved money can be deleted (C6); archive any other.", ok_label="Delete", records_time=False),
+            deleted)
 
     def _archived(self, board) -> None:
         info = board.contract

@@ -28,6 +28,8 @@ class ActivityFeed(VerticalScroll, can_focus=True):
     def show(self, events: list[EventView], now: datetime, unread: frozenset[int] = frozenset()) -> None:
         """``unread``: ids to mark besides those unread now (unread when the visit began)."""
         text = Text()
+        # What was undone is not shown as if it happened; the undo says what it took back (R5).
+        events = [e for e in events if not e.undone]
         if not events:
             text.append("No activity yet.", style="dim")
         for i, e in enumerate(events):
@@ -36,7 +38,11 @@ class ActivityFeed(VerticalScroll, can_focus=True):
             text.append("● " if not e.read or e.id in unread else "  ", style="bold")
             text.append(local(e.at, "YYYY-MM-DD HH:mm"), style="dim")
             text.append(f" {e.actor}: ", style="dim")
-            text.append(clean(without_rule_ids(e.summary)))  # plain text: summaries hold user titles
+            # Plain text: summaries hold user titles.
+            if e.kind == "undone":
+                text.append("↶ " + clean(without_rule_ids(e.summary)), style="dim")
+            else:
+                text.append(clean(without_rule_ids(e.summary)))
             for key in MESSAGE_KEYS:
                 message = (e.after or {}).get(key) if isinstance(e.after, dict) else None
                 if isinstance(message, str) and message.strip():
