@@ -100,6 +100,8 @@ class FormDialog(ModalScreen[Board | None]):
         for box in self.query(TextInput).results(TextInput):
             box.hold_after_submit = True  # see release_keys
         self.call_after_refresh(self._fit)
+        # Focusing the first field scrolls it just into view, hiding its label: open at the top.
+        self.call_after_refresh(self.query_one("#dialog-fields").scroll_home, animate=False)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._fit)
