@@ -118,8 +118,8 @@ _COUNTERS = {"contract": {"version"}, "plan_draft": {"updated_at"}}
 
 
 def _changed_anything(session: Session, action: Action) -> bool:
-    changes = session.execute(text("select tbl, row_id, image from action_change where action_id = :a"),
-                              {"a": action.id}).all()
+    changes = raw(session).execute("select tbl, row_id, image from action_change where action_id = ? order by "
+                                   "image is null desc, id", (action.id,)).fetchall()
     for table, row_id, image in changes:
         now = _row(session, table, row_id)
         if image is None or now is None:
@@ -134,10 +134,11 @@ def _changed_anything(session: Session, action: Action) -> bool:
 
 
 def _row(session: Session, table: str, row_id: int) -> dict | None:
-    columns = [r[1] for r in session.execute(text(f"pragma main.table_info({table})"))]
+    conn = raw(session)
+    columns = [r[1] for r in conn.execute(f"pragma main.table_info({table})")]
     image = "json_object(" + ", ".join(f"'{c}', \"{c}\"" for c in columns) + ")"
-    found = session.execute(text(f"select {image} from {table} where id = :i"), {"i": row_id}).scalar()
-    return None if found is None else json.loads(found)
+    found = conn.execute(f"select {image} from {table} where id = ?", (row_id,)).fetchone()
+    return None if found is None else json.loads(found[0])
 
 
 # --- reading the log -----------------------------------------------------------------------
