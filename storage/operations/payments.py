@@ -32,7 +32,7 @@ from cairn.storage.operations.escrow import (
     settle_refund_request,
 )
 from cairn.storage.operations.transaction import operation
-from cairn.storage.operations.unit import Unit, require_side
+from cairn.storage.operations.unit import Unit, require_fixed, require_side
 from cairn.storage.queries.board import board
 from cairn.storage.when import describe
 
@@ -74,6 +74,7 @@ def release_payment(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
     """P1-P3: release all or part of escrow; the rest is carried or refunded; keep open or end."""
     with operation(db, clock, contract_id=contract_id, kind="release_payment", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="release payment")
+        require_fixed(c, "release from escrow")
         require_side(actor, Side.CLIENT, "P1", "release payment")
         m, held = _locked(unit, c, "P1", "release")
         x = _amount(amount, c, held, "P1", "release")
@@ -122,6 +123,7 @@ def refund_escrow(db: Database, contract_id: int, *, actor: str = Side.FREELANCE
     """P6: the freelancer refunds escrow at once (all by default, or part)."""
     with operation(db, clock, contract_id=contract_id, kind="refund_escrow", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, must_be_open=False)
+        require_fixed(c, "refund from escrow")
         if actor != Side.FREELANCER:
             raise DomainError("P6", "the client can't take escrow back directly: request a refund, which the "
                                     "freelancer answers within the profile's window.")
@@ -149,6 +151,7 @@ def request_refund(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
     """P6: the client asks for escrow back; the freelancer has the profile's window to answer."""
     with operation(db, clock, contract_id=contract_id, kind="request_refund", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request a refund")
+        require_fixed(c, "ask back from escrow")
         require_side(actor, Side.CLIENT, "P6", "request a refund")
         m, held = _locked(unit, c, "P6", "refund")
         if open_refund_request(unit, c):

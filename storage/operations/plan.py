@@ -18,7 +18,6 @@ from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     ChangeRequest,
     Contract,
-    ContractKind,
     Milestone,
     MilestoneState,
     PlanDraft,
@@ -27,7 +26,7 @@ from cairn.storage.models import (
     Side,
 )
 from cairn.storage.operations.transaction import operation
-from cairn.storage.operations.unit import Unit
+from cairn.storage.operations.unit import Unit, require_fixed
 from cairn.storage.queries.board import board
 
 if TYPE_CHECKING:
@@ -77,8 +76,7 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
     c = unit.contract(contract_id, expect_version=expect_version, action="change its plan")
     if side not in (Side.CLIENT, Side.FREELANCER):
         raise DomainError("R1", "plan changes are drafted by the client or the freelancer; act as one of them.")
-    if c.kind != ContractKind.FIXED:
-        raise DomainError("C1", "only fixed-price contracts have milestones; this hourly contract has no plan to change.")
+    require_fixed(c, "plan")
     if side == Side.CLIENT and (req := pending_request(unit, c)):
         raise DomainError("R3", f"a change request from the freelancer is pending (sent "
                                 f"{req.created_at:%Y-%m-%d}); accept or decline it before changing the plan.")

@@ -20,6 +20,7 @@ from cairn.storage.models import (
     LOCKED_STATES,
     Action,
     Contract,
+    ContractKind,
     ContractStatus,
     Event,
     LedgerEntry,
@@ -185,6 +186,14 @@ class Unit:
 
     def flush(self) -> None:
         self.session.flush()
+
+
+def require_fixed(c: Contract, what: str) -> None:
+    """C1: only fixed-price contracts have milestones, escrow and the work flow around them."""
+    if c.kind != ContractKind.FIXED:
+        raise DomainError("C1", f"\"{c.title}\" is an hourly contract: it has no milestones, so there is nothing "
+                                f"to {what}; hourly work is recorded on the platform (a bonus or ending the "
+                                "contract still applies).")
 
 
 def require_side(actor: str, side: Side, rule: str, what: str) -> None:

@@ -9,10 +9,10 @@ from sqlmodel import func, select
 
 from cairn.storage import validate
 from cairn.storage.errors import Conflict, DomainError
-from cairn.storage.models import ContractKind, Event, LedgerKind, MilestoneState, Side
+from cairn.storage.models import Event, LedgerKind, MilestoneState, Side
 from cairn.storage.money import format_amount
 from cairn.storage.operations.transaction import operation
-from cairn.storage.operations.unit import require_side
+from cairn.storage.operations.unit import require_fixed, require_side
 from cairn.storage.queries.board import board
 
 if TYPE_CHECKING:
@@ -28,8 +28,7 @@ def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLI
     with operation(db, clock, contract_id=contract_id, kind="fund_next_milestone", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="fund milestones")
         require_side(actor, Side.CLIENT, "M5", "fund and activate a milestone")
-        if c.kind != ContractKind.FIXED:
-            raise DomainError("C1", "hourly contracts have no milestones to fund.")
+        require_fixed(c, "fund")
         plan = unit.milestones(c.id)
         locked = next((m for m in plan if m.state in (MilestoneState.ACTIVE, MilestoneState.SUBMITTED)), None)
         if locked:
@@ -73,6 +72,7 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
     """M8, M9: submit the active milestone's work and start the review clock."""
     with operation(db, clock, contract_id=contract_id, kind="submit_work", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="submit work")
+        require_fixed(c, "submit")
         require_side(actor, Side.FREELANCER, "M9", "submit work")
         text = validate.message(message, rule="M9")
         plan = unit.milestones(c.id)
@@ -113,6 +113,7 @@ def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT,
     """M10: the client sends the submission back; the review clock stops."""
     with operation(db, clock, contract_id=contract_id, kind="request_changes", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="request changes")
+        require_fixed(c, "request changes on")
         require_side(actor, Side.CLIENT, "M10", "request changes to submitted work")
         text = validate.message(message, rule="M10")
         sub = next((m for m in unit.milestones(c.id) if m.state == MilestoneState.SUBMITTED), None)

@@ -19,6 +19,16 @@ def test_c1_hourly_contract_has_no_milestones(db, clock):
     assert b.contract.kind == "hourly"
     refused(db, "C1", api.fund_next_milestone, b.id, actor="client", clock=clock)
     refused(db, "C1", api.draft_add, b.id, side="client", title="x", amount=100_00, clock=clock)
+    # Every milestone action says C1, whoever acts (issue 9: milestone keys refused with C1).
+    for fn, kw in ((api.submit_work, {"actor": "freelancer"}), (api.request_changes, {"actor": "client"}),
+                   (api.release_payment, {"actor": "client"}), (api.refund_escrow, {"actor": "freelancer"}),
+                   (api.request_refund, {"actor": "client"}), (api.draft_add, {"side": "freelancer", "title": "x",
+                                                                              "amount": "10"})):
+        assert "hourly contract" in refused(db, "C1", fn, b.id, clock=clock, **kw).message
+    # What does apply to an hourly contract: a bonus, ending it, feedback.
+    api.give_bonus(db, b.id, amount="50", clock=clock)
+    api.end_contract(db, b.id, actor="client", clock=clock)
+    api.leave_feedback(db, b.id, actor="freelancer", rating=5, clock=clock)
 
 
 def test_c1_kind_must_be_fixed_or_hourly(db, clock):
