@@ -23,6 +23,7 @@ from cairn.storage.operations.contracts import (
     plan_from_template,
 )
 from cairn.storage.operations.corrections import edit_contract, undo_last_action
+from cairn.storage.operations.disputes import record_dispute, record_dispute_stage, settle_dispute
 from cairn.storage.operations.payments import (
     Remainder,
     answer_refund_request,
@@ -51,7 +52,7 @@ __all__ = [
     "decline_change_request", "discard_draft", "draft_add", "draft_delete", "draft_edit", "draft_move",
     "propose_changes", "send_changes", "withdraw_change_request", "board", "contract_summaries", "deadlines",
     "earnings", "apply_due", "add_profile", "edit_profile", "change_terms", "profiles", "fund_next_milestone", "request_changes", "submit_work", "apply_timers",
-    "undo_last_action", "edit_contract",
+    "undo_last_action", "edit_contract", "record_dispute", "record_dispute_stage", "settle_dispute",
 ]
 
 

@@ -276,6 +276,9 @@ class RefundRequest(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     answered_by: str | None = None
     note: str = ""
+    # A dispute's stage (disputed, mediation, arbitration) since when, and how it ended (P6).
+    stage_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    outcome: str | None = None  # released, refunded, split
 
 
 class Action(SQLModel, table=True):

@@ -43,6 +43,7 @@ ENUMS: dict[tuple[str, str], tuple[str, ...]] = {
     ("refund_request", "answered_by"): ACTORS,
     ("event", "actor"): ACTORS,
     ("action", "actor"): ACTORS,
+    ("refund_request", "outcome"): ("released", "refunded", "split"),
     ("action_change", "tbl"): ("profile", "contract", "milestone", "ledger_entry", "change_request", "plan_draft",
                                "plan_item", "refund_request", "event"),
 }

@@ -23,8 +23,8 @@ from cairn.storage.models import (
 from cairn.storage.money import format_amount
 from cairn.storage.operations.unit import Unit
 
-OPEN_REFUND_STATES = [RefundStatus.PENDING, RefundStatus.DISPUTED, RefundStatus.MEDIATION,
-                      RefundStatus.ARBITRATION]
+DISPUTE_STATES = [RefundStatus.DISPUTED, RefundStatus.MEDIATION, RefundStatus.ARBITRATION]
+OPEN_REFUND_STATES = [RefundStatus.PENDING, *DISPUTE_STATES]
 
 
 def release_in(unit: Unit, c: Contract, m: Milestone, amount: int, *, actor: str, final: bool,

@@ -184,11 +184,19 @@ def answer_refund_request(db: Database, contract_id: int, *, actor: str = Side.F
             settle_refund_request(unit, c, req, actor=actor, at=unit.now, why="accepted by the freelancer")
         else:
             req.status = RefundStatus.DISPUTED
-            req.answered_at, req.answered_by, req.note = unit.now, actor, text
+            req.answered_at, req.answered_by, req.note, req.stage_at = unit.now, actor, text, unit.now
             unit.session.add(req)
+            # The escrow in dispute waits for the outcome: a submission's review clock stops (M11).
+            m = unit.session.get(Milestone, req.milestone_id)
+            paused = m.review_due_at if m.state == MilestoneState.SUBMITTED else None
+            if paused is not None:
+                m.review_due_at = None
+                unit.session.add(m)
             unit.event(c, actor, "refund_disputed",
-                       f"Refund request of {format_amount(req.amount_minor, c.currency)} disputed (P6).",
-                       before={"status": "pending"}, after={"status": "disputed", "note": text})
+                       f"Refund request of {format_amount(req.amount_minor, c.currency)} disputed (P6)"
+                       + ("; the automatic release waits for the dispute's outcome (M11)." if paused else "."),
+                       milestone=m, before={"status": "pending", "review_due_at": paused},
+                       after={"status": "disputed", "note": text})
     return board(db, contract_id, clock)
 
 

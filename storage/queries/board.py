@@ -194,6 +194,7 @@ class RefundView:
     requested_at: datetime
     answer_due_at: datetime
     note: str
+    stage_at: datetime | None = None  # since when a dispute is at its stage (P6)
 
 
 @dataclass(frozen=True)
@@ -399,10 +400,10 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     requests = change_requests(conn, contract_id, current)
     pending = next((r for r in requests if r.status == "pending"), None)
     rr = conn.execute(
-        """select id, milestone_id, amount_minor, status, requested_at, answer_due_at, note from refund_request
-           where contract_id = ? and status in ('pending', 'disputed', 'mediation', 'arbitration')
+        """select id, milestone_id, amount_minor, status, requested_at, answer_due_at, note, stage_at
+           from refund_request where contract_id = ? and status in ('pending', 'disputed', 'mediation', 'arbitration')
            order by id desc limit 1""", (contract_id,)).fetchone()
-    refund = RefundView(rr[0], rr[1], rr[2], rr[3], _ts(rr[4]), _ts(rr[5]), rr[6]) if rr else None
+    refund = RefundView(rr[0], rr[1], rr[2], rr[3], _ts(rr[4]), _ts(rr[5]), rr[6], _ts(rr[7])) if rr else None
     evs = events(conn, contract_id, limit=event_limit)
     unread = conn.execute("select count(*) from event where contract_id = ? and read = 0",
                           (contract_id,)).fetchone()[0]

@@ -1,9 +1,10 @@
-"""the action log: what each recorded action changed, so it can be undone (issue 9)
+"""the action log: what each recorded action changed, so it can be undone; disputes' stages (issue 9)
 
 ``action`` is one action recorded on a contract (a party's, or a timer's firing);
 ``action_change`` holds each row an action changed as it was before (JSON), or NULL for a row
 it created; ``event.action_id`` says which action an event belongs to. Actions recorded
-before this revision have no log and cannot be undone.
+before this revision have no log and cannot be undone. ``refund_request.stage_at`` and
+``outcome``: since when a dispute is at its stage, and how it ended (P6).
 
 Revision ID: 0007
 Revises: 0006
@@ -44,9 +45,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("action_id", sa.Integer(), nullable=True))
         batch.create_foreign_key("fk_event_action", "action", ["action_id"], ["id"])
     op.create_index("ix_event_action", "event", ["action_id"])
+    with op.batch_alter_table("refund_request") as batch:
+        batch.add_column(sa.Column("stage_at", sa.String(27), nullable=True))
+        batch.add_column(sa.Column("outcome", sa.String(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("refund_request") as batch:
+        batch.drop_column("outcome")
+        batch.drop_column("stage_at")
     op.drop_index("ix_event_action", table_name="event")
     with op.batch_alter_table("event") as batch:
         batch.drop_constraint("fk_event_action", type_="foreignkey")
