@@ -12,6 +12,9 @@ the same bindings.
 - ``False`` (makes no sense now): left out of the palette; help lists it as "(not now)".
 - ``None`` (the footer shows it disabled): offered, marked "not available now"; choosing it
   says so instead of doing nothing.
+
+A screen may also say which of its runnable actions apply now (``applies_now``, the board): the
+others are offered as "not available now" too, and choosing one runs it, which says why.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.actions import parse
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 if TYPE_CHECKING:
@@ -75,7 +79,14 @@ class BoundAction:
 
 def _state(node: DOMNode, action: str) -> bool | None:
     # The same parse (namespaces ``app``, ``screen``, ``focused``; parameters) as ``run_action``.
-    return node.app._check_action_state(action, node)
+    state = node.app._check_action_state(action, node)
+    # A screen whose keys all run (each saying why where it does not apply) tells which apply now.
+    applies_now = getattr(node, "applies_now", None)
+    if state and applies_now is not None:
+        _namespace, name, parameters = parse(action)
+        if not applies_now(name, parameters):
+            return None
+    return state
 
 
 def bound_actions(screen: Screen, *, include_unavailable: bool = False, include_disabled: bool = False,

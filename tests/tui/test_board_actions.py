@@ -446,8 +446,8 @@ async def test_act_as_switches_side_and_the_key_shows_only_the_other_side(make_t
         await settle(pilot)
         assert "Acting as: client" in str(screen.query_one("#acting-as").render())
         assert screen.board.side == "client"
-        assert screen.check_action("fund", ()) is False  # M4: a milestone already holds escrow
-        assert screen.check_action("submit_work", ()) is False
+        assert not screen.applies_now("fund")  # M4: a milestone already holds escrow (the key says so)
+        assert not screen.applies_now("submit_work")
 
 
 @asynctest

@@ -20,7 +20,7 @@ from cairn.storage import api
 from cairn.storage.errors import Conflict
 from cairn.storage.queries import Board
 from cairn.tui.format import local, money
-from cairn.tui.screens import board_keys
+from cairn.tui.screens import board_keys, board_refusals
 from cairn.tui.screens.board_actions import MoneyActions, PlanActions
 from cairn.tui.widgets.board import (
     ActingAs,
@@ -93,6 +93,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         yield Static(id="request-notice")
         with Container(id="board-body"):
             with Vertical(id="plan-area"):
+                yield Static(id="plan-note")
                 yield PlanTable(id="plan")
                 yield MilestoneDetail(id="milestone-detail")
                 with VerticalScroll(id="diff-scroll"):
@@ -161,6 +162,8 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             title.append("■ ended · ", style="bold")
         if c.archived:
             title.append("archived · ", style="bold")
+        if c.kind == "hourly":
+            title.append("hourly · ", style="bold")
         title.append(clean(c.title), style="bold")
         if c.client_name:
             title.append(f" · {clean(c.client_name)}", style="dim")
@@ -175,13 +178,21 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self._follow = None
         if self.showing_diff:  # hidden, it waits until shown: a plan move then redraws the plan alone
             self._show_if_changed(DiffView, b.draft_diff, c.currency)
-        self.query_one("#plan").display = not self.showing_diff
+        hourly = c.kind == "hourly"
+        self.query_one("#plan").display = not self.showing_diff and not hourly
         self.query_one("#diff-scroll").display = self.showing_diff
+        note = self.query_one("#plan-note")
+        note.display = hourly
+        if hourly:
+            self._show_if_changed("#plan-note", Text(
+                "An hourly contract has no milestones, so no plan and no escrow (C1). What applies here: a "
+                "bonus, ending the contract, feedback; hourly work itself is recorded on the platform.",
+                style="dim"))
         plan_area = self.query_one("#plan-area")
         # P9: then the numbers this contract keeps, where its deadlines and fees come from.
-        plan_area.border_title = (("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan")
-                                  if not self.showing_diff else "Plan — changes in your draft") \
-            + " · " + terms(c.profile)
+        plan_area.border_title = ("Plan — hourly contract, no milestones" if hourly else (
+            ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan")
+            if not self.showing_diff else "Plan — changes in your draft")) + " · " + terms(c.profile)
         self._show_detail()
         self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side, b.at_risk)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)
@@ -235,11 +246,16 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             rr = b.refund_request
             if text:
                 text.append("\n")
-            text.append(f"⚑ Refund request: {money(rr.amount_minor, b.contract.currency)} ({rr.status})",
-                        style="bold")
+            amount = money(rr.amount_minor, b.contract.currency)
             if rr.status == "pending":
                 who = "answer by" if b.contract.my_side == "freelancer" else "the freelancer answers by"
-                text.append(f", {who} {local(rr.answer_due_at)} — press y")
+                text.append(f"⚑ Refund request: {amount}", style="bold")
+                text.append(f", {who} {local(rr.answer_due_at)} or it is accepted (P6) — press y")
+            else:
+                text.append(f"⚑ Dispute over a {amount} refund request: {rr.status}", style="bold")
+                if rr.stage_at is not None:
+                    text.append(f" since {local(rr.stage_at)}")
+                text.append(" — press o to record its next step or outcome (P6)")
         return text
 
     # --- running operations ----------------------------------------------------------
@@ -303,11 +319,43 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
     def _versioned(self, **kw: Any) -> dict[str, Any]:
         return {"expect_version": self.board.contract.version, **kw}
 
-    # --- which actions make sense ----------------------------------------------------
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+    # --- which actions apply now ---------------------------------------------------
+    def applies_now(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
+        """Whether ``action`` applies in the board's state: the footer shows it and the palette
+        offers it first. One that does not still runs when asked, and says why (``explain``)."""
         has_selection = self.board is not None and self.query_one(PlanTable).selected is not None
         return board_keys.available(action, parameters, self.board, self.side, has_selection)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Every key runs, so none is silent; the two act_as bindings share w, so only the one
+        # that switches sides is live.
+        return self.applies_now(action, parameters) if action == "act_as" else True
+
+    def explain(self, action: str, run: Callable[[], Any]) -> None:
+        """Why ``action`` does not apply now, from storage: its operation is rehearsed (nothing
+        written) and the refusal shown. Should storage accept it after all, ``run`` runs it."""
+        from cairn.storage.db import rehearse
+
+        if self.board is None:
+            self.app.notify("The board is still loading; press the key again once it shows.",
+                            severity="warning", markup=False, timeout=4)
+            return
+        found = board_refusals.rehearsal(action, self.side)
+        if found is None:
+            self.app.notify(board_refusals.NEEDS.get(action, "That does not apply to this contract now."),
+                            title="Not now", severity="warning", markup=False, timeout=8)
+            return
+        operation, kwargs = found
+
+        def accepted(_result: object) -> None:
+            if action in board_keys.PLAN_ACTIONS and action != "add_milestone":
+                self.app.notify(board_refusals.NEEDS["select"], title="Not now", severity="warning",
+                                markup=False, timeout=6)
+            else:
+                run()
+
+        call_storage(self, rehearse, operation, self.contract_id, done=self._this_visit(accepted),
+                     refused=self._this_visit(lambda error: show_refusal(self.app, error)), **kwargs)
 
     # --- acting as, back -------------------------------------------------------------
     def action_act_as(self, side: str) -> None:

@@ -5,17 +5,21 @@ contract's version). Mixed into ``BoardScreen``; the rules themselves are storag
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-from typing import TYPE_CHECKING
+import functools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from cairn.storage import api
 from cairn.tui.dialogs import (
     AnswerRefundDialog,
     BonusDialog,
+    DisputeDialog,
     EditContractDialog,
     EndContractDialog,
+    FeedbackDialog,
     MessageDialog,
     MilestoneForm,
+    RefundRequestDialog,
     ReleaseDialog,
 )
 from cairn.tui.format import local, money
@@ -30,16 +34,31 @@ else:
     _Base = object
 
 
+def explained(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An action that runs where it applies now, and elsewhere says why (nothing silent)."""
+    name = method.__name__.removeprefix("action_")
+
+    @functools.wraps(method)
+    def action(self, *args: Any) -> Any:
+        if self.applies_now(name, args):
+            return method(self, *args)
+        return self.explain(name, lambda: method(self, *args))
+
+    return action
+
+
 class PlanActions(_Base):
     """Plan edits into the draft, sending or proposing it (R1, R2, M6, M7), and the change
     request (R3, R4)."""
 
     # --- plan edits (R1, R2, M6, M7) -----------------------------------------------
+    @explained
     def action_add_milestone(self) -> Awaitable[None]:
         b = self.board
         return self.open_dialog(MilestoneForm(api.draft_add, b.id, currency=b.contract.currency,
                                        **self._versioned(side=self.side)))
 
+    @explained
     def action_edit_milestone(self) -> Awaitable[None]:
         pr = self.query_one(PlanTable).selected
         if pr is None:
@@ -52,6 +71,7 @@ class PlanActions(_Base):
         return self.open_dialog(MilestoneForm(api.draft_edit, b.id, currency=b.contract.currency, row=pr.row,
                                        **self._versioned(side=self.side, key=pr.key)))
 
+    @explained
     def action_delete_milestone(self) -> None:
         pr = self.query_one(PlanTable).selected
         if pr is not None:
@@ -61,11 +81,13 @@ class PlanActions(_Base):
         """The one path for keyboard and mouse moves: draft_move, the cursor follows the row."""
         self.run_op(api.draft_move, side=self.side, key=key, delta=delta, to_index=to_index, follow=key)
 
+    @explained
     def action_move_up(self) -> None:
         key = self.query_one(PlanTable).selected_key
         if key is not None:
             self.move_milestone(key, delta=-1)
 
+    @explained
     def action_move_down(self) -> None:
         key = self.query_one(PlanTable).selected_key
         if key is not None:
@@ -91,6 +113,7 @@ class PlanActions(_Base):
                 to_index -= 1
         self.move_milestone(event.key, to_index=to_index)
 
+    @explained
     def action_show_changes(self) -> None:
         self.showing_diff = not self.showing_diff
         if self.board is not None:
@@ -98,11 +121,13 @@ class PlanActions(_Base):
         if not self.showing_diff:
             self.query_one(PlanTable).focus()
 
+    @explained
     def action_send_changes(self) -> Awaitable[None]:
         d = self.board.draft_diff
         return self.confirm(api.send_changes, "Send these changes? They apply to the plan at once (R1).",
                      _diff_summary(d), ok_label="Send", actor="client")
 
+    @explained
     def action_propose_changes(self) -> Awaitable[None]:
         b = self.board
         return self.open_dialog(MessageDialog(api.propose_changes, b.id, title="Propose changes",
@@ -110,22 +135,27 @@ class PlanActions(_Base):
                                        intro="Your draft becomes a change request the client accepts or "
                                              "declines (R2).", **self._versioned(actor="freelancer")))
 
+    @explained
     def action_discard_changes(self) -> Awaitable[None]:
         return self.confirm(api.discard_draft, "Discard your draft?", "Every change in it is lost; the plan stays as it is.",
                      ok_label="Discard", versioned=False, records_time=False, side=self.side)
 
     # --- change requests (R3, R4) ------------------------------------------------------
+    @explained
     def action_review_request(self) -> Awaitable[None]:
         from cairn.tui.screens.change_request import ChangeRequestScreen
 
         return self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 
+    @explained
     def action_accept_request(self) -> Awaitable[None]:
         return self.open_dialog(request_dialog("accept", self.board))
 
+    @explained
     def action_decline_request(self) -> Awaitable[None]:
         return self.open_dialog(request_dialog("decline", self.board))
 
+    @explained
     def action_withdraw_request(self) -> Awaitable[None]:
         return self.open_dialog(request_dialog("withdraw", self.board))
 
@@ -159,6 +189,7 @@ class MoneyActions(_Base):
     """Funding, work, payments, refunds, bonus, ending and archiving (M3-M10, P1-P7, C3, C6)."""
 
     # --- money (M3-M10, P1-P7, C3) -------------------------------------------------
+    @explained
     def action_fund(self) -> Awaitable[None]:
         b = self.board
         nxt = b.next_future
@@ -169,6 +200,7 @@ class MoneyActions(_Base):
         return self.confirm(api.fund_next_milestone, f"Fund and activate \"{clean(nxt.title)}\"?", detail + ".",
                      ok_label="Fund", actor="client")
 
+    @explained
     def action_submit_work(self) -> Awaitable[None]:
         b = self.board
         return self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
@@ -176,6 +208,7 @@ class MoneyActions(_Base):
                                        intro=f"Submits \"{clean(b.locked.title)}\" for review (M9).",
                                        **self._versioned(actor="freelancer")))
 
+    @explained
     def action_request_changes(self) -> Awaitable[None]:
         b = self.board
         return self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
@@ -184,6 +217,7 @@ class MoneyActions(_Base):
                                        + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
                                        **self._versioned(actor="client")))
 
+    @explained
     def action_release(self) -> Awaitable[None]:
         b = self.board
         nxt = b.next_future
@@ -192,12 +226,14 @@ class MoneyActions(_Base):
                                        next_milestone=clean(nxt.title) if nxt else None,
                                        **self._versioned(actor="client")))
 
+    @explained
     def action_refund_escrow(self) -> Awaitable[None]:
         b = self.board
         return self.confirm(api.refund_escrow, f"Refund the {money(b.locked.held_minor, b.contract.currency)} in escrow "
                                         "to the client?", f"\"{clean(b.locked.title)}\" is closed as refunded (P6).",
                      ok_label="Refund", actor="freelancer")
 
+    @explained
     def action_answer_refund(self) -> Awaitable[None]:
         b = self.board
         rr = b.refund_request
@@ -207,11 +243,36 @@ class MoneyActions(_Base):
                   f"{rr.answer_due_at:%Y-%m-%d %H:%M} UTC, or it is accepted (P6).",
             **self._versioned(actor="freelancer")))
 
+    @explained
+    def action_request_refund(self) -> Awaitable[None]:
+        b = self.board
+        return self.open_dialog(RefundRequestDialog(
+            api.request_refund, b.id, currency=b.contract.currency, held=b.locked.held_minor,
+            milestone=clean(b.locked.title), answer_days=b.contract.profile.refund_answer_days,
+            **self._versioned(actor="client")))
+
+    @explained
+    def action_dispute(self) -> Awaitable[None]:
+        b = self.board
+        rr = b.refund_request
+        return self.open_dialog(DisputeDialog(api.record_dispute, b.id, currency=b.contract.currency,
+                                              amount=rr.amount_minor, status=rr.status,
+                                              **self._versioned(actor=self.side)))
+
+    @explained
+    def action_feedback(self) -> Awaitable[None]:
+        b = self.board
+        return self.open_dialog(FeedbackDialog(api.leave_feedback, b.id, intro=(
+            f"On \"{clean(b.contract.title)}\", as the {self.side}; it can be left within "
+            f"{b.contract.profile.feedback_days} days of the end (C4)."), actor=self.side))
+
+    @explained
     def action_bonus(self) -> Awaitable[None]:
         b = self.board
         return self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
                                      **self._versioned(actor="client")))
 
+    @explained
     def action_terms(self) -> Awaitable[None]:
         from cairn.storage.operations.profiles import change_terms
         from cairn.tui.dialogs.terms import TermsDialog
@@ -219,6 +280,7 @@ class MoneyActions(_Base):
         b = self.board
         return self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
 
+    @explained
     def action_end_contract(self) -> Awaitable[None]:
         b = self.board
         held = b.locked.held_minor if b.locked else 0
@@ -260,6 +322,7 @@ class MoneyActions(_Base):
                    "moved money can be deleted (C6); archive any other.", ok_label="Delete", records_time=False),
             self._this_visit(deleted))
 
+    @explained
     def action_archive(self) -> Awaitable[None]:
         return self.confirm(api.archive_contract, "Archive this contract?",
                      "It is hidden from the default list; nothing is deleted (C6).", ok_label="Archive",

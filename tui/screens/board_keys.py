@@ -27,6 +27,11 @@ BINDINGS = [
             tooltip="The client releases escrow in full or in part; the rest is carried or refunded (P1-P3)"),
     Binding("y", "answer_refund", "Answer refund request", id="board.answer_refund",
             tooltip="The freelancer accepts or disputes the client's refund request (P6)"),
+    Binding("o", "dispute", "Record dispute", id="board.dispute",
+            tooltip="A disputed refund request: it went to mediation or arbitration, or how it ended "
+                    "(released, refunded, split) (P6)"),
+    Binding("l", "feedback", "Leave feedback", id="board.feedback",
+            tooltip="Feedback on an ended contract, within the profile's window after the end (C4)"),
     Binding("v", "review_request", "Review change request", id="board.review_request",
             tooltip="Open the pending change request against the current plan"),
     Binding("s", "send_changes", "Send changes", id="board.send_changes",
@@ -58,6 +63,9 @@ BINDINGS = [
             tooltip="Throw your draft away; the plan stays as it is"),
     Binding("R", "refund_escrow", "Refund escrow", id="board.refund_escrow", show=False,
             tooltip="The freelancer gives the escrow back to the client at once (P6)"),
+    Binding("t", "request_refund", "Request refund", id="board.request_refund", show=False,
+            tooltip="The client asks for escrow back without ending the contract; the freelancer answers "
+                    "within the profile's window (P6)"),
     Binding("b", "bonus", "Give bonus", id="board.bonus", show=False,
             tooltip="The client pays a bonus outside escrow (P7)"),
     Binding("T", "terms", "Profile and fee", id="board.terms", show=False,
@@ -121,6 +129,13 @@ def available(action: str, parameters: tuple[object, ...], b: Board | None, side
         case "answer_refund":
             return side == "freelancer" and b.refund_request is not None \
                 and b.refund_request.status == "pending"
+        case "request_refund":
+            return side == "client" and c.is_open and locked is not None and b.money.escrow > 0 \
+                and b.refund_request is None
+        case "dispute":
+            return b.refund_request is not None and b.refund_request.status != "pending"
+        case "feedback":
+            return not c.is_open
         case "bonus":
             return side == "client"
         case "end_contract" | "terms":

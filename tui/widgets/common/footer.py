@@ -7,6 +7,7 @@ from typing import NamedTuple
 from rich.cells import cell_len
 from rich.text import Text
 from textual import events
+from textual.actions import parse
 from textual.widget import Widget
 
 
@@ -81,7 +82,10 @@ class KeysFooter(Widget, can_focus=False):
             return
         seen: set[str] = set()
         entries = []
+        applies_now = getattr(screen, "applies_now", None)  # keys that run but don't apply now stay out
         for _node, binding, enabled, tooltip in screen.active_bindings.values():
+            if applies_now is not None and not applies_now(*parse(binding.action)[1:]):
+                continue
             if binding.show and binding.action not in seen:  # one entry per action, as Footer
                 seen.add(binding.action)
                 entries.append(FooterEntry(binding.key, self.app.get_key_display(binding), binding.description,
