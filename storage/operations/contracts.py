@@ -98,11 +98,15 @@ def create_contract(db: Database, *, title: str, client_name: str = "", currency
         unit.session.add(c)
         unit.session.flush()
         for i, m in enumerate(milestones, start=1):
-            ms = Milestone(
-                contract_id=c.id, position=i, title=validate.title(m.title),
-                description=validate.description(m.description), due_date=validate.due_date(m.due_date),
-                amount_minor=validate.amount(m.amount, cur, minimum=c.minimum_minor), created_at=unit.now,
-            )
+            try:
+                ms = Milestone(
+                    contract_id=c.id, position=i, title=validate.title(m.title),
+                    description=validate.description(m.description), due_date=validate.due_date(m.due_date),
+                    amount_minor=validate.amount(m.amount, cur, minimum=c.minimum_minor), created_at=unit.now,
+                )
+            except DomainError as e:  # which milestone of the plan, for the form that named them
+                raise DomainError(e.rule, f"milestone {i}: {e.message}",
+                                  field=f"milestone-{i}-{e.field or 'amount'}") from None
             unit.session.add(ms)
         total = sum(validate.amount(m.amount, cur, minimum=1) for m in milestones)
         unit.event(c, c.my_side, "contract_created",

@@ -39,7 +39,7 @@ def test_create_contract_never_commits_and_then_raises(db, clock):
     before = dump(db)
     with pytest.raises(DomainError) as info:
         api.create_contract(db, title="Far", milestones=[api.MilestoneIn("m", 10_00, "9999-12-31")], clock=clock)
-    assert info.value.field == "due_date"
+    assert info.value.field == "milestone-1-due_date"  # which milestone of the plan (the form marks it)
     assert dump(db) == before
     b = api.create_contract(db, title="Edge", milestones=[api.MilestoneIn("m", 10_00, "2100-12-31")], clock=clock)
     assert b.milestones[0].due_date == date(2100, 12, 31)

@@ -213,3 +213,56 @@ def test_any_text_in_the_preview_is_refused_not_a_crash(make_test_app):
         assert pilot.app.screen is form and pilot.app.is_running
 
     drive(make_test_app(), scenario)
+
+
+def _boards(db_path, clock):
+    from cairn.storage import api
+    from cairn.storage.queries import board
+
+    db = api.Database.open(db_path)
+    try:
+        return {s.title: board(db, s.id, clock) for s in summaries(db_path, clock)}
+    finally:
+        db.close()
+
+
+def test_each_milestone_of_the_split_is_named_with_its_due_date(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Site", total="1000")
+        assert [r.display for r, _t, _d in form._rows] == [True, True, True, False, False, False]
+        await settle(pilot)
+        assert "Milestone 1 · $250.00" in str(form.query_one("#field-m-1-title .field--label").render())
+        await fill(pilot, form, **{"m-1-title": "Wireframes", "m-2-title": "Build", "m-2-due": "2026-12-15"})
+        assert "Wireframes $250.00" in preview(form)
+        # A due date that does not exist marks its own row, and everything typed stays.
+        await fill(pilot, form, **{"m-3-due": "2026-02-30"})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is form
+        assert form.field("m-3-due").has_class("-invalid") and "milestone 3" in form.field("m-3-due").error.lower()
+        assert form.query_one("#m-1-title").value == "Wireframes"
+        await fill(pilot, form, **{"m-3-due": ""})
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+    b = _boards(db_path, clock)["Site"]
+    assert [(m.title, m.due_date and m.due_date.isoformat()) for m in b.milestones] == [
+        ("Wireframes", None), ("Build", "2026-12-15"), ("Final revisions", None)]
+
+
+def test_an_hourly_contract_from_the_form(db_path, clock, make_test_app):
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        await fill(pilot, form, title="Support", total="1000", kind="hourly")
+        assert not form.query_one("#fixed-row").display and "hourly" in preview(form).lower()
+        assert not any(r.display for r, _t, _d in form._rows)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, ContractListScreen)
+
+    drive(make_test_app(), scenario)
+    b = _boards(db_path, clock)["Support"]
+    assert b.contract.kind == "hourly" and b.milestones == []

@@ -1,15 +1,17 @@
-"""The `New contract` form: the contract's fields and a template split of the total (G2)
-with a live preview; storage decides, and a refusal marks the field it names."""
+"""The `New contract` form: the contract's fields, fixed-price or hourly (C1), and for a fixed-price
+one a template split of the total (G2) with a live preview and a row per milestone to name it and
+give its due date; storage decides, and a refusal marks the field it names."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -29,36 +31,66 @@ TEMPLATES = [
     ("Custom percentages", "custom"),
     ("No milestones (plan later)", "none"),
 ]
+ROWS_MADE_FIRST = 6
 SIDES = [("Freelancer (I do the work)", "freelancer"), ("Client (I pay)", "client")]
+KINDS = [("Fixed-price (milestones)", "fixed"), ("Hourly (no milestones)", "hourly")]
 
 # DomainError.field -> the form field that shows it.
 FIELD_OF = {
     "title": "title", "client_name": "client_name", "currency": "currency", "my_side": "my_side",
     "profile": "profile", "started_on": "started_on", "due_date": "started_on", "total": "total",
-    "amount": "total", "template": "template", "n": "n", "percentages": "percentages",
+    "amount": "total", "template": "template", "n": "n", "percentages": "percentages", "kind": "kind",
     "revision_cap": "revision_cap",
     "review_days": "review_days", "fee_rule": "fee_rule",
 }
 
 
-def create(db, form: dict[str, str], *, clock: Clock):
-    """Runs in a thread: split the total by the template (G2) and create the contract."""
+def field_of(storage_field: str | None) -> str | None:
+    """The form field that shows a refusal: a milestone's own row for its title or due date
+    (``milestone-2-title``), the total for its amount (the split made it)."""
+    name = storage_field or ""
+    if name.startswith("milestone-"):
+        _, index, what = name.split("-", 2)
+        return {"title": f"m-{index}-title", "due_date": f"m-{index}-due"}.get(what, "total")
+    return FIELD_OF.get(name)
+
+
+def create(db, form: dict, *, clock: Clock):
+    """Runs in a thread: split the total by the template (G2), name each part as the form does,
+    and create the contract (an hourly one has no milestones, C1)."""
     from cairn.storage import api
     from cairn.storage.money import check_currency
-    from cairn.storage.templates import split_typed, template_titles
+    from cairn.storage.templates import split_typed
 
     milestones = []
-    if form["template"] != "none":
+    if form["kind"] == "fixed" and form["template"] != "none":
         parts = split_typed(form["total"], check_currency(form["currency"]), form["template"], n=form["n"],
                             percentages=form["percentages"])
-        milestones = [api.MilestoneIn(title=t, amount=a) for t, a in zip(template_titles(len(parts)), parts,
-                                                                          strict=True)]
+        named = form["milestones"]
+        milestones = [api.MilestoneIn(title=named[i][0], amount=a, due_date=named[i][1].strip() or None)
+                      for i, a in enumerate(parts)]
     return api.create_contract(
         db, title=form["title"], client_name=form["client_name"], currency=form["currency"],
         profile=form["profile"], my_side=form["my_side"], started_on=form["started_on"] or None,
-        milestones=milestones, revision_cap=form.get("revision_cap") or None,
+        kind=form["kind"], milestones=milestones,
+        revision_cap=(form.get("revision_cap") or None) if form["kind"] == "fixed" else None,
         review_days=form.get("review_days") or None, fee_rule=form.get("fee_rule") or None, clock=clock,
     )
+
+
+def _parts_named(form: dict) -> int:
+    """How many milestones the chosen structure makes, before the total is typed: their rows show
+    at once, so keys typed straight on (one SSH burst) find them."""
+    template = form["template"]
+    if template in ("25/50/25", "thirds"):
+        return 3
+    if template == "equal":
+        n = form["n"].strip()
+        return min(int(n), 100) if n.isdigit() else 0
+    if template == "custom":  # separated as storage reads them (split_typed)
+        separators = r";" if numbers().decimal == "," else r"[,;]"
+        return min(len([p for p in re.split(separators, form["percentages"]) if p.strip()]), 100)
+    return 0
 
 
 class NewContractScreen(ModalScreen[int | None]):
@@ -74,6 +106,8 @@ class NewContractScreen(ModalScreen[int | None]):
     def __init__(self) -> None:
         super().__init__()
         self._busy = False
+        self._rows = []
+        self._named: list[str] = []  # the template title each row was last given (one typed over it stays)
 
     def compose(self) -> ComposeResult:
         today = fmt.local(self.app.clock.now(), "YYYY-MM-DD")
@@ -93,8 +127,11 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
                                                        id="profile", compact=True), id="field-profile")
             with Horizontal(classes="row"):
+                yield Field("Kind (C1)", Select(KINDS, value="fixed", allow_blank=False, id="kind", compact=True),
+                            id="field-kind")
                 yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
                                                 max_length=10), id="field-started_on")
+            with Horizontal(classes="row", id="fixed-row"):
                 yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
                                                id="total", compact=True),
                             id="field-total")
@@ -117,6 +154,12 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
                                                                     placeholder="10%"), id="field-fee_rule")
             yield Static("", id="preview")
+            # One row per milestone of the split: its title (the template's, to change) and due date.
+            # Made up front for the usual plans (G1: three to five), so a key typed right after the total
+            # finds them; a longer split mounts more.
+            with Vertical(id="milestones"):
+                for _ in range(ROWS_MADE_FIRST):
+                    yield self._new_row()
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
@@ -179,21 +222,62 @@ class NewContractScreen(ModalScreen[int | None]):
         return {
             "title": text("title"), "client_name": text("client_name"), "currency": text("currency").strip(),
             "my_side": choice("my_side"), "profile": choice("profile"), "started_on": text("started_on").strip(),
-            "total": text("total"), "template": choice("template"), "n": text("n"),
-            "percentages": text("percentages"), "revision_cap": text("revision_cap").strip(),
+            "kind": choice("kind") or "fixed", "total": text("total"), "template": choice("template"),
+            "n": text("n"), "percentages": text("percentages"), "revision_cap": text("revision_cap").strip(),
             "review_days": text("review_days").strip() if self.field("review_days").display else "",
             "fee_rule": text("fee_rule").strip(),
+            "milestones": [(t.widget.value, d.widget.value) for _row, t, d in self._rows],
         }
+
+    # The milestone rows made so far, (row, title field, due date field); shown: as many as the
+    # split has parts. Kept as objects: a row just mounted is not composed (queryable) yet.
+    _rows: list[tuple[Horizontal, Field, Field]]
 
     def field(self, name: str) -> Field:
         return self.query_one(f"#field-{name}", Field)
 
     # --- live preview -----------------------------------------------------------------------------
     def _update_template_options(self) -> None:
-        template = self.values()["template"]
+        form = self.values()
+        template, fixed = form["template"], form["kind"] == "fixed"
+        self.query_one("#fixed-row").display = fixed
+        self.field("revision_cap").display = fixed  # rounds of changes on milestones (M10)
         self.field("n").display = template == "equal"
         self.field("percentages").display = template == "custom"
-        self.query_one("#template-options").display = template in ("equal", "custom")
+        self.query_one("#template-options").display = fixed and template in ("equal", "custom")
+
+    def _new_row(self) -> Horizontal:
+        i = len(self._rows) + 1
+        title = Field(f"Milestone {i}", TextInput(id=f"m-{i}-title", compact=True, max_length=200),
+                      id=f"field-m-{i}-title")
+        due = Field("Due date (optional)", TextInput(placeholder="YYYY-MM-DD", id=f"m-{i}-due", compact=True,
+                                                     max_length=10), id=f"field-m-{i}-due")
+        for box in (title.widget, due.widget):
+            box.hold_after_submit = True  # as the form's other fields (on_mount)
+        row = Horizontal(title, due, classes="row milestone-row", id=f"m-{i}")
+        row.display = False
+        self._rows.append((row, title, due))
+        self._named.append("")
+        return row
+
+    def _show_rows(self, amounts: list[int | None], currency: str) -> None:
+        """A row per part of the split, made once and kept (what was typed in it stays when the
+        split changes and comes back); the label says the part's amount."""
+        from cairn.storage.templates import template_titles
+
+        titles = template_titles(len(amounts))
+        while len(self._rows) < len(amounts):
+            self.query_one("#milestones").mount(self._new_row())
+        for i, (row, title, _due) in enumerate(self._rows):
+            row.display = i < len(amounts)
+            if i < len(amounts):
+                if title.widget.value == self._named[i]:  # the template's title until the user types one
+                    title.widget.value = self._named[i] = titles[i]
+                title.label = f"Milestone {i + 1}" + (
+                    f" · {fmt.money(amounts[i], currency)}" if amounts[i] is not None else "")
+                labels = list(title.query(".field--label").results(Label))
+                if labels:
+                    labels[0].update(Text(title.label))
 
     def _update_preview(self) -> None:
         from cairn.storage.errors import DomainError
@@ -202,11 +286,18 @@ class NewContractScreen(ModalScreen[int | None]):
 
         form = self.values()
         preview = self.query_one("#preview", Static)
+        if form["kind"] == "hourly":
+            self._show_rows([], "")
+            preview.update(Text("An hourly contract has no milestones, no plan and no escrow (C1); its work is "
+                                "recorded on the platform.", style="dim"))
+            return
         if form["template"] == "none":
+            self._show_rows([], "")
             preview.update(Text("No milestones: add them on the contract's board after creating it.",
                                 style="dim"))
             return
         if not form["total"].strip():
+            self._show_rows([None] * _parts_named(form), "")
             preview.update(Text("Type the total to see how it splits into milestones.", style="dim"))
             return
         try:
@@ -214,9 +305,12 @@ class NewContractScreen(ModalScreen[int | None]):
             parts = split_typed(form["total"], currency, form["template"], n=form["n"],
                                 percentages=form["percentages"])
         except DomainError as error:
+            self._show_rows([None] * _parts_named(form), "")
             preview.update(Text(f"✗ {error.message}", style="dim"))
             return
-        titles = template_titles(len(parts))
+        self._show_rows(parts, currency)
+        named = [title for title, _due in form["milestones"]]
+        titles = [named[i] if i < len(named) else t for i, t in enumerate(template_titles(len(parts)))]
         text = Text(f"{len(parts)} milestone{'s' if len(parts) != 1 else ''}: ", style="bold")
         for i, (title, amount) in enumerate(zip(titles, parts, strict=True)):
             if i:
@@ -229,11 +323,19 @@ class NewContractScreen(ModalScreen[int | None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
-        if event.control.id == "template":
+        # The field typed in stays in view (a burst may move the focus before rows show or hide).
+        self.call_after_refresh(self._focused_in_view)
+        if (event.control.id or "").endswith("-due"):
+            return  # a milestone's due date: nothing to preview
+        if event.control.id in ("template", "kind"):
             self._update_template_options()
         if event.control.id == "profile":
             self._update_terms()
         self._update_preview()
+
+    def _focused_in_view(self) -> None:
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False)
 
     # --- submitting ----------------------------------------------------------------------------------
     @on(Input.Submitted)
@@ -285,7 +387,7 @@ class NewContractScreen(ModalScreen[int | None]):
 
         self._busy = False
         self._release(drop=True)
-        name = FIELD_OF.get(getattr(error, "field", None) or "")
+        name = field_of(getattr(error, "field", None))
         if not isinstance(error, DomainError) or name is None:
             show_refusal(self.app, error)
             return
