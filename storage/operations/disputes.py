@@ -129,6 +129,8 @@ def settle_dispute(db: Database, contract_id: int, *, actor: str, outcome: str,
         if restarted:
             said += (f"; the rest stays in review, released automatically on "
                      f"{restarted.to_date_string()} without review (M11)")
+        if unit.action is not None:  # what undo names: the decision, not the first movement it made
+            unit.action.summary = f"Dispute decided: {said}."
         unit.event(c, actor, "dispute_settled", f"Dispute decided: {said} (P6).", milestone=m, before=before,
                    after={"status": "closed", "outcome": outcome, "refunded": back, "released": paid,
                           "note": text, "review_due_at": restarted})

@@ -58,6 +58,7 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
     messages: list[tuple[str, str]] = field(default_factory=list)
     read: bool = True
+    undone_at: datetime | None = None  # its action was undone then; the journal keeps it (R5)
 
     def matches(self, needle: str) -> bool:
         """Case-insensitive search over everything the entry shows."""
@@ -96,7 +97,7 @@ def _value(key: str, value: object, currency: str) -> str | datetime | None:
 
 
 def _entry(row: tuple, currency: str, request_messages: dict[int, str]) -> HistoryEntry:
-    eid, at, actor, kind, summary, before_json, after_json, read, mtitle = row
+    eid, at, actor, kind, summary, before_json, after_json, read, mtitle, undone_at = row
     before = json.loads(before_json) if before_json else {}
     after = json.loads(after_json) if after_json else {}
     before = before if isinstance(before, dict) else {}
@@ -119,7 +120,7 @@ def _entry(row: tuple, currency: str, request_messages: dict[int, str]) -> Histo
         if old != new:
             changes.append(Change(FIELD_NAMES.get(key, key.replace("_", " ")), old, new))
     return HistoryEntry(eid, _ts(at), actor, kind, without_rule_ids(summary), mtitle, changes, messages,
-                        bool(read))
+                        bool(read), _ts(undone_at))
 
 
 def history(db, contract_id: int, *, search: str = "") -> History | None:
@@ -132,8 +133,9 @@ def history(db, contract_id: int, *, search: str = "") -> History | None:
     request_messages = dict(conn.execute("select id, message from change_request where contract_id = ?",
                                          (contract_id,)).fetchall())
     rows = conn.execute(
-        """select e.id, e.at, e.actor, e.kind, e.summary, e.before_json, e.after_json, e.read, m.title
-           from event e left join milestone m on m.id = e.milestone_id
+        """select e.id, e.at, e.actor, e.kind, e.summary, e.before_json, e.after_json, e.read, m.title,
+                  a.undone_at
+           from event e left join milestone m on m.id = e.milestone_id left join action a on a.id = e.action_id
            where e.contract_id = ? order by e.at desc, e.id desc""", (contract_id,))
     entries = [_entry(r, currency, request_messages) for r in rows]
     if search:

@@ -140,3 +140,16 @@ def test_undo_a_dispute_restores_the_review_clock(db, clock):
     api.answer_refund_request(db, cid, accept=False, clock=clock)
     b = api.undo_last_action(db, cid, clock=clock)
     assert b.refund_request.status == "pending" and b.milestones[0].review_due_at == due
+
+
+def test_an_undone_outcome_reads_as_taken_back_in_the_history(db, clock):
+    from cairn.storage.queries.history import history
+
+    cid = disputed(db, clock)
+    api.settle_dispute(db, cid, actor="client", outcome="split", refund="10", clock=clock)
+    api.undo_last_action(db, cid, clock=clock)
+    h = history(db, cid)
+    assert h.entries[0].kind == "undone" and h.entries[0].what.startswith("Undone: Dispute decided")
+    undone = {e.kind for e in h.entries if e.undone_at is not None}
+    assert {"dispute_settled", "refund", "released"} <= undone
+    assert all(e.undone_at is None for e in h.entries if e.kind in ("refund_disputed", "undone"))

@@ -31,7 +31,7 @@ class DisputeDialog(FormDialog):
         super().__init__(operation, contract_id, intro=f"The client asked for {money(amount, currency)} back and "
                                                        f"the freelancer disputed it; it is now {status}. Record "
                                                        "what the platform did, and when (P6).", **fixed)
-        self.currency, self.status = currency, status
+        self.currency, self.status, self.amount = currency, status, amount
 
     def compose_fields(self) -> ComposeResult:
         yield Label(Text("What happened"), classes="section-label")
@@ -68,4 +68,13 @@ class DisputeDialog(FormDialog):
     def confirm_question(self, values: dict[str, Any]) -> str | None:
         if values["step"] in ("mediation", "arbitration"):
             return None
-        return "Record the dispute's outcome? The money in dispute moves as decided."
+        from cairn.storage.money import parse_amount
+
+        held = money(self.amount, self.currency)
+        if values["step"] == "released":
+            return f"Record the outcome: the {held} in dispute released to the freelancer?"
+        if values["step"] == "refunded":
+            return f"Record the outcome: the {held} in dispute refunded to the client?"
+        back = parse_amount(values["refund"], self.currency)  # storage has read it (rehearsed) by now
+        return (f"Record the outcome: {money(back, self.currency)} refunded to the client and "
+                f"{money(self.amount - back, self.currency)} released to the freelancer?")

@@ -37,14 +37,20 @@ def entry_text(e: HistoryEntry, my_side: str) -> Text:
     text.append(f"  {who}")
     if not e.read:
         text.append("  ● unread", style="bold")
-    text.append("\n  ")
-    text.append(clean(e.what))
+    if e.undone_at is not None:  # kept in the journal (R5), read as taken back
+        text.append(f"  ↶ undone {local(e.undone_at, 'YYYY-MM-DD HH:mm')}", style="bold")
+    body = Text()
+    body.append("\n  ")
+    body.append(clean(e.what))
     for c in e.changes:
-        text.append(f"\n  {c.field}: ", style="dim")
-        text.append(_value(c.after) if c.before is None else f"{_value(c.before)} → {_value(c.after)}")
+        body.append(f"\n  {c.field}: ", style="dim")
+        body.append(_value(c.after) if c.before is None else f"{_value(c.before)} → {_value(c.after)}")
     for label, message in e.messages:
-        text.append(f"\n  {label}: ", style="bold")
-        text.append("“" + clean(message).replace("\n", "\n    ") + "”")
+        body.append(f"\n  {label}: ", style="bold")
+        body.append("“" + clean(message).replace("\n", "\n    ") + "”")
+    if e.undone_at is not None:
+        body.stylize("dim strike")
+    text.append_text(body)
     return text
 
 
