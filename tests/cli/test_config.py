@@ -96,7 +96,7 @@ def test_keymap_accepts_lists_nested_tables_and_swaps(config_file):
     lines = [line.split() for line in result.output.splitlines()]
     assert ["board.fund", "F,ctrl+f", "(line", "2)"] in lines and ["board.release", "f", "(line", "4)"] in lines
     # Two bindings that share a key by design (w: act as client / act as freelancer) move together.
-    config_file.write_text('[keymap]\nboard.act_as_client = "o"\nboard.act_as_freelancer = "o"\n')
+    config_file.write_text('[keymap]\nboard.act_as_client = "z"\nboard.act_as_freelancer = "z"\n')
     assert run("config").exit_code == 0
 
 
