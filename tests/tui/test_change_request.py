@@ -44,7 +44,7 @@ async def test_withdraw_in_the_pane_as_freelancer(make_test_app, seeded, db_path
         screen = await open_board(pilot, seeded["logo"], side="freelancer")
         await pilot.press("v")
         await settle(pilot)
-        assert not pilot.app.screen.check_action("accept_request", ())
+        assert not pilot.app.screen.applies_now("accept_request")
         await pilot.press("W", "y")
         await settle(pilot)
         assert pilot.app.screen is screen
@@ -68,9 +68,12 @@ async def test_a_request_that_no_longer_applies_says_why_and_can_only_be_decline
         await settle(pilot)
         pane = pilot.app.screen
         assert "no longer applies" in str(pane.query_one("#request-summary").render())
-        assert not pane.check_action("accept_request", ()) and pane.check_action("decline_request", ())
-        await pilot.press("g")  # hidden: nothing happens
+        assert not pane.applies_now("accept_request") and pane.applies_now("decline_request")
+        await pilot.press("g")  # out of the footer; pressed anyway, it says why (R4) and writes nothing
         await settle(pilot)
+        assert pilot.app.screen is pane
+        said = [f"{n.title} {n.message}" for n in app._notifications if n.severity == "error"]
+        assert any("R4" in m for m in said), said
         assert db_board(db_path, clock, b.id).request is not None
         await pilot.press("n", "enter")
         await settle(pilot)

@@ -332,30 +332,12 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         return self.applies_now(action, parameters) if action == "act_as" else True
 
     def explain(self, action: str, run: Callable[[], Any]) -> None:
-        """Why ``action`` does not apply now, from storage: its operation is rehearsed (nothing
-        written) and the refusal shown. Should storage accept it after all, ``run`` runs it."""
-        from cairn.storage.db import rehearse
-
+        """Why ``action`` does not apply now (``board_refusals.explain``)."""
         if self.board is None:
             self.app.notify("The board is still loading; press the key again once it shows.",
                             severity="warning", markup=False, timeout=4)
             return
-        found = board_refusals.rehearsal(action, self.side)
-        if found is None:
-            self.app.notify(board_refusals.NEEDS.get(action, "That does not apply to this contract now."),
-                            title="Not now", severity="warning", markup=False, timeout=8)
-            return
-        operation, kwargs = found
-
-        def accepted(_result: object) -> None:
-            if action in board_keys.PLAN_ACTIONS and action != "add_milestone":
-                self.app.notify(board_refusals.NEEDS["select"], title="Not now", severity="warning",
-                                markup=False, timeout=6)
-            else:
-                run()
-
-        call_storage(self, rehearse, operation, self.contract_id, done=self._this_visit(accepted),
-                     refused=self._this_visit(lambda error: show_refusal(self.app, error)), **kwargs)
+        board_refusals.explain(self, action, self.side, self.contract_id, run, wrap=self._this_visit)
 
     # --- acting as, back -------------------------------------------------------------
     def action_act_as(self, side: str) -> None:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import Any
 
 from cairn.storage import api
+from cairn.tui.screens.board_keys import PLAN_ACTIONS
+from cairn.tui.worker import call_storage, show_refusal
 
 # Stand-in values for what a dialog would ask: never written, only let the state checks speak.
 _MESSAGE = "(rehearsal)"
@@ -53,7 +55,7 @@ def rehearsal(action: str, side: str) -> tuple[Callable[..., Any], dict[str, Any
             return api.decline_change_request, {"actor": side}
         case "withdraw_request":
             return api.withdraw_change_request, {"actor": side}
-        case "add_milestone" | "edit_milestone" | "delete_milestone" | "move_up" | "move_down":
+        case action if action in PLAN_ACTIONS:
             # What stops a plan edit on the whole contract (ended C5, hourly C1, a pending request R3).
             return api.draft_add, {"side": side, "title": _MESSAGE, "amount": "100"}
     return None
@@ -68,3 +70,29 @@ NEEDS = {
     "archive": "This contract is already archived (C6); the list shows it with e (ended and archived).",
     "select": "Select a future milestone in the plan first (↑/↓), then press the key again.",
 }
+
+
+def explain(screen, action: str, side: str, contract_id: int, run: Callable[[], Any], *,
+            wrap: Callable[[Callable[..., None]], Callable[..., None]] = lambda f: f) -> None:
+    """Answer a key (or palette entry) whose action does not apply now: storage rehearses its
+    operation (nothing written) and the refusal is shown; a view says what it needs. Should
+    storage accept it after all (the state moved on meanwhile), ``run`` runs it. ``wrap`` drops
+    answers meant for a contract no longer shown."""
+    from cairn.storage.db import rehearse
+
+    app = screen.app
+    found = rehearsal(action, side)
+    if found is None:
+        app.notify(NEEDS.get(action, "That does not apply to this contract now."), title="Not now",
+                   severity="warning", markup=False, timeout=8)
+        return
+    operation, kwargs = found
+
+    def accepted(_result: object) -> None:
+        if action in PLAN_ACTIONS and action != "add_milestone":
+            app.notify(NEEDS["select"], title="Not now", severity="warning", markup=False, timeout=6)
+        else:
+            run()
+
+    call_storage(screen, rehearse, operation, contract_id, done=wrap(accepted),
+                 refused=wrap(lambda error: show_refusal(app, error)), **kwargs)

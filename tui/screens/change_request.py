@@ -114,6 +114,10 @@ class ChangeRequestScreen(Screen[Board | None]):
         return text
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return True  # every key runs; where it does not apply it says why (applies_now, explain)
+
+    def applies_now(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
+        """What the footer shows and the palette offers first; the others answer with why not."""
         r = self.board.request
         match action:
             case "show_changes":
@@ -127,6 +131,10 @@ class ChangeRequestScreen(Screen[Board | None]):
         return True
 
     def action_show_changes(self) -> None:
+        if not self.applies_now("show_changes"):
+            self.notify("No change request is pending, so there is nothing to compare with the plan.",
+                        title="Not now", severity="warning", markup=False, timeout=6)
+            return
         self.showing_plan = not self.showing_plan
         self._render_toggle()
 
@@ -140,14 +148,22 @@ class ChangeRequestScreen(Screen[Board | None]):
         # Returned, so Textual waits for the dialog before the next key (see BoardScreen.open_dialog).
         return self.app.push_screen(request_dialog(answer, self.board), answered)
 
+    def _answer_or_explain(self, action: str, answer: str):
+        if self.applies_now(action):
+            return self._answer(answer)
+        from cairn.tui.screens import board_refusals
+
+        board_refusals.explain(self, action, self.side, self.board.id, lambda: self._answer(answer))
+        return None
+
     def action_accept_request(self):
-        return self._answer("accept")
+        return self._answer_or_explain("accept_request", "accept")
 
     def action_decline_request(self):
-        return self._answer("decline")
+        return self._answer_or_explain("decline_request", "decline")
 
     def action_withdraw_request(self):
-        return self._answer("withdraw")
+        return self._answer_or_explain("withdraw_request", "withdraw")
 
     def action_back(self) -> None:
         self.dismiss(None)
