@@ -27,8 +27,8 @@ def fund_next_milestone(db: Database, contract_id: int, *, actor: str = Side.CLI
     """M3-M5: the client deposits the first future milestone's amount, less carried credit."""
     with operation(db, clock, contract_id=contract_id, kind="fund_next_milestone", at=at) as unit:
         c = unit.contract(contract_id, expect_version=expect_version, action="fund milestones")
+        require_fixed(c, "fund")  # C1 first: no side can fund a milestone an hourly contract lacks
         require_side(actor, Side.CLIENT, "M5", "fund and activate a milestone")
-        require_fixed(c, "fund")
         plan = unit.milestones(c.id)
         locked = next((m for m in plan if m.state in (MilestoneState.ACTIVE, MilestoneState.SUBMITTED)), None)
         if locked:

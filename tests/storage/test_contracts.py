@@ -20,7 +20,8 @@ def test_c1_hourly_contract_has_no_milestones(db, clock):
     refused(db, "C1", api.fund_next_milestone, b.id, actor="client", clock=clock)
     refused(db, "C1", api.draft_add, b.id, side="client", title="x", amount=100_00, clock=clock)
     # Every milestone action says C1, whoever acts (issue 9: milestone keys refused with C1).
-    for fn, kw in ((api.submit_work, {"actor": "freelancer"}), (api.request_changes, {"actor": "client"}),
+    for fn, kw in ((api.fund_next_milestone, {"actor": "freelancer"}), (api.submit_work, {"actor": "client"}),
+                   (api.submit_work, {"actor": "freelancer"}), (api.request_changes, {"actor": "client"}),
                    (api.release_payment, {"actor": "client"}), (api.refund_escrow, {"actor": "freelancer"}),
                    (api.request_refund, {"actor": "client"}), (api.draft_add, {"side": "freelancer", "title": "x",
                                                                               "amount": "10"})):
