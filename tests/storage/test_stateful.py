@@ -228,6 +228,14 @@ class CairnMachine(RuleBasedStateMachine):
         self.call("answer_refund_request", self.cid(c), actor=actor, accept=accept, note=note)
 
     @has_contracts
+    @rule(c=PICK, actor=st.sampled_from(["client", "freelancer"]),
+          step=st.sampled_from(["mediation", "arbitration", "released", "refunded", "split"]), refund=AMOUNTS,
+          note=TEXTS)
+    def dispute(self, c, actor, step, refund, note):
+        """P6: a disputed refund request's next stage or its outcome (issue 9)."""
+        self.call("record_dispute", self.cid(c), actor=actor, step=step, refund=refund, note=note)
+
+    @has_contracts
     @rule(c=PICK, actor=CLIENT, amount=AMOUNTS.filter(lambda a: a is not None), note=TEXTS)
     def bonus(self, c, actor, amount, note):
         self.call("give_bonus", self.cid(c), actor=actor, amount=amount, note=note)
