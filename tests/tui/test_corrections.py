@@ -96,7 +96,7 @@ async def test_delete_from_the_board_refuses_c6_then_deletes_a_fresh_one(make_te
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, seeded["web"])
-        await pilot.press("D", "enter")
+        await pilot.press("delete", "enter")
         await settle(pilot)
         error = str(pilot.app.screen.query_one("#form-error").render())
         assert "can never be deleted" in error and "(C6)" in error
@@ -105,7 +105,7 @@ async def test_delete_from_the_board_refuses_c6_then_deletes_a_fresh_one(make_te
         await pilot.press("escape")
         await settle(pilot)
         screen = await open_board(pilot, cid)
-        await pilot.press("D", "enter")
+        await pilot.press("delete", "enter")
         await settle(pilot)
         assert pilot.app.screen is not screen
     db = api.Database.open(db_path)

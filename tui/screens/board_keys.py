@@ -75,7 +75,7 @@ BINDINGS = [
     Binding("i", "edit_contract", "Edit contract", id="board.edit_contract", show=False,
             tooltip="Correct the title, client, start date or notes; currency, kind and profile while no "
                     "money has moved (C2)"),
-    Binding("D", "delete_contract", "Delete contract", id="board.delete_contract", show=False,
+    Binding("delete", "delete_contract", "Delete contract", id="board.delete_contract", show=False,
             tooltip="Delete a contract that never moved money; asks first (C6)"),
     Binding("A", "archive", "Archive contract", id="board.archive", show=False,
             tooltip="Hide the contract from the default list (C6)"),
