@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from cairn.storage import validate
 from cairn.storage.errors import Conflict, DomainError
-from cairn.storage.models import Event, LedgerKind, MilestoneState, Side
+from cairn.storage.models import Action, Event, LedgerKind, MilestoneState, Side
 from cairn.storage.money import format_amount
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import require_fixed, require_side
@@ -104,8 +104,11 @@ def submit_work(db: Database, contract_id: int, *, actor: str = Side.FREELANCER,
 
 def revision_rounds(unit, milestone_id: int) -> int:
     """M10: how many times changes were requested on this milestone's work so far."""
-    return unit.session.exec(select(func.count()).select_from(Event).where(
-        Event.milestone_id == milestone_id, Event.kind == "changes_requested")).one()
+    # A round undone (its action taken back) did not happen; its event stays in the journal (R5).
+    return unit.session.exec(select(func.count()).select_from(Event)
+                             .outerjoin(Action, col(Action.id) == Event.action_id)
+                             .where(Event.milestone_id == milestone_id, Event.kind == "changes_requested")
+                             .where(col(Action.undone_at).is_(None))).one()
 
 
 def request_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",

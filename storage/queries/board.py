@@ -307,8 +307,9 @@ def milestones(conn, contract_id: int, fee_of: dict[int, int] | None = None) -> 
                sum(case when kind = 'credit' then amount_minor else 0 end) as carried
              from ledger_entry where contract_id = ? and milestone_id is not null group by milestone_id
            ) l on l.milestone_id = m.id
-           left join (select milestone_id, count(*) as n from event where contract_id = ?
-                      and kind = 'changes_requested' group by milestone_id) rv on rv.milestone_id = m.id
+           left join (select e.milestone_id, count(*) as n from event e left join action a on a.id = e.action_id
+                      where e.contract_id = ? and e.kind = 'changes_requested' and a.undone_at is null
+                      group by e.milestone_id) rv on rv.milestone_id = m.id
            where m.contract_id = ? and m.state != 'deleted'
            order by m.position, m.id""", (contract_id, contract_id, contract_id))
     fee_of = fee_of or {}

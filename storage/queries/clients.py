@@ -47,7 +47,8 @@ select c.id, c.client_name, c.status, c.currency,
   (select count(*) from ledger_entry l where l.contract_id = c.id and l.kind = 'refund'),
   (select count(*) from change_request r where r.contract_id = c.id and r.status != 'withdrawn'),
   (select count(*) from change_request r where r.contract_id = c.id and r.status = 'accepted'),
-  (select count(*) from event e where e.contract_id = c.id and e.kind = 'changes_requested')
+  (select count(*) from event e left join action a on a.id = e.action_id
+   where e.contract_id = c.id and e.kind = 'changes_requested' and a.undone_at is null)
 from contract c where c.my_side = 'freelancer' {only} order by c.id desc
 """
 
