@@ -24,6 +24,7 @@ from cairn.storage.clock import Clock, SystemClock
 from cairn.storage.db import Database
 from cairn.tui import garbage, textual_fixes
 from cairn.tui.commands import CairnCommands
+from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
 
 if TYPE_CHECKING:
     from cairn.storage.queries import Board
@@ -83,6 +84,7 @@ class CairnApp(App):
         self.clock = clock or SystemClock()
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
+        self.key_gate = KeyGate(self)  # one key at a time, each to the screen it was meant for
         self.closing = False
         self.timers_started = False  # the first timer pass has begun (tests wait for it)
         theme = theme or os.environ.get("CAIRN_THEME") or self.config.theme
@@ -122,7 +124,22 @@ class CairnApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._garbage.input_seen()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.key_gate.hold(event):  # held keys come back as HeldKey, in order
+                await self._let_key_through(event)
+            return
         await super().on_event(event)
+
+    async def _let_key_through(self, event: events.Key) -> None:
+        screen = self.screen
+        await super().on_event(event)
+        self.key_gate.sent(event, screen)
+
+    async def on_held_key(self, message: HeldKey) -> None:
+        await self._let_key_through(message.key)
+
+    def on_key_done(self, message: KeyDone) -> None:
+        self.key_gate.done(message)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.

@@ -16,7 +16,7 @@ async def test_bad_amount_marks_the_field_and_keeps_the_input(make_test_app, see
         await type_text(pilot, "Extra")
         await pilot.press("tab")
         await type_text(pilot, "12.345")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")  # enter moves on, field by field; the last saves
         await settle(pilot)
         dialog = pilot.app.screen
         field = dialog.query_one("#field-amount", Field)
@@ -36,14 +36,14 @@ async def test_bad_date_and_empty_title_are_marked(make_test_app, seeded):
         await pilot.press("a")
         await pilot.press("tab")
         await type_text(pilot, "100")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field (enter moves to the next one)
         await settle(pilot)
         assert pilot.app.screen.query_one("#field-title", Field).has_class("-invalid")
         assert pilot.app.focused.id == "title"  # the refused field has the focus
         await type_text(pilot, "Ok")
         await pilot.press("tab", "tab")
         await type_text(pilot, "31/12/2026")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         dialog = pilot.app.screen
         assert dialog.query_one("#field-due_date", Field).has_class("-invalid")

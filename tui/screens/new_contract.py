@@ -15,8 +15,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cairn.storage.money import numbers
 from cairn.tui import format as fmt
+from cairn.tui.key_gate import drop_typed_ahead
 from cairn.tui.widgets.common import Field
-from cairn.tui.widgets.common.text_input import TextInput
+from cairn.tui.widgets.common.text_input import TextInput, next_text_field
 from cairn.tui.worker import call_storage, show_refusal
 
 if TYPE_CHECKING:
@@ -122,8 +123,6 @@ class NewContractScreen(ModalScreen[int | None]):
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
 
     def on_mount(self) -> None:
-        for box in self.query(TextInput).results(TextInput):
-            box.hold_after_submit = True  # keys typed behind enter wait for the outcome (_release)
         self.query_one("#title", Input).focus()
         self.field("review_days").display = False
         from cairn.storage.queries.profiles import profiles
@@ -238,20 +237,11 @@ class NewContractScreen(ModalScreen[int | None]):
     # --- submitting ----------------------------------------------------------------------------------
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._busy and isinstance(event.input, TextInput):
-            event.input.release_held(drop=True)
-            return
-        self._holding = event.input if isinstance(event.input, TextInput) else None
-        self.action_create()
-
-    _holding: TextInput | None = None
-
-    def _release(self, *, drop: bool) -> None:
-        """Keys typed behind enter go to the list once the contract is created; on a refusal they
-        are dropped rather than typed into the refused field."""
-        holding, self._holding = self._holding, None
-        if holding is not None:
-            holding.release_held(drop=drop)
+        following = next_text_field(event.input)
+        if following is not None:
+            following.focus()  # enter moves on; the last field (or ctrl+s, or the button) creates
+        else:
+            self.action_create()
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -272,19 +262,18 @@ class NewContractScreen(ModalScreen[int | None]):
 
     def _failed(self, error: Exception) -> None:
         self._busy = False  # already noticed and logged; the form stays with what was typed
-        self._release(drop=True)
+        drop_typed_ahead(self)
 
     def _created(self, board) -> None:
         self._busy = False
         self.notify(f"Contract “{fmt.plain(board.contract.title, newlines=False)}” created.", markup=False)
-        self.dismiss(board.id)
-        self._release(drop=False)
+        self.dismiss(board.id)  # keys typed behind enter wait in the key gate, then reach the list
 
     def _refused(self, error: Exception) -> None:
         from cairn.storage.errors import DomainError
 
         self._busy = False
-        self._release(drop=True)
+        drop_typed_ahead(self)  # not typed into the refused field
         name = FIELD_OF.get(getattr(error, "field", None) or "")
         if not isinstance(error, DomainError) or name is None:
             show_refusal(self.app, error)
