@@ -8,10 +8,11 @@ opened the release dialog, so the amount was typed nowhere, or into the wrong fi
 
 The gate lets one key through at a time. A key is handled when a marker posted right behind it
 has bubbled from the widget it was given to up to the app: by then the widget has handled it,
-or it has reached the app and the bindings have run. The next key then waits until what the key
-set going is over: the messages it caused, the screen it opened or closed, the storage operation
-it started. Keys typed meanwhile wait in order, as if the user had waited for each one. Mouse
-events are not held.
+or it has reached the app and the bindings have run. One more marker, sent the same way once the
+screen on top is mounted, comes back after what the binding posted (a field's Submitted, a focus
+change, a dialog's first focus). More rounds follow while a screen opens or closes, messages are
+queued or an operation the key started runs. Keys typed meanwhile wait in order, as if the user
+had waited for each one. Mouse events are not held.
 
 This is Cairn's one mechanism for keys in bursts: ``enter y`` in a dialog answers the
 confirmation asked once storage has rehearsed the operation (the rehearsal is an operation, so
@@ -24,10 +25,10 @@ for the refused field (escape is kept: it still closes the form).
 from __future__ import annotations
 
 from collections import deque
+from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual._context import active_message_pump
 from textual.message import Message
 
 # How often to look again while an operation a key started is still running (seconds).
@@ -41,12 +42,13 @@ if TYPE_CHECKING:
 
 
 class KeyDone(Message, bubble=True):
-    """Posted right behind a key to the widget that got it; reaches the app after the key."""
+    """Posted right behind a key (or behind what the key caused) to the focused widget; it
+    reaches the app after everything posted there before it has been handled on the way."""
 
     def __init__(self, seq: int, screen: Screen) -> None:
         super().__init__()
         self.seq = seq
-        self.screen = screen  # the screen on top when the key went in
+        self.screen = screen  # the screen on top when it was posted
 
 
 class HeldKey(Message, bubble=False):
@@ -62,7 +64,8 @@ class KeyGate:
         self.app = app
         self.waiting: deque[events.Key] = deque()
         self.busy = False
-        self._seq = 0  # the key in flight; a late marker for an earlier one is ignored
+        self._seq = 0  # the marker in flight; a late one (or a late watch) is ignored
+        self._key_handled = False  # the key's own marker is back: what follows are follow-up rounds
 
     @property
     def idle(self) -> bool:
@@ -82,61 +85,61 @@ class KeyGate:
         self.waiting = deque(key for key in self.waiting if key.key == "escape")
 
     def sent(self, event: events.Key, screen: Screen) -> None:
-        """The app has handled the key: given it to a widget, or run a priority binding."""
-        self._seq += 1
-        if not event.is_forwarded:  # run on the spot (tab): done, once the screen is ready
-            self._settled(self._seq, screen)
-            return
-        target = self.app.focused or self.app.screen
-        target.post_message(KeyDone(self._seq, screen))
-        self.app.call_after_refresh(self._lost, self._seq, target, screen)
+        """The app has handled the key: given it to a widget, or run a priority binding (tab)."""
+        self._key_handled = not event.is_forwarded
+        self._mark(screen)
 
     def done(self, message: KeyDone) -> None:
-        """The key's marker reached the app: the key has been handled."""
         message.stop()
-        self._settled(message.seq, message.screen)
+        if message.seq != self._seq:
+            return
+        self._seq += 1
+        if not self._key_handled:
+            # The key has been handled, and its binding has run: what it posted (a field's
+            # Submitted, a focus change, a screen pushed) waits behind one more marker.
+            self._key_handled = True
+            self._mark(self.app.screen)
+            return
+        self._when_quiet(message.screen)
 
-    def _lost(self, seq: int, target, screen: Screen) -> None:  # noqa: ANN001 - a Widget
+    def _mark(self, screen: Screen) -> None:
+        """Send a marker through the focused widget and up to the app, once the screen on top is
+        mounted (a dialog just pushed is still composing its fields)."""
+        top = self.app.screen
+        if not top.is_mounted:
+            self.app.call_after_refresh(self._mark, screen)
+            return
+        self._seq += 1
+        target = self.app.focused or top
+        target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
+        self.app.call_after_refresh(self._lost, self._seq, target)
+
+    def _lost(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
         # The key closed the screen it was typed on (escape, enter on a button): the widget went
         # with its queue, and the marker with it.
         if seq != self._seq or not self.busy:
             return
         if target.is_attached:
-            self.app.call_after_refresh(self._lost, seq, target, screen)
+            self.app.call_after_refresh(self._lost, seq, target)
         else:
-            self._settled(seq, screen)
+            self._seq += 1
+            self._key_handled = True
+            self._mark(self.app.screen)
 
-    def _settled(self, seq: int, screen: Screen) -> None:
-        if seq != self._seq:
-            return
-        self._seq += 1  # a late marker or watch for this key is ignored from now on
-        self._when_quiet()
-
-    def _when_quiet(self) -> None:
-        """Let the next key through once what this key set going is over, as a user would see
-        it over: the messages it caused handled (a field's Submitted, a button's Pressed), the
-        screen it opened mounted with its focus set, an operation it started answered."""
-        screen = self.app.screen
-        if not screen.is_mounted or self._messages_pending(screen):
-            self.app.call_after_refresh(self._when_quiet)
-        elif self._operation_running(screen):
-            self.app.set_timer(OPERATION_POLL, self._when_quiet)
+    def _when_quiet(self, screen: Screen) -> None:
+        """The next key goes once what this one set going is over, as a user would see it over:
+        no screen opening or closing, nothing queued on the screen, no operation it started
+        still running. Otherwise one more round."""
+        top = self.app.screen
+        if top is not screen or not top.is_mounted or self._messages_queued(top):
+            self._mark(top)
+        elif self._operation_running(top):
+            self.app.set_timer(OPERATION_POLL, partial(self._mark, top))
         else:
             self._next()
 
-    def _messages_pending(self, screen: Screen) -> bool:
-        """A message waits or is being handled anywhere on the screen (or in the app). A message
-        is counted until its handler returns, and a bubbling one is posted to the parent before
-        that: asyncio.Queue's count of unfinished items (``task_done`` is called after the
-        handler), not ``qsize``, which drops it the moment it is taken. The node running this
-        check is handling one message: this one."""
-        current = active_message_pump.get(None)
-        for node in (self.app, screen, *screen.walk_children()):
-            queue = node._message_queue
-            count = getattr(queue, "_unfinished_tasks", queue.qsize()) - (node is current)
-            if count > 0:
-                return True
-        return False
+    def _messages_queued(self, screen: Screen) -> bool:
+        return any(node.message_queue_size for node in (screen, *screen.walk_children()))
 
     def _operation_running(self, screen: Screen) -> bool:
         for worker in self.app.workers:

@@ -110,7 +110,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         assert b.money.paid == 60000 and b.money.credit == 40000
         # End the contract (client, nothing held): reason, confirm.
         await pilot.press("E")
-        await pilot.press("tab", "enter")
+        await pilot.press("tab", "enter", "enter")  # rating, then feedback: enter there ends it
         await pilot.press("y")
         await settle(pilot)
         b = db_board(db_path, clock, cid)
