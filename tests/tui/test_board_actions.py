@@ -129,7 +129,7 @@ async def test_add_milestone_builds_a_draft(make_test_app, seeded, db_path, cloc
         await type_text(pilot, "Extra page")
         await pilot.press("tab")
         await type_text(pilot, "250")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field; enter moves to the next one
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"], side="freelancer")
         assert [pr.row.title for pr in b.plan][-1] == "Extra page"
@@ -148,7 +148,7 @@ async def test_edit_milestone(make_test_app, seeded, db_path, clock):
         await pilot.press("tab")
         await pilot.press("ctrl+u")
         await type_text(pilot, "350")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")  # amount, due date, description: the last saves
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"], side="freelancer")
         (edited,) = b.draft_diff.edited
@@ -309,6 +309,7 @@ async def test_release_in_part_refunds_the_remainder_and_ends(make_test_app, see
         dialog.query_one("#after").focus()
         await pilot.press("down", "enter")  # "End the contract"
         dialog.query_one("#amount").focus()
+        await pilot.pause()
         await pilot.press("enter", "y")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
@@ -376,7 +377,7 @@ async def test_end_contract_as_client_releases_part_and_requests_refund(make_tes
         await type_text(pilot, "200")
         await pilot.press("tab")
         await type_text(pilot, "4")
-        await pilot.press("enter", "y")
+        await pilot.press("enter", "enter", "y")  # rating, feedback: enter in the last one ends it
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
     assert b.contract.status == "ended" and b.contract.end_reason == "cancelled"

@@ -15,5 +15,5 @@ def test_zwj_emoji_are_shown_as_emoji():
 
 def test_controls_and_overrides_stay_visible():
     assert plain("a\x1b[31mb") == "a\\x1b[31mb"
-    assert plain("\u202etxt.exe") == "\\x202etxt.exe"
+    assert plain("\u202etxt.exe") == "\\u202etxt.exe"
     assert plain("two\nlines", newlines=False) == "two\\x0alines"

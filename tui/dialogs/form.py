@@ -20,8 +20,8 @@ from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
 from cairn.storage.queries import Board
-from cairn.tui.widgets.common import Confirm, Field
 from cairn.tui.key_gate import drop_typed_ahead
+from cairn.tui.widgets.common import Confirm, Field
 from cairn.tui.widgets.common.text_input import next_text_field
 from cairn.tui.worker import call_storage, show_refusal
 
