@@ -122,7 +122,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("u", all_of('Submits "Main delivery" for review', "Message to the client"))
     t.type("Drafts in the shared folder")
     t.wait_for("Drafts in the shared folder", timeout)
-    press("Enter", all_of('Work submitted on "Main delivery"', row("Main delivery", "$500.00", "submitted")))
+    press("Enter", all_of('Submit "Main delivery" for review?', "Yes, do it (y)"))
+    press("y", all_of('Work submitted on "Main delivery"', row("Main delivery", "$500.00", "submitted")))
 
     # --- release 300 of 500; the remainder funds the next milestone (P1, P3) -----------------
     act_as("client", "r Release payment")
@@ -148,7 +149,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     act_as("client", "v Review change request")
     press("v", all_of("Change request · " + TITLE, "Proposed by the freelancer", "One more round",
                       '+ added   "Extra polish"', "g Accept change request"))
-    press("g", all_of("Change request accepted by the client", "Acting as: client (other party)",
+    press("g", all_of("Accept the change request?", "Yes, do it (y)"))
+    press("y", all_of("Change request accepted by the client", "Acting as: client (other party)",
                       order_is("Main delivery", "Final revisions", "Kick-off", "Extra polish")))
 
     # --- fund the next milestone: the carried credit pays most of it (M5, P3) -----------------

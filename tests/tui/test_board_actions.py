@@ -80,7 +80,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         assert screen.side == "client"
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("g")
+        await pilot.press("g", "y")
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and titles(b) == ["Design", "Launch", "Build"]
@@ -271,7 +271,7 @@ async def test_submit_then_request_changes(make_test_app, seeded, db_path, clock
         screen = await open_board(pilot, seeded["web"])
         await pilot.press("u")
         await type_text(pilot, "Mockups in the shared folder")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"])
         assert b.locked.state == "submitted" and b.locked.submission_message == "Mockups in the shared folder"
@@ -280,7 +280,7 @@ async def test_submit_then_request_changes(make_test_app, seeded, db_path, clock
         assert screen.side == "client"
         await pilot.press("k")
         await type_text(pilot, "Darker header")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
     assert db_board(db_path, clock, seeded["web"]).locked.state == "active"
 
@@ -362,7 +362,7 @@ async def test_give_bonus(make_test_app, seeded, db_path, clock):
         await type_text(pilot, "75")
         await pilot.press("tab")
         await type_text(pilot, "Thanks")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")  # a bonus can't be taken back: asked first
         await settle(pilot)
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 7500
 
@@ -414,7 +414,7 @@ async def test_accept_change_request_from_the_board(make_test_app, seeded, db_pa
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, seeded["logo"])
-        await pilot.press("g")
+        await pilot.press("g", "y")
         await settle(pilot)
     assert "Extra variants" in titles(db_board(db_path, clock, seeded["logo"]))
 
@@ -427,7 +427,7 @@ async def test_withdraw_change_request_as_freelancer(make_test_app, seeded, db_p
         await pilot.press("w")
         await settle(pilot)
         assert screen.side == "freelancer"
-        await pilot.press("W")
+        await pilot.press("W", "y")
         await settle(pilot)
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cairn.storage import api
 from cairn.tui.screens.change_request import ChangeRequestScreen
+from cairn.tui.widgets.common import Confirm
 from tests.tui.test_board_actions import asynctest, db_board, open_board, settle, titles
 
 
@@ -31,7 +32,15 @@ async def test_decline_in_the_pane(make_test_app, seeded, db_path, clock):
         await open_board(pilot, seeded["logo"])
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("n")
+        pane = pilot.app.screen
+        await pilot.press("n")  # declining can't be undone: asked first, as every such action
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, Confirm)
+        assert "Decline the change request?" in str(pilot.app.screen.query_one(".confirm--question").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert pilot.app.screen is pane and db_board(db_path, clock, seeded["logo"]).request is not None
+        await pilot.press("n", "y")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and "Extra variants" not in titles(b)
@@ -45,7 +54,7 @@ async def test_withdraw_in_the_pane_as_freelancer(make_test_app, seeded, db_path
         await pilot.press("v")
         await settle(pilot)
         assert not pilot.app.screen.check_action("accept_request", ())
-        await pilot.press("W")
+        await pilot.press("W", "y")  # asked first, like every answer
         await settle(pilot)
         assert pilot.app.screen is screen
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"
@@ -72,6 +81,6 @@ async def test_a_request_that_no_longer_applies_says_why_and_can_only_be_decline
         await pilot.press("g")  # hidden: nothing happens
         await settle(pilot)
         assert db_board(db_path, clock, b.id).request is not None
-        await pilot.press("n")
+        await pilot.press("n", "y")
         await settle(pilot)
     assert db_board(db_path, clock, b.id).request is None

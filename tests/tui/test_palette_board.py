@@ -321,6 +321,8 @@ def case_discard_changes():
 
 def case_accept_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await pilot.press("y")  # an answer can't be undone: asked first
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and [m.title for m in b.milestones][-1] == "Extra page"
     return Case(request_as_client, check)
@@ -328,6 +330,8 @@ def case_accept_request():
 
 def case_decline_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await pilot.press("y")  # an answer can't be undone: asked first
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and "Extra page" not in [m.title for m in b.milestones]
         assert b.past_requests[0].status == "declined"
@@ -336,6 +340,8 @@ def case_decline_request():
 
 def case_withdraw_request():
     async def check(pilot, screen, cid, db_path, clock):
+        await pilot.press("y")  # an answer can't be undone: asked first
+        await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and b.past_requests[0].status == "withdrawn"
     return Case(request_as_freelancer, check)
@@ -354,7 +360,7 @@ def case_submit_work():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, MessageDialog)
         await type_text(pilot, "Done")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).locked.state == "submitted"
     return Case(escrow_as_freelancer, check)
@@ -364,7 +370,7 @@ def case_request_changes():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, MessageDialog)
         await type_text(pilot, "Redo")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).locked.state == "active"
     return Case(submitted_as_client, check)
@@ -402,7 +408,7 @@ def case_bonus():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, BonusDialog)
         await type_text(pilot, "75")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "y")  # amount, note (the last saves), confirmed
         await settle(pilot)
         assert db_board(db_path, clock, cid).money.bonus == 7500
     return Case(escrow_as_client, check)

@@ -14,12 +14,13 @@ from .form import FormDialog, field
 
 class MessageDialog(FormDialog):
     def __init__(self, operation, contract_id: int, *, title: str, ok_label: str, label: str = "Message",
-                 intro: str = "", placeholder: str = "", **fixed: Any) -> None:
+                 intro: str = "", placeholder: str = "", question: str | None = None, **fixed: Any) -> None:
         super().__init__(operation, contract_id, intro=intro, **fixed)
         self.TITLE_TEXT = title
         self.OK_LABEL = ok_label
         self.label = label
         self.placeholder = placeholder
+        self.question = question  # asked before an action that can't be undone (submit, send back)
 
     def compose_fields(self) -> ComposeResult:
         yield field("message", self.label, TextInput(id="message", placeholder=self.placeholder))
@@ -29,3 +30,6 @@ class MessageDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         return {"message": self.query_one("#message", Input).value}
+
+    def confirm_question(self, values: dict[str, Any]) -> str | None:
+        return self.question

@@ -17,6 +17,7 @@ from cairn.tui.dialogs import (
     ReleaseDialog,
 )
 from cairn.tui.format import money
+from cairn.tui.screens.change_request import ANSWERS
 from cairn.tui.widgets.board import PlanTable
 from cairn.tui.widgets.board._text import clean
 
@@ -119,13 +120,14 @@ class PlanActions(_Base):
         self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 
     def action_accept_request(self) -> None:
-        self.run_op(api.accept_change_request, actor="client")
+        self.confirm_then(*ANSWERS["accept"], lambda: self.run_op(api.accept_change_request, actor="client"))
 
     def action_decline_request(self) -> None:
-        self.run_op(api.decline_change_request, actor="client")
+        self.confirm_then(*ANSWERS["decline"], lambda: self.run_op(api.decline_change_request, actor="client"))
 
     def action_withdraw_request(self) -> None:
-        self.run_op(api.withdraw_change_request, actor="freelancer")
+        self.confirm_then(*ANSWERS["withdraw"],
+                          lambda: self.run_op(api.withdraw_change_request, actor="freelancer"))
 
 
 class MoneyActions(_Base):
@@ -147,6 +149,7 @@ class MoneyActions(_Base):
         self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
                                        label="Message to the client", placeholder="What is delivered, where",
                                        intro=f"Submits \"{clean(b.locked.title)}\" for review (M9).",
+                                       question=f"Submit \"{clean(b.locked.title)}\" for review?",
                                        **self._versioned(actor="freelancer")))
 
     def action_request_changes(self) -> None:
@@ -155,6 +158,7 @@ class MoneyActions(_Base):
                                        label="What needs to change",
                                        intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10)."
                                        + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
+                                       question=f"Send \"{clean(b.locked.title)}\" back to the freelancer?",
                                        **self._versioned(actor="client")))
 
     def action_release(self) -> None:

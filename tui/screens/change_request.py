@@ -23,6 +23,13 @@ from cairn.tui.widgets.board._text import clean
 from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.worker import call_storage
 
+# Answers to a change request can't be undone: each is confirmed first, from this pane or the board.
+ANSWERS = {
+    "accept": ("Accept the change request?", "The plan becomes the one proposed (R3)."),
+    "decline": ("Decline the change request?", "The plan stays as it is; the request is closed (R3)."),
+    "withdraw": ("Withdraw your change request?", "The client can no longer accept it (R3)."),
+}
+
 
 class ChangeRequestScreen(Screen[Board | None]):
     CSS_PATH = "change_request.tcss"
@@ -132,18 +139,24 @@ class ChangeRequestScreen(Screen[Board | None]):
         self.showing_plan = not self.showing_plan
         self._render_toggle()
 
-    def _answer(self, fn, actor: str) -> None:
-        call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
-                     done=lambda board: self.call_later(self._close, board))
+    def _answer(self, answer: str, fn, actor: str) -> None:
+        from cairn.tui.widgets.common import Confirm
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                call_storage(self, fn, self.board.id, actor=actor, expect_version=self.board.contract.version,
+                             done=lambda board: self.call_later(self._close, board))
+
+        self.app.push_screen(Confirm(*ANSWERS[answer], confirm_label="Yes, do it"), answered)
 
     def action_accept_request(self) -> None:
-        self._answer(api.accept_change_request, "client")
+        self._answer("accept", api.accept_change_request, "client")
 
     def action_decline_request(self) -> None:
-        self._answer(api.decline_change_request, "client")
+        self._answer("decline", api.decline_change_request, "client")
 
     def action_withdraw_request(self) -> None:
-        self._answer(api.withdraw_change_request, "freelancer")
+        self._answer("withdraw", api.withdraw_change_request, "freelancer")
 
     def action_back(self) -> None:
         self.dismiss(None)

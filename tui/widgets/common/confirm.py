@@ -16,9 +16,8 @@ class Confirm(ModalScreen[bool]):
     ``question`` and ``detail`` are shown as plain text (never parsed as markup), so they may
     hold user text such as a contract title. ``y``/``enter`` confirm, ``n``/``escape`` cancel.
 
-    With ``checking=True`` the question waits while storage checks the action (a rehearsal):
-    the box says so, and a ``y`` typed meanwhile (keys arrive in bursts over SSH) is kept until
-    ``checked(question)`` asks the question, or ``dismiss(None)`` drops it on a refusal.
+    A ``y`` typed in the same burst as the key that asked (over SSH) waits in the app's key gate
+    until the question is shown, and answers it.
     """
 
     DEFAULT_CSS = """
@@ -58,46 +57,31 @@ class Confirm(ModalScreen[bool]):
     ]
 
     def __init__(self, question: str, detail: str = "", *, confirm_label: str = "Yes",
-                 cancel_label: str = "No", checking: bool = False, name: str | None = None,
+                 cancel_label: str = "No", name: str | None = None,
                  id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.question = question
         self.detail = detail
         self.confirm_label = confirm_label
         self.cancel_label = cancel_label
-        self.checking = checking
-        self._answered_early = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text("Checking…" if self.checking else self.question), classes="confirm--question")
+            yield Static(Text(self.question), classes="confirm--question")
             if self.detail:
                 yield Static(Text(self.detail), classes="confirm--detail")
             with Horizontal():
                 yield Button(Text(f"{self.cancel_label} (n)"), id="cancel")
-                yield Button(Text(f"{self.confirm_label} (y)"), id="confirm", variant="warning",
-                             disabled=self.checking)
+                yield Button(Text(f"{self.confirm_label} (y)"), id="confirm", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
-
-    def checked(self, question: str) -> None:
-        """Storage found nothing to refuse: ask ``question`` (or act on a ``y`` typed meanwhile)."""
-        self.question, self.checking = question, False
-        if self._answered_early:
-            self.dismiss(True)
-            return
-        self.query_one(".confirm--question", Static).update(Text(question))
-        self.query_one("#confirm", Button).disabled = False
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.dismiss(event.button.id == "confirm")
 
     def action_confirm(self) -> None:
-        if self.checking:
-            self._answered_early = True
-            return
         self.dismiss(True)
 
     def action_cancel(self) -> None:
