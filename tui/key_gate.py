@@ -107,24 +107,38 @@ class KeyGate:
         mounted (a dialog just pushed is still composing its fields)."""
         top = self.app.screen
         if not top.is_mounted:
-            self.app.call_after_refresh(self._mark, screen)
+            self._later(self._mark, screen)
             return
         self._seq += 1
         target = self.app.focused or top
         target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
-        self.app.call_after_refresh(self._lost, self._seq, target)
+        self._later(self._lost, self._seq, target)
 
     def _lost(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
         # The key closed the screen it was typed on (escape, enter on a button): the widget went
         # with its queue, and the marker with it.
         if seq != self._seq or not self.busy:
             return
-        if target.is_attached:
-            self.app.call_after_refresh(self._lost, seq, target)
+        if self._can_answer(target):
+            self._later(self._lost, seq, target)
         else:
             self._seq += 1
             self._key_handled = True
             self._mark(self.app.screen)
+
+    def _later(self, callback, *args) -> None:  # noqa: ANN001
+        """Look again in a moment. A timer of the app's, not call_after_refresh: that one is kept
+        by the screen on top, and lost with it when the key's outcome closes that screen."""
+        self.app.set_timer(OPERATION_POLL, partial(callback, *args))
+
+    def _can_answer(self, target) -> bool:  # noqa: ANN001 - a Widget
+        """The marker's widget may still pass it up: it is on the screen on top, and running."""
+        if not target.is_attached or target._closing or target._closed:
+            return False
+        try:
+            return target.screen is self.app.screen
+        except Exception:  # noqa: BLE001 - NoScreen: the widget is being removed
+            return False
 
     def _when_quiet(self, screen: Screen) -> None:
         """The next key goes once what this one set going is over, as a user would see it over:

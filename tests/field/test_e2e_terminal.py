@@ -140,7 +140,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     type_then_tab("Extra polish")
     t.type("100")
     t.wait_for(all_of("Extra polish", re.compile(r"▊\s+100\s")), timeout)
-    press("Enter", all_of("Plan — your draft (freelancer)", row("Extra polish", "$100.00", "future"),
+    press("C-s", all_of("Plan — your draft (freelancer)", row("Extra polish", "$100.00", "future"),
                           "p Propose changes"))
     press("p", all_of("Propose changes", "Message to the client (optional)"))
     t.type("One more round")
@@ -160,8 +160,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
     # --- end the contract (client): escrow released, future milestones voided (C3) -------------
     press("E", all_of("End contract", "Release from escrow (USD)", "250.00"))
-    t.keys("Tab")  # from the reason to the release amount; enter submits the form
-    press("Enter", all_of("End this contract?", "Yes, do it (y)"))
+    t.keys("Tab")  # from the reason to the release amount; enter would move on, ctrl+s ends it
+    press("C-s", all_of("End this contract?", "Yes, do it (y)"))
     press("y", all_of(f"■ ended · {TITLE} · {CLIENT}", "Contract ended by the client",
                       row("Extra polish", "$100.00", "voided")))
 

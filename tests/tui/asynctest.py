@@ -61,7 +61,9 @@ async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
         if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers) and (
                 gate is None or gate.idle):
             return
-    raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}")
+    gate = getattr(app, "key_gate", None)
+    raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}"
+                       + (f"; keys waiting: {len(gate.waiting)}, one in flight: {gate.busy}" if gate else ""))
 
 
 async def wait_until(pilot, condition: Callable[[], bool], what: str, *, limit: int = 2000) -> None:

@@ -94,7 +94,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         await settle(pilot)
         await pilot.press("u")
         await type_text(pilot, "Done")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert states(db_board(db_path, clock, cid))["Design"] == "submitted"
         await pilot.press("w")
@@ -403,7 +403,7 @@ async def test_decline_change_request_from_the_board(make_test_app, seeded, db_p
         screen = await open_board(pilot, seeded["logo"])
         assert screen.side == "client"
         assert "Change request pending" in str(screen.query_one("#request-notice").render())
-        await pilot.press("n")
+        await pilot.press("n", "y")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and b.past_requests[0].status == "declined"

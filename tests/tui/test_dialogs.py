@@ -196,7 +196,7 @@ async def test_a_lock_held_too_long_keeps_the_dialog_open_with_what_was_typed(ma
         assert "busy" in str(dialog.query_one("#form-error", Static).render())
         other.execute("ROLLBACK")
         other.close()
-        await pilot.press("ctrl+s")
+        await pilot.press("ctrl+s", "y")
         await settle(pilot)
         assert pilot.app.screen is not dialog
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 25_00

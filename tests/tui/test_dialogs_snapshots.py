@@ -16,7 +16,7 @@ DIALOGS = {
     "give_bonus": ("web", "client", [("b",)]),
     "end_contract_client": ("web", "client", [("E",)]),
     "refund_escrow_confirm": ("web", None, [("R",)]),
-    "fund_confirm": ("logo", None, [("n",), ("f",)]),
+    "fund_confirm": ("logo", None, [("n", "y"), ("f",)]),
     "propose_changes": ("web", None, [("down", "down", "down"), ("d",), ("p",)]),
     "milestone_form_error": ("web", None, [("a",), ("tab", "1", "2", ".", "3", "4", "5", "ctrl+s")]),
 }

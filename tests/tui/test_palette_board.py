@@ -245,7 +245,7 @@ def case_add_milestone():
         await type_text(pilot, "Extra")
         await pilot.press("tab")
         await type_text(pilot, "250")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field (enter moves on)
         await settle(pilot)
         plan = db_board(db_path, clock, cid, side="freelancer").plan
         assert plan[-1].row.title == "Extra" and "added" in plan[-1].marks
@@ -257,7 +257,7 @@ def case_edit_milestone():
         await opens(pilot, MilestoneForm)
         await pilot.press("tab", "ctrl+u")
         await type_text(pilot, "600")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         (edited,) = db_board(db_path, clock, cid, side="freelancer").draft_diff.edited
         assert edited.title == "Launch" and edited.changes[0].new == 60000
@@ -417,7 +417,7 @@ def case_bonus():
 def case_end_contract():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, EndContractDialog)
-        await pilot.press("tab", "enter", "y")
+        await pilot.press("tab", "ctrl+s", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).contract.status == "ended"
     return Case(fresh_as_client, check)
