@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Seconds a paint may be held (a screen slow to open is shown then anyway). The field test holds
 # longer, so that a loaded machine does not split its frame.
 LIMIT = float(os.environ.get("CAIRN_PAINT_HOLD", "1.0"))
+PASS = 0.005  # seconds between looks at the screen opening
 READS = ("board-read", "contract-list")  # the reads a screen starts as it opens
 
 
@@ -54,7 +55,7 @@ class PaintOnce:
             # the layout stands, the screen is painted once.
             top._layout_required = False
             top._refresh_layout()
-            top.call_after_refresh(self._check, 1)
+            self._again(1)
             return
         if (ready and passes >= 2) or late:
             self.since = None
@@ -73,9 +74,15 @@ class PaintOnce:
             self.app._end_batch()
             top.check_idle()
         elif ready:
-            top.call_after_refresh(self._check, passes + 1)
+            self._again(passes + 1)
         else:
-            self.app.set_timer(0.005, lambda: self._check(passes))
+            self._again(passes)
+
+    def _again(self, passes: int) -> None:
+        """Look again in a moment: a timer of the app's. (A screen's call_after_refresh is kept by
+        the screen on top, and lost with it if that screen closes meanwhile: the paints would stay
+        held for good.)"""
+        self.app.set_timer(PASS, lambda: self._check(passes))
 
     def _queued(self, screen) -> bool:  # noqa: ANN001 - a Screen
         """Messages wait: a focus set on the next turn, a widget's update, the app's callbacks."""
