@@ -147,13 +147,22 @@ class KeyGate:
         top = self.app.screen
         if top is not screen or not top.is_mounted or self._messages_queued(top):
             self._mark(top)
-        elif self._operation_running(top):
+        elif self._operation_running(top) or self._layout_pending(top):
             self.app.set_timer(OPERATION_POLL, partial(self._mark, top))
         else:
             self._next()
 
+    @staticmethod
+    def _layout_pending(screen: Screen) -> bool:
+        """A layout is owed (a field just shown, say): Tab orders the focus by where widgets are
+        laid out, so a Tab let through before would skip a field shown by the key before it
+        (the percentages shown by choosing "Custom percentages"). Textual's own flag: no API says it."""
+        return bool(getattr(screen, "_layout_required", False))
+
     def _messages_queued(self, screen: Screen) -> bool:
-        return any(node.message_queue_size for node in (screen, *screen.walk_children()))
+        # The app's own queue too: Widget.focus() sets the focus from there (a Select gives it back
+        # to itself that way once its list closes; a Tab let through before would leave from the list).
+        return any(node.message_queue_size for node in (self.app, screen, *screen.walk_children()))
 
     def _operation_running(self, screen: Screen) -> bool:
         for worker in self.app.workers:

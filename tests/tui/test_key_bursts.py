@@ -122,3 +122,23 @@ async def test_with_every_contract_ended_keys_stay_keys(make_test_app, seeded, d
         from cairn.tui.screens.new_contract import NewContractScreen
 
         assert isinstance(app.screen, NewContractScreen)
+
+
+@asynctest
+async def test_custom_percentages_chosen_and_typed_in_one_burst(make_test_app, seeded, db_path):
+    """The select's list opened, an option chosen and the field it shows typed in, in one burst."""
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "n", "Site build", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>", "<tab>",
+                    "6000", "<tab>", "<enter>", "<down>", "<down>", "<down>", "<enter>", "<tab>", "20, 30, 50")
+        form = pilot.app.screen
+        typed = {i.id: i.value for i in form.query("Input")}
+        assert typed["percentages"] == "20, 30, 50" and typed["revision_cap"] == "", typed
+        await burst(pilot, "<ctrl+s>")
+    conn = __import__("sqlite3").connect(db_path)
+    row = conn.execute("select id from contract where title = 'Site build'").fetchone()
+    assert row is not None
+    amounts = [a for (a,) in conn.execute("select amount_minor from milestone where contract_id = ? "
+                                          "order by position", (row[0],))]
+    assert amounts == [1200_00, 1800_00, 3000_00]

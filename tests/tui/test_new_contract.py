@@ -213,3 +213,20 @@ def test_any_text_in_the_preview_is_refused_not_a_crash(make_test_app):
         assert pilot.app.screen is form and pilot.app.is_running
 
     drive(make_test_app(), scenario)
+
+
+def test_at_80x24_with_custom_percentages_the_buttons_stay_in_sight(make_test_app):
+    """Issue 11 §4: the fields scroll; Cancel and Create are on screen whatever the form shows."""
+    from textual.widgets import Select
+
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        form.query_one("#template", Select).value = "custom"
+        await settle(pilot)
+        assert form.query_one("#field-percentages").display
+        screen = form.region
+        for button in ("#cancel", "#create"):
+            region = form.query_one(button).region
+            assert region.height > 0 and screen.contains_region(region), (button, region)
+
+    drive(make_test_app(), scenario, size=(80, 24))

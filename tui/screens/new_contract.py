@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -78,51 +78,63 @@ class NewContractScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         today = fmt.local(self.app.clock.now(), "YYYY-MM-DD")
-        with VerticalScroll(id="form"):
-            yield Label("New contract", id="form-title")
-            yield Field("Title", TextInput(placeholder="e.g. Website redesign", id="title", compact=True,
-                                       max_length=200), id="field-title")
-            yield Field("Client", TextInput(placeholder="Who pays", id="client_name", compact=True,
-                                        max_length=200), id="field-client_name")
-            with Horizontal(classes="row"):
-                yield Field("Currency", TextInput("USD", id="currency", compact=True, max_length=3),
-                            id="field-currency")
-                yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
-                                              compact=True), id="field-my_side")
-                # The profiles live in the database: the configured one until they are read (on_mount).
-                chosen = self.app.config.profile
-                yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
-                                                       id="profile", compact=True), id="field-profile")
-            with Horizontal(classes="row"):
-                yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
-                                                max_length=10), id="field-started_on")
-                yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
-                                               id="total", compact=True),
-                            id="field-total")
-                yield Field("Payment structure", Select(TEMPLATES, value="25/50/25", allow_blank=False,
-                                                              id="template", compact=True), id="field-template")
-            with Horizontal(classes="row", id="template-options"):
-                yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
-                                                          max_length=3), id="field-n")
-                yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
-                                                     "30, 30, 40", id="percentages", compact=True),
-                            id="field-percentages")
-            # The contract's own terms (its profile's, overridden for this contract only): after the
-            # common fields, so the usual path (title, client, total) keeps its tab order.
-            with Horizontal(classes="row", id="terms"):
-                yield Field("Revision cap (rounds)",
-                            TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
-                                      max_length=2), id="field-revision_cap")
-                yield Field("Review days (1-30)", TextInput(id="review_days", compact=True, max_length=3,
-                                                            placeholder="3"), id="field-review_days")
-                yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
-                                                                    placeholder="10%"), id="field-fee_rule")
-            yield Static("", id="preview")
+        # The fields scroll; the buttons stay in sight below them (80x24 with custom percentages).
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="form"):
+                yield Label("New contract", id="form-title")
+                yield Field("Title", TextInput(placeholder="e.g. Website redesign", id="title", compact=True,
+                                           max_length=200), id="field-title")
+                yield Field("Client", TextInput(placeholder="Who pays", id="client_name", compact=True,
+                                            max_length=200), id="field-client_name")
+                with Horizontal(classes="row"):
+                    yield Field("Currency", TextInput("USD", id="currency", compact=True, max_length=3),
+                                id="field-currency")
+                    yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
+                                                  compact=True), id="field-my_side")
+                    # The profiles live in the database: the configured one until they are read (on_mount).
+                    chosen = self.app.config.profile
+                    yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
+                                                           id="profile", compact=True), id="field-profile")
+                with Horizontal(classes="row"):
+                    yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
+                                                    max_length=10), id="field-started_on")
+                    yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
+                                                   id="total", compact=True),
+                                id="field-total")
+                    yield Field("Payment structure", Select(TEMPLATES, value="25/50/25", allow_blank=False,
+                                                                  id="template", compact=True), id="field-template")
+                with Horizontal(classes="row", id="template-options"):
+                    yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
+                                                              max_length=3), id="field-n")
+                    yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
+                                                         "30, 30, 40", id="percentages", compact=True),
+                                id="field-percentages")
+                # The contract's own terms (its profile's, overridden for this contract only): after the
+                # common fields, so the usual path (title, client, total) keeps its tab order.
+                with Horizontal(classes="row", id="terms"):
+                    yield Field("Revision cap (rounds)",
+                                TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
+                                          max_length=2), id="field-revision_cap")
+                    yield Field("Review days (1-30)", TextInput(id="review_days", compact=True, max_length=3,
+                                                                placeholder="3"), id="field-review_days")
+                    yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
+                                                                        placeholder="10%"), id="field-fee_rule")
+                yield Static("", id="preview")
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The fields get the screen's height less the dialog's border and the buttons' row: at
+        80x24 they scroll, and Create stays in sight."""
+        if self.size.height:
+            self.query_one("#form").styles.max_height = max(3, self.size.height - 3)
+
     def on_mount(self) -> None:
+        self._fit()
         self.query_one("#title", Input).focus()
         self.field("review_days").display = False
         from cairn.storage.queries.profiles import profiles
