@@ -209,3 +209,19 @@ def test_the_cursor_row_reads_on_a_light_terminal_in_16_colours_and_the_ansi_the
             assert _contrast(fg, bg) >= 4.5  # reversed: the same two colours, the same ratio
 
     drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_escape_and_the_key_behind_it_in_one_read_are_two_keys():
+    """Over SSH "escape j" or "escape enter" arrive in one read: the escape key and then that key
+    (Textual read alt+j, and dropped the escape before enter), so a dialog closes and nothing is
+    submitted behind it. Real sequences (arrows) and a lone escape are unchanged."""
+    from textual._xterm_parser import XTermParser
+
+    def keys(data: str) -> list[str]:
+        parser = XTermParser()
+        return [t.key for t in [*parser.feed(data), *parser.feed("")] if hasattr(t, "key")]
+
+    assert keys("\x1bj") == ["escape", "j"]
+    assert keys("\x1b\r") == ["escape", "enter"]
+    assert keys("a\x1bq") == ["a", "escape", "q"]
+    assert keys("\x1b[A") == ["up"] and keys("\x1b") == ["escape"]
