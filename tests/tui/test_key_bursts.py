@@ -92,9 +92,9 @@ async def test_the_new_contract_form_typed_in_one_burst(make_test_app, seeded, d
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         # n opens the form; enter in the title moves on (it must not create); tab crosses the selects;
-        # enter in the total moves on to the revision cap, the last field, where enter creates.
+        # enter in the total moves on to the contract's terms (it must not create); ctrl+s creates.
         await burst(pilot, "n", "Logo work", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>",
-                    "<ctrl+u>", "2026-11-01", "<tab>", "6000", "<enter>", "<enter>")
+                    "<ctrl+u>", "2026-11-01", "<tab>", "6000", "<enter>", "<ctrl+s>")
     conn = __import__("sqlite3").connect(db_path)
     row = conn.execute("select id, client_name, started_on from contract where title = 'Logo work'").fetchone()
     assert row is not None and row[1:] == ("Acme", "2026-11-01")
