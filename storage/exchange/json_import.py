@@ -183,9 +183,10 @@ class _Checker:
                 continue
             rid = row.get("id")
             usable = type(rid) is int and 0 < rid <= SQLITE_INT
-            for name, value in later:
-                if name not in row:
-                    row = {**row, name: value}
+            if later:
+                for name, value in later:
+                    if name not in row:
+                        row = {**row, name: value}
             found = check_row(table, row, checks)
             if found:
                 where = f"{table} row {i}" + (f" (id {rid})" if usable else "")
@@ -203,7 +204,7 @@ class _Checker:
             else:
                 seen.add(rid)
             self.counts[table] += 1
-            values = [row.get(n) for n in names]
+            values = list(map(row.get, names))
             values.append(i)
             if found:
                 self.bad.add((table, rid))
