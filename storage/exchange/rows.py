@@ -147,6 +147,10 @@ def _review_per_contract(value: Any, row: dict) -> str | None:
     return None
 
 
+# Checks that read other fields of the row: the rest depend on the value alone.
+ROW_CHECKS: tuple[Check, ...] = (_review_per_contract,)
+
+
 def _event_kind(value: Any, row: dict) -> str | None:
     return None if re.fullmatch(r"[a-z][a-z_]{0,39}", value) else f"{show(value)} is not an event kind"
 
@@ -250,11 +254,14 @@ def _column_problem(table: str, name: str, kind: str, nullable: bool) -> tuple[C
     else:
         check = FIELDS.get((table, name))
 
-    def problem(value: Any) -> str | None:
+    def problem(value: Any, row: dict | None = None) -> str | None:
         found = _type_problem(kind, nullable, value)
         if found is None and value is not None and check is not None:
-            found = check(value, {})
+            found = check(value, row or {})
         return found
+
+    if check in ROW_CHECKS:  # its verdict depends on the row's other fields: never remembered
+        return None, problem
 
     # Ids and instants are nearly all different: the usual case decided at once, not remembered.
     if kind == "INTEGER" and (name == "id" or name.endswith("_id")):
@@ -286,13 +293,16 @@ def check_row(table: str, row: dict, columns: Plan) -> list[tuple[str, str]]:
     if row.keys() != columns.name_set:
         out += [(n, "is missing") for n in columns.names if n not in row]
         out += [(show(x), "is not a field of this table") for x in sorted(set(row) - columns.name_set, key=str)]
-    for name, remembered, problem in columns.columns:
+    for name, quick, problem in columns.columns:
         if name in row:
             value = row[name]
-            try:
-                found = remembered(value)
-            except TypeError:  # a list or an object: not hashable, so not remembered
-                found = problem(value)
+            if quick is None:
+                found = problem(value, row)
+            else:
+                try:
+                    found = quick(value)
+                except TypeError:  # a list or an object: not hashable, so not remembered
+                    found = problem(value, row)
             if found:
                 out.append((name, found))
     return out

@@ -315,3 +315,15 @@ def main() -> None:
 if __name__ == "__main__":
     main()
 
+
+
+def test_a_check_that_reads_the_rest_of_the_row_is_never_remembered_by_value(fuzz):
+    """Each column's verdict is remembered per value, except where it depends on other fields:
+    review_per_contract is fine beside review_days and refused without it, whatever came before."""
+    from cairn.storage.exchange.rows import check_row, plan
+
+    checks = plan("profile", fuzz.columns["profile"])
+    base = dict(fuzz.base["tables"]["profile"][0])
+    for days, refused in ((None, True), (5, False), (None, True)):
+        found = check_row("profile", {**base, "review_per_contract": True, "review_days": days}, checks)
+        assert any(f == "review_per_contract" for f, _ in found) is refused, (days, found)
