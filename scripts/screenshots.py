@@ -121,7 +121,7 @@ async def board_changes(pilot) -> None:
     await keys(pilot, "e")
     await pilot.press("tab", "ctrl+u")  # title, then amount
     await type_text(pilot, "1100")
-    await keys(pilot, "enter")
+    await keys(pilot, "ctrl+s")  # enter moves to the next field; ctrl+s saves
     await select_row(pilot, "Back cover and spine")
     await keys(pilot, "shift+up")
     await keys(pilot, "c")
