@@ -17,7 +17,10 @@ costs are ratios to baselines measured interleaved with them; medians with the m
 - peak memory (VmHWM) of the dashboard with the list loaded, and of `cairn demo`;
 - `cairn report` and `cairn due` against `cairn --help`, interleaved (bench/commands.py);
 - `cairn export` (JSON, CSV) and `cairn import`: peak memory, and the import against its floor
-  (bench/import_floor.py: json load plus one insert transaction), interleaved.
+  (bench/import_floor.py: json load plus one insert transaction), interleaved;
+- bytes over SSH at 80x24 (bench/ssh_bytes.py): opening a board, a board dialog, help and the
+  new-contract form, each one frame under 12 KB; nothing written while idle in a field (the
+  cursor does not blink); mouse reporting of clicks and drags only (``--only bytes``).
 The databases are built under bench/out/ (bench/databases.py).
 """
 
@@ -37,6 +40,7 @@ import commands  # noqa: E402
 import databases  # noqa: E402
 import keys  # noqa: E402
 import loading  # noqa: E402
+import ssh_bytes  # noqa: E402
 import startup  # noqa: E402
 from figures import Figure, Sample, growth, print_table, ratio_figure  # noqa: E402
 
@@ -210,8 +214,9 @@ def main() -> int:
     ap.add_argument("--list-runs", type=int, default=5, help="full list builds to time")
     ap.add_argument("--cli-runs", type=int, default=9, help="runs of report, due and --help each")
     ap.add_argument("--import-runs", type=int, default=3, help="imports (and floors) to time")
+    ap.add_argument("--bytes-runs", type=int, default=5, help="terminals to count the bytes written in")
     ap.add_argument("--only", default="", help="comma-separated parts to measure: first_frame, keys, load, list, "
-                    "cli, exchange, demo (default: all)")
+                    "cli, exchange, demo, bytes (default: all)")
     args = ap.parse_args()
     # Byte-compile Cairn's own modules first, as an installed package is: the bare app's
     # Textual comes compiled from its wheel, and with PYTHONDONTWRITEBYTECODE set (as on these
@@ -222,7 +227,9 @@ def main() -> int:
     subprocess.run(["tmux", "new-session", "-d", "-s", anchor, "sleep 3600"], check=False)
     try:
         only = set(filter(None, args.only.split(","))) or None
-        if args.scale:
+        if only == {"bytes"}:
+            measured = []
+        elif args.scale:
             every_part = {"first_frame", "keys", "load", "list", "cli", "exchange"}
             measured = [measure(n, args, what=every_part & (only or every_part), rebuild=True)
                         for n in (1_000, 10_000, 100_000)]
@@ -236,6 +243,9 @@ def main() -> int:
     every = []
     for m in measured:
         every += figures(m)
+    if only is None or "bytes" in only:
+        every += [Figure(name, value, target=target, ok=ok, detail=detail)
+                  for name, value, target, ok, detail in ssh_bytes.figures(ssh_bytes.run(args.bytes_runs))]
     print_table("Cairn field benchmark (ratios: median over the baseline's median, same run)", every)
     if args.scale:
         growth_table(measured)

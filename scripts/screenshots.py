@@ -121,7 +121,7 @@ async def board_changes(pilot) -> None:
     await keys(pilot, "e")
     await pilot.press("tab", "ctrl+u")  # title, then amount
     await type_text(pilot, "1100")
-    await keys(pilot, "enter")
+    await keys(pilot, "ctrl+s")  # enter moves to the next field; ctrl+s saves
     await select_row(pilot, "Back cover and spine")
     await keys(pilot, "shift+up")
     await keys(pilot, "c")
@@ -147,6 +147,27 @@ async def end_contract(pilot) -> None:
     await keys(pilot, "E")
 
 
+async def board_narrow(pilot) -> None:
+    await open_contract(pilot, "Children's book")
+
+
+async def history(pilot) -> None:
+    await open_contract(pilot, "Brand refresh")
+    await keys(pilot, "h")
+
+
+async def forecast(pilot) -> None:
+    await keys(pilot, "f")
+
+
+async def clients(pilot) -> None:
+    await keys(pilot, "c")
+
+
+async def profiles(pilot) -> None:
+    await keys(pilot, "M")
+
+
 async def help_screen(pilot) -> None:
     await open_contract(pilot, "Brand refresh")
     await keys(pilot, "question_mark")
@@ -163,6 +184,16 @@ SCENES = [
     Scene("release-dialog", WIDE, "Releasing part of the escrow (`r`): what happens to the remainder.",
           release_dialog),
     Scene("end-contract", WIDE, "Ending a contract (`E`): reason, escrow and feedback.", end_contract),
+    Scene("board-80x24", NARROW, "A board in an 80×24 terminal, acting as the client of a subcontract.",
+          board_narrow),
+    Scene("history", WIDE, "A contract's history (`h`): every event, newest first, with its messages.", history),
+    Scene("history-80x24", NARROW, "The same history in an 80×24 terminal.", history),
+    Scene("forecast", WIDE, "The cash-flow forecast (`f` on the list): money certain, expected and planned, "
+          "week by week.", forecast),
+    Scene("clients", WIDE, "Clients (`c` on the list): what each client paid, how fast they review and fund.",
+          clients),
+    Scene("profiles", WIDE, "Platform profiles (`M`): each platform's clocks and fee; a contract keeps its own.",
+          profiles),
     Scene("help", WIDE, "Every key of the board (`?`); the command palette (`ctrl+p`) offers the same names.",
           help_screen),
 ]

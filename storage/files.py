@@ -16,6 +16,7 @@ import os
 import re
 import sqlite3
 import stat
+from collections.abc import Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,16 +284,18 @@ def output_target(path: Path) -> Path:
     return real
 
 
-def write_private(path: Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` whole or not at all, readable by its owner only: into a temporary
-    file of a random name created exclusively (no planted file or link is followed), then renamed."""
+def write_private(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or pieces of it as they are made) to ``path`` whole or not at all,
+    readable by its owner only: into a temporary file of a random name created exclusively (no
+    planted file or link is followed), then renamed."""
     import tempfile
 
     real = output_target(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".part", dir=real.parent)  # O_EXCL, 0600
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for piece in [data] if isinstance(data, bytes) else data:
+                fh.write(piece)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, real)

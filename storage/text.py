@@ -11,6 +11,12 @@ def _visible(ch: str) -> str:
     return f"\\x{n:02x}" if n <= 0xFF else f"\\u{n:04x}" if n <= 0xFFFF else f"\\U{n:08x}"
 
 
+# Invisible characters that belong to the text: the zero-width joiner inside emoji such as 👩‍💻
+# (shown as the emoji, not as \u200d) and the emoji variation selector. Other format characters
+# (right-to-left overrides, say) stay visible as codes: they could disguise what a title says.
+JOINERS = frozenset("\u200d\ufe0f")
+
+
 def printable(text: object, *, newlines: bool = True) -> str:
     """``text`` with every character that is not printable shown as ``\\xNN`` (``\\uNNNN``), so an
     ESC or OSC sequence is seen, never run. ``newlines=False`` also shows line breaks, so a one-line
@@ -20,7 +26,8 @@ def printable(text: object, *, newlines: bool = True) -> str:
     text = str(text)
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or (newlines and ch == "\n") else _visible(ch) for ch in text)
+    return "".join(ch if ch.isprintable() or ch in JOINERS or (newlines and ch == "\n") else _visible(ch)
+                   for ch in text)
 
 
 def printable_json(document: str) -> str:

@@ -117,6 +117,16 @@ def rating(value: object, *, rule: str = "C4", field: str = "rating") -> int | N
     return value
 
 
+def _whole_number(value: object, low: int, high: int) -> int | None:
+    """``value`` as a whole number from ``low`` to ``high`` (an int, or typed text of up to three
+    digits), or None when it is not one."""
+    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        return None
+    return value
+
+
 REVISION_CAP = (1, 99)
 
 
@@ -124,13 +134,12 @@ def revision_cap(value: object, *, rule: str = "M10", field: str = "revision_cap
     """M10: how many times the client may ask for changes to one milestone's work, or no cap."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
-        value = int(value)
     low, high = REVISION_CAP
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    rounds = _whole_number(value, low, high)
+    if rounds is None:
         raise DomainError(rule, f"the revision cap is a whole number of rounds from {low} to {high}, or empty for "
                                 "no cap.", field=field)
-    return value
+    return rounds
 
 
 def feedback(value: str | None, *, rule: str = "C4", field: str = "feedback") -> str | None:
@@ -157,13 +166,12 @@ CHOSEN_REVIEW = (1, 30)
 
 
 def chosen_review(value: object, *, rule: str = "P9", field: str = "review_days") -> int:
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,3}\s*", value):
-        value = int(value)
     low, high = CHOSEN_REVIEW
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    days = _whole_number(value, low, high)
+    if days is None:
         raise DomainError(rule, f"the review (inspection) period is chosen from {low} to {high} days; type a "
                                 "whole number in that range.", field=field)
-    return value
+    return days
 
 
 def minimum(value: object, *, rule: str = "P9", field: str = "minimum_minor") -> int:

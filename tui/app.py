@@ -24,6 +24,8 @@ from cairn.storage.clock import Clock, SystemClock
 from cairn.storage.db import Database
 from cairn.tui import garbage, textual_fixes
 from cairn.tui.commands import CairnCommands
+from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
+from cairn.tui.paint_once import PaintOnce
 
 if TYPE_CHECKING:
     from cairn.storage.queries import Board
@@ -83,6 +85,8 @@ class CairnApp(App):
         self.clock = clock or SystemClock()
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
+        self.key_gate = KeyGate(self)  # one key at a time, each to the screen it was meant for
+        self._paint_once = PaintOnce(self)  # a screen opened or closed is painted once
         self.closing = False
         self.timers_started = False  # the first timer pass has begun (tests wait for it)
         theme = theme or os.environ.get("CAIRN_THEME") or self.config.theme
@@ -122,7 +126,30 @@ class CairnApp(App):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._garbage.input_seen()
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.key_gate.hold(event):  # held keys come back as HeldKey, in order
+                await self._let_key_through(event)
+            return
         await super().on_event(event)
+
+    async def _let_key_through(self, event: events.Key) -> None:
+        screen = self.screen
+        await super().on_event(event)
+        self.key_gate.sent(event, screen)
+
+    async def on_held_key(self, message: HeldKey) -> None:
+        await self._let_key_through(message.key)
+
+    def push_screen(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201 - Textual's signature
+        self._paint_once.screen_changing()
+        return super().push_screen(*args, **kwargs)
+
+    def pop_screen(self):  # noqa: ANN201 - Textual's signature
+        self._paint_once.screen_changing()
+        return super().pop_screen()
+
+    def on_key_done(self, message: KeyDone) -> None:
+        self.key_gate.done(message)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.
@@ -173,6 +200,7 @@ class CairnApp(App):
 
     def open_board(self, contract_id: int, initial: Board | None = None) -> None:
         """Show a contract's board; ``initial`` is its ``Board`` if already read."""
+        self._paint_once.screen_changing()  # before the board is filled in: one paint for all of it
         if self._board is not None and self._board in self.screen_stack:
             return  # already open, under a dialog (a click that got through)
         if initial is None:  # nothing to show yet: a fresh screen, empty until its read answers

@@ -116,18 +116,23 @@ def open_database(path: Path) -> Database:
 def read_input(file: Path, what: str, *, limit: int = -1) -> bytes:
     """A file the user named, or - for standard input; a folder, a missing file or anything that is
     not a regular file (a device, a pipe: never read without end) refused in one line."""
-    import stat
-
     if str(file) == "-":
         return sys.stdin.buffer.read(limit)
+    with input_file(file, what).open("rb") as f:
+        return f.read(limit)
+
+
+def input_file(file: Path, what: str) -> Path:
+    """``read_input``'s file, refused as it refuses, to be read a piece at a time."""
+    import stat
+
     if file.is_dir():
         raise CliError(f"{file} is a folder, not {what}.")
     if not file.exists():
         raise CliError(f"{file}: no such file.")
     if not stat.S_ISREG(file.stat().st_mode):
         raise CliError(f"{file} is not a regular file; give {what}, or - to read standard input.")
-    with file.open("rb") as f:
-        return f.read(limit)
+    return file
 
 
 def open_existing(path: Path) -> Database:

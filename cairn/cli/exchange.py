@@ -13,9 +13,9 @@ from cairn.cli.common import (
     db_option,
     db_path_of,
     echo,
+    input_file,
     open_database,
     open_existing,
-    read_input,
 )
 from cairn.cli.group import cli
 from cairn.storage.db import Database
@@ -36,25 +36,29 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
         files.output_target(output)  # a device, a folder or a missing folder: refused before any work
     db = open_existing(db_path_of(ctx, db_path))
     try:
+        # Written as it is made, a row at a time: 100,000 contracts are a gigabyte of JSON.
         if fmt == "json":
-            from cairn.storage.exchange.json_dump import export_json
+            from cairn.storage.exchange.json_dump import json_chunks
 
-            data: bytes = export_json(db).encode()
+            data = (piece.encode() for piece in json_chunks(db))
         elif fmt == "csv":
-            from cairn.storage.exchange.csv_export import export_csv
+            from cairn.storage.exchange.csv_export import csv_chunks
 
-            data = export_csv(db).encode()
+            data = (piece.encode() for piece in csv_chunks(db))
         else:
             from cairn.storage.exchange.ics_export import export_ics
 
-            data = export_ics(db, ctx.find_object(State).clock)
+            data = iter([export_ics(db, ctx.find_object(State).clock)])
+        if str(output) == "-":
+            out = sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None
+            for piece in data:
+                out.write(piece) if out is not None else sys.stdout.write(piece.decode())
+            sys.stdout.flush()
+        else:
+            files.write_private(output, data)  # owner-only, like the database: an export holds everything in it
     finally:
         db.close()
-    if str(output) == "-":
-        sys.stdout.buffer.write(data) if hasattr(sys.stdout, "buffer") else sys.stdout.write(data.decode())
-        sys.stdout.flush()
-    else:
-        files.write_private(output, data)  # owner-only, like the database: an export holds everything in it
+    if str(output) != "-":
         echo(f"Exported {fmt.upper()} to {output}.", err=True)
 
 
@@ -67,14 +71,21 @@ def import_(ctx: click.Context, file: Path, db_path: Path | None) -> None:
 
     Everything is checked before anything is written; a refused import lists every problem.
     """
-    from cairn.storage.exchange.json_dump import ImportRefused, import_json
+    from cairn.storage.exchange.json_import import ImportRefused, import_json
 
-    text = read_input(file, "an export file")
+    if str(file) == "-":
+        import shutil
+        import tempfile
+
+        source = tempfile.TemporaryFile()  # noqa: SIM115 - read back a row at a time, closed on exit
+        shutil.copyfileobj(sys.stdin.buffer, source)
+    else:
+        source = input_file(file, "an export file")
     path = db_path_of(ctx, db_path)
     existed = path.exists()
     db = open_database(path)
     try:
-        counts = import_json(db, text)
+        counts = import_json(db, source)
     except ImportRefused as refused:
         echo(f"cairn: {refused}", err=True)
         for p in refused.problems:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from cairn.storage.money import plain_amount
@@ -64,11 +65,20 @@ order by c.id, r.sort, coalesce(r.position, 0), r.seq
 
 
 def export_csv(db: Database) -> str:
-    """Milestones, bonuses and refunds, one row each, with their contract's columns."""
+    return "".join(csv_chunks(db))
+
+
+def csv_chunks(db: Database, rows_per_chunk: int = 1000) -> Iterator[str]:
+    """Milestones, bonuses and refunds, one row each, with their contract's columns: the text a
+    thousand rows at a time, as the query gives them."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
-    for r in db.reader().execute(_ROWS):
+    for i, r in enumerate(db.reader().execute(_ROWS), 1):
+        if i % rows_per_chunk == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
         (row, cid, title, client, side, status, archived, cur, mid, position, mtitle, state, due, amount,
          held, released, refunded, at, note, activated, submitted, review_due) = r
 
@@ -82,4 +92,4 @@ def export_csv(db: Database) -> str:
                  review_due or "" if row == "milestone" else ""]
         # Text cells as data: control characters shown, and no cell a spreadsheet would run as a formula.
         w.writerow([spreadsheet_cell(c) if isinstance(c, str) else c for c in cells])
-    return buf.getvalue()
+    yield buf.getvalue()

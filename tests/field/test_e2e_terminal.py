@@ -122,7 +122,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("u", all_of('Submits "Main delivery" for review', "Message to the client"))
     t.type("Drafts in the shared folder")
     t.wait_for("Drafts in the shared folder", timeout)
-    press("Enter", all_of('Work submitted on "Main delivery"', row("Main delivery", "$500.00", "submitted")))
+    press("Enter", all_of('Submit "Main delivery" for review?', "Yes, do it (y)"))
+    press("y", all_of('Work submitted on "Main delivery"', row("Main delivery", "$500.00", "submitted")))
 
     # --- release 300 of 500; the remainder funds the next milestone (P1, P3) -----------------
     act_as("client", "r Release payment")
@@ -139,7 +140,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     type_then_tab("Extra polish")
     t.type("100")
     t.wait_for(all_of("Extra polish", re.compile(r"▊\s+100\s")), timeout)
-    press("Enter", all_of("Plan — your draft (freelancer)", row("Extra polish", "$100.00", "future"),
+    press("C-s", all_of("Plan — your draft (freelancer)", row("Extra polish", "$100.00", "future"),
                           "p Propose changes"))
     press("p", all_of("Propose changes", "Message to the client (optional)"))
     t.type("One more round")
@@ -159,8 +160,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
     # --- end the contract (client): escrow released, future milestones voided (C3) -------------
     press("E", all_of("End contract", "Release from escrow (USD)", "250.00"))
-    t.keys("Tab")  # from the reason to the release amount; enter submits the form
-    press("Enter", all_of("End this contract?", "Yes, do it (enter)"))
+    t.keys("Tab")  # from the reason to the release amount; enter would move on, ctrl+s ends it
+    press("C-s", all_of("End this contract?", "Yes, do it (enter)"))
     press("y", all_of(f"■ ended · {TITLE} · {CLIENT}", "Contract ended by the client",
                       row("Extra polish", "$100.00", "voided")))
 

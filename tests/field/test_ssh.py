@@ -6,13 +6,15 @@ tests/field/test_e2e_terminal.py (the shared ``walk``), the same checks of the d
 from __future__ import annotations
 
 import shlex
+import sqlite3
+import subprocess
 
 import pytest
 
 from tests.field import sshd
 from tests.field import tmux as tmux_driver
 from tests.field.helpers import ROOT
-from tests.field.test_e2e_terminal import ENV, cairn_argv, check_database, walk
+from tests.field.test_e2e_terminal import ENV, STEP, cairn_argv, check_database, walk
 from tests.field.tmux import Tmux
 
 pytestmark = [
@@ -36,3 +38,24 @@ def test_walk_over_ssh(tmp_path):
         local_term = t.term()
     assert seen_term.read_text() == local_term, "the terminal type did not reach the remote side"
     check_database(db)
+
+
+def test_a_release_typed_ahead_in_one_burst_over_ssh_records_exactly_that_amount(tmp_path):
+    """Issue 11 §1: the filter, opening the board, acting as the client, the release dialog, its
+    amount and the confirmation, all in one write through SSH: exactly 1,234.56 is released."""
+    db = tmp_path / "cairn.db"
+    subprocess.run([*cairn_argv(), "--db", str(db), "demo"], cwd=ROOT, check=True, capture_output=True,
+                   timeout=120)
+    env = [f"{k}={v}" for k, v in ENV.items()]
+    remote = f"cd {shlex.quote(str(ROOT))} && " + shlex.join(["env", *env, *cairn_argv(), "--db", str(db)])
+    with sshd.loopback_sshd(tmp_path / "sshd") as ssh, \
+            Tmux(shlex.join([*ssh, remote]), cols=80, rows=24, cwd=str(ROOT)) as t:
+        t.wait_for("Brand refresh", STEP)
+        t.burst("/Brand refresh", "Enter", "Enter", "w", "r", "C-u", "1234.56", "Enter", "y")
+        t.wait_for('$1,234.56 released on "Logo concepts"', STEP)
+        t.keys("q")
+        assert t.wait_exit(STEP) == 0
+    with sqlite3.connect(db) as conn:
+        releases = conn.execute("select l.amount_minor from ledger_entry l join milestone m on m.id = l.milestone_id "
+                                "where l.kind = 'release' and m.title = 'Logo concepts'").fetchall()
+    assert releases == [(123456,)]

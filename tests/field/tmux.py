@@ -97,6 +97,11 @@ class Tmux:
             self._tmux("send-keys", "-t", self.name, key, check=True)
             time.sleep(pause)
 
+    def burst(self, *keys: str) -> None:
+        """Send every key in one send-keys call, as one write: how SSH delivers keys typed ahead.
+        Key names (``Enter``, ``C-u``) are keys; anything else is typed as it is."""
+        self._tmux("send-keys", "-t", self.name, *keys, check=True)
+
     def type(self, text: str, pause: float = 0.05) -> None:
         """Type ``text`` literally."""
         self._tmux("send-keys", "-t", self.name, "-l", text, check=True)

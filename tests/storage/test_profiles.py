@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from cairn.storage import api
-from cairn.storage.exchange.json_dump import export_json, import_json
+from cairn.storage.exchange.json_dump import export_json
+from cairn.storage.exchange.json_import import import_json
 from cairn.storage.queries import check
 from tests.conftest import make_contract, refused
 

@@ -7,7 +7,8 @@ import sqlite3
 import pytest
 
 from cairn.storage import api
-from cairn.storage.exchange.json_dump import ImportRefused, export_json, import_json
+from cairn.storage.exchange.json_dump import ImportRefused, export_json
+from cairn.storage.exchange.json_import import import_json
 from cairn.storage.queries import check
 from cairn.storage.queries.history import history
 from tests.conftest import make_contract, refused

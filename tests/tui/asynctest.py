@@ -32,6 +32,7 @@ async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
 
     - every message queue of the app and the current screen is empty (``pilot.pause``);
     - no worker is pending or running (storage calls, loads, the timer pass);
+    - every key typed has been let through the app's key gate (``CairnApp.key_gate.idle``);
     - the first timer pass has started (``CairnApp.timers_started``; tests make it immediate);
     - the database holds no commit the screens have not been told of (``poll_database``).
 
@@ -50,13 +51,19 @@ async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
             continue
         if not getattr(app, "timers_started", True):
             continue
+        gate = getattr(app, "key_gate", None)
+        if gate is not None and not gate.idle:
+            continue
         poll = getattr(app, "poll_database", None)
         if poll is not None and getattr(app, "_watcher", None) is not None and poll():
             continue  # screens were told; their reloads are the next round's workers
         await pilot.pause()  # what the last callbacks posted
-        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        if not any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers) and (
+                gate is None or gate.idle):
             return
-    raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}")
+    gate = getattr(app, "key_gate", None)
+    raise NeverSettled(f"the app did not settle in {limit} rounds: {list(app.workers)}"
+                       + (f"; keys waiting: {len(gate.waiting)}, one in flight: {gate.busy}" if gate else ""))
 
 
 async def wait_until(pilot, condition: Callable[[], bool], what: str, *, limit: int = 2000) -> None:

@@ -168,3 +168,60 @@ def test_quitting_while_a_storage_call_runs_prints_nothing(seeded, make_test_app
     err = capfd.readouterr().err
     assert "Traceback" not in err
     assert not [r for r in caplog.records if r.name == "cairn"], "logged, so printed on the terminal"
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    def luminance(rgb):
+        parts = [c / 255 for c in rgb]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in parts]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_the_cursor_row_reads_on_a_light_terminal_in_16_colours_and_the_ansi_themes(seeded, make_test_app):
+    """Issue 11 §4: where Cairn cannot know the terminal's colours (the ANSI themes, 16 colours,
+    NO_COLOR) the cursor row is the terminal's own text and background, reversed: its contrast is
+    the terminal's own. On the light palettes of common terminals that is at least 4.5:1, where
+    the theme's colours mapped to 16 (bright white on the light palette's white) were not."""
+    from cairn.tui.widgets.contract_list.table import ContractTable
+
+    # Default foreground / background of light palettes: xterm, GNOME Terminal "light", macOS
+    # Terminal "Basic", Windows Terminal "One Half Light". (A palette whose own text is fainter,
+    # Solarized Light at 4.1:1, gives the cursor row the same contrast as all its text.)
+    light = [((0, 0, 0), (255, 255, 255)), ((23, 20, 33), (255, 255, 255)), ((0, 0, 0), (255, 255, 255)),
+             ((56, 58, 66), (250, 250, 250))]
+
+    async def scenario(pilot):
+        app = pilot.app
+        for theme, few in (("ansi-light", False), ("ansi-dark", False), ("textual-light", True)):
+            app.theme = theme
+            app.set_class(few, "-few-colours")  # what a 16-colour terminal sets (not a headless one)
+            await settle(pilot)
+            table = app.screen.query_one(ContractTable)
+            style = table.get_component_rich_style("datatable--cursor")
+            assert style.reverse and style.bold, (theme, style)
+            # The terminal's own colours, reversed: nothing of the theme's left to clash.
+            assert style.color is None or style.color.is_default, (theme, style.color)
+            assert style.bgcolor is None or style.bgcolor.is_default, (theme, style.bgcolor)
+        for fg, bg in light:
+            assert _contrast(fg, bg) >= 4.5  # reversed: the same two colours, the same ratio
+
+    drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_escape_and_the_key_behind_it_in_one_read_are_two_keys():
+    """Over SSH "escape j" or "escape enter" arrive in one read: the escape key and then that key
+    (Textual read alt+j, and dropped the escape before enter), so a dialog closes and nothing is
+    submitted behind it. Real sequences (arrows) and a lone escape are unchanged."""
+    from textual._xterm_parser import XTermParser
+
+    def keys(data: str) -> list[str]:
+        parser = XTermParser()
+        return [t.key for t in [*parser.feed(data), *parser.feed("")] if hasattr(t, "key")]
+
+    assert keys("\x1bj") == ["escape", "j"]
+    assert keys("\x1b\r") == ["escape", "enter"]
+    assert keys("a\x1bq") == ["a", "escape", "q"]
+    assert keys("\x1b[A") == ["up"] and keys("\x1b") == ["escape"]

@@ -94,7 +94,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         await settle(pilot)
         await pilot.press("u")
         await type_text(pilot, "Done")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert states(db_board(db_path, clock, cid))["Design"] == "submitted"
         await pilot.press("w")
@@ -110,7 +110,7 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         assert b.money.paid == 60000 and b.money.credit == 40000
         # End the contract (client, nothing held): reason, confirm.
         await pilot.press("E")
-        await pilot.press("tab", "enter")
+        await pilot.press("tab", "enter", "enter")  # rating, then feedback: enter there ends it
         await pilot.press("y")
         await settle(pilot)
         b = db_board(db_path, clock, cid)
@@ -129,7 +129,7 @@ async def test_add_milestone_builds_a_draft(make_test_app, seeded, db_path, cloc
         await type_text(pilot, "Extra page")
         await pilot.press("tab")
         await type_text(pilot, "250")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field; enter moves to the next one
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"], side="freelancer")
         assert [pr.row.title for pr in b.plan][-1] == "Extra page"
@@ -148,7 +148,7 @@ async def test_edit_milestone(make_test_app, seeded, db_path, clock):
         await pilot.press("tab")
         await pilot.press("ctrl+u")
         await type_text(pilot, "350")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")  # amount, due date, description: the last saves
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"], side="freelancer")
         (edited,) = b.draft_diff.edited
@@ -271,7 +271,7 @@ async def test_submit_then_request_changes(make_test_app, seeded, db_path, clock
         screen = await open_board(pilot, seeded["web"])
         await pilot.press("u")
         await type_text(pilot, "Mockups in the shared folder")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         b = db_board(db_path, clock, seeded["web"])
         assert b.locked.state == "submitted" and b.locked.submission_message == "Mockups in the shared folder"
@@ -280,7 +280,7 @@ async def test_submit_then_request_changes(make_test_app, seeded, db_path, clock
         assert screen.side == "client"
         await pilot.press("k")
         await type_text(pilot, "Darker header")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
     assert db_board(db_path, clock, seeded["web"]).locked.state == "active"
 
@@ -309,6 +309,7 @@ async def test_release_in_part_refunds_the_remainder_and_ends(make_test_app, see
         dialog.query_one("#after").focus()
         await pilot.press("down", "enter")  # "End the contract"
         dialog.query_one("#amount").focus()
+        await pilot.pause()
         await pilot.press("enter", "y")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
@@ -361,7 +362,7 @@ async def test_give_bonus(make_test_app, seeded, db_path, clock):
         await type_text(pilot, "75")
         await pilot.press("tab")
         await type_text(pilot, "Thanks")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")  # a bonus can't be taken back: asked first
         await settle(pilot)
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 7500
 
@@ -376,7 +377,7 @@ async def test_end_contract_as_client_releases_part_and_requests_refund(make_tes
         await type_text(pilot, "200")
         await pilot.press("tab")
         await type_text(pilot, "4")
-        await pilot.press("enter", "y")
+        await pilot.press("enter", "enter", "y")  # rating, feedback: enter in the last one ends it
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
     assert b.contract.status == "ended" and b.contract.end_reason == "cancelled"
@@ -404,7 +405,7 @@ async def test_decline_change_request_from_the_board(make_test_app, seeded, db_p
         assert "Change request pending" in str(screen.query_one("#request-notice").render())
         await pilot.press("n")
         await type_text(pilot, "Not now")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # enter would move on to When
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and b.past_requests[0].status == "declined"

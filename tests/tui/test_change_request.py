@@ -31,7 +31,7 @@ async def test_decline_in_the_pane(make_test_app, seeded, db_path, clock):
         await open_board(pilot, seeded["logo"])
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("n", "enter")  # decline, no reason
+        await pilot.press("n", "ctrl+s")  # decline, no reason
         await settle(pilot)
     b = db_board(db_path, clock, seeded["logo"])
     assert b.request is None and "Extra variants" not in titles(b)
@@ -75,6 +75,6 @@ async def test_a_request_that_no_longer_applies_says_why_and_can_only_be_decline
         said = [f"{n.title} {n.message}" for n in app._notifications if n.severity == "error"]
         assert any("R4" in m for m in said), said
         assert db_board(db_path, clock, b.id).request is not None
-        await pilot.press("n", "enter")
+        await pilot.press("n", "ctrl+s")
         await settle(pilot)
     assert db_board(db_path, clock, b.id).request is None

@@ -407,13 +407,12 @@ def test_a_filter_typed_in_one_burst_lands_in_the_filter(seeded, make_test_app):
         await settle(pilot)
         for key in ["slash", *"logo"]:
             pilot.app.post_message(events.Key(key, "/" if key == "slash" else key))
-        await pilot.pause()
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#filter", Input).value == "logo"
         assert screen.view.sort is None and not screen.view.show_all
         assert [r.summary.title for r in table_of(pilot).shown] == ["Logo refresh"]
         pilot.app.post_message(events.Key("slash", "/"))  # in the filter, "/" is a character
-        await pilot.pause()
+        await settle(pilot)
         assert screen.query_one("#filter", Input).value == "logo/"
 
     drive(make_test_app(), scenario)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cairn.storage import api
 from cairn.tui.widgets.common import Field
+from tests.tui.asynctest import wait_until
 from tests.tui.test_board_actions import asynctest, db_board, open_board, settle, type_text
 
 
@@ -16,7 +17,7 @@ async def test_bad_amount_marks_the_field_and_keeps_the_input(make_test_app, see
         await type_text(pilot, "Extra")
         await pilot.press("tab")
         await type_text(pilot, "12.345")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "enter")  # enter moves on, field by field; the last saves
         await settle(pilot)
         dialog = pilot.app.screen
         field = dialog.query_one("#field-amount", Field)
@@ -36,14 +37,14 @@ async def test_bad_date_and_empty_title_are_marked(make_test_app, seeded):
         await pilot.press("a")
         await pilot.press("tab")
         await type_text(pilot, "100")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field (enter moves to the next one)
         await settle(pilot)
         assert pilot.app.screen.query_one("#field-title", Field).has_class("-invalid")
         assert pilot.app.focused.id == "title"  # the refused field has the focus
         await type_text(pilot, "Ok")
         await pilot.press("tab", "tab")
         await type_text(pilot, "31/12/2026")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         dialog = pilot.app.screen
         assert dialog.query_one("#field-due_date", Field).has_class("-invalid")
@@ -188,14 +189,14 @@ async def test_a_lock_held_too_long_keeps_the_dialog_open_with_what_was_typed(ma
         await type_text(pilot, "25")
         other = sqlite3.connect(db_path, isolation_level=None)
         other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field (enter moves on to the note)
         await settle(pilot)
         dialog = pilot.app.screen
         assert dialog.query_one("#amount").value == "25"
         assert "busy" in str(dialog.query_one("#form-error", Static).render())
         other.execute("ROLLBACK")
         other.close()
-        await pilot.press("enter")
+        await pilot.press("ctrl+s", "y")
         await settle(pilot)
         assert pilot.app.screen is not dialog
     assert db_board(db_path, clock, seeded["web"]).money.bonus == 25_00
@@ -220,12 +221,13 @@ async def test_a_refused_field_below_the_fold_is_scrolled_into_view_and_focused(
         dialog.query_one("#amount").value = "10"
         dialog.query_one("#description").value = "x" * 6000
         dialog.query_one("#title").focus()
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         field = dialog.query_one("#field-description", Field)
         assert field.has_class("-invalid") and "6,000" in field.error
         assert pilot.app.focused is dialog.query_one("#description")
-        assert _in_view(dialog, field.query_one(".field--error"))
+        # (scrolled after the next refresh, so waited for by name)
+        await wait_until(pilot, lambda: _in_view(dialog, field.query_one(".field--error")), "the error in view")
         await pilot.press("escape")
         await settle(pilot)
         for rating in ("6", "0", "5.5"):
@@ -236,12 +238,13 @@ async def test_a_refused_field_below_the_fold_is_scrolled_into_view_and_focused(
             dialog.query_one("#reason").focus()
             await pilot.press("tab")
             await settle(pilot)
-            await pilot.press("enter")
+            await pilot.press("ctrl+s")  # (enter moves on to the feedback)
             await settle(pilot)
             assert pilot.app.screen is dialog, "no confirmation before the rating is checked"
             field = dialog.query_one("#field-rating", Field)
             assert field.has_class("-invalid") and "1 to 5" in field.error
             assert pilot.app.focused is dialog.query_one("#rating")
-            assert _in_view(dialog, field.query_one(".field--error"))
+            error = field.query_one(".field--error")
+            await wait_until(pilot, lambda e=error, d=dialog: _in_view(d, e), "the error in view")
             await pilot.press("escape")
             await settle(pilot)

@@ -11,14 +11,14 @@ DIALOGS = {
     "add_milestone": ("web", None, [("a",)]),
     "edit_milestone": ("web", None, [("down", "down", "down"), ("e",)]),
     "submit_work": ("web", None, [("u",)]),
-    "request_changes": ("web", None, [("u", "enter"), ("w",), ("k",)]),
+    "request_changes": ("web", None, [("u", "enter", "y"), ("w",), ("k",)]),
     "release_partial": ("web", "client", [("r", "ctrl+u", "6", "0", "0")]),
     "give_bonus": ("web", "client", [("b",)]),
     "end_contract_client": ("web", "client", [("E",)]),
     "refund_escrow_confirm": ("web", None, [("R",)]),
     "fund_confirm": ("logo", None, [("n",), ("enter",), ("f",)]),
     "propose_changes": ("web", None, [("down", "down", "down"), ("d",), ("p",)]),
-    "milestone_form_error": ("web", None, [("a",), ("tab", "1", "2", ".", "3", "4", "5", "enter")]),
+    "milestone_form_error": ("web", None, [("a",), ("tab", "1", "2", ".", "3", "4", "5", "ctrl+s")]),
 }
 
 

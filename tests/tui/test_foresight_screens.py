@@ -73,32 +73,32 @@ def test_report_snapshot(snap_compare, make_test_app, seeded, size, key):
     assert snap_compare(make_test_app(), terminal_size=size, run_before=run_before)
 
 
-async def _press_P(app, contract_id: int) -> list[str]:
-    """P on the board of ``contract_id``; the notifications it left."""
+async def _press_D(app, contract_id: int) -> list[str]:
+    """D on the board of ``contract_id``; the notifications it left."""
     from tests.tui.test_board_actions import open_board
 
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, contract_id)
-        await pilot.press("P")
+        await pilot.press("D")
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
         return [str(n.message) for n in app._notifications]
 
 
 @asynctest
-async def test_P_on_the_board_writes_the_evidence_pack(make_test_app, seeded, tmp_path, monkeypatch):
+async def test_D_on_the_board_writes_the_evidence_pack(make_test_app, seeded, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    notes = await _press_P(make_test_app(), seeded["web"])
+    notes = await _press_D(make_test_app(), seeded["web"])
     [page] = list(tmp_path.glob("evidence-*.html"))
     assert page.read_text().startswith("<!DOCTYPE html>")
     assert any(page.name in n for n in notes)
 
 
 @asynctest
-async def test_P_says_why_when_the_folder_cannot_be_written(make_test_app, seeded, tmp_path, monkeypatch):
+async def test_D_says_why_when_the_folder_cannot_be_written(make_test_app, seeded, tmp_path, monkeypatch):
     import cairn.tui.screens.board as board
 
     (tmp_path / "afile").write_text("")
     monkeypatch.setattr(board, "evidence_folder", lambda: str(tmp_path / "afile"))
-    notes = await _press_P(make_test_app(), seeded["web"])
+    notes = await _press_D(make_test_app(), seeded["web"])
     assert any("cannot be written" in n for n in notes)

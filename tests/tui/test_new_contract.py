@@ -177,22 +177,22 @@ def test_keys_arriving_in_one_burst_land_in_the_right_fields(make_test_app):
 def test_editing_keys_in_a_burst_apply_in_the_order_typed(make_test_app):
     """Textual runs an input's own editing keys (backspace, ctrl+a, ctrl+k…) only after they
     bubble to the app, so a character typed right behind one used to overtake it
-    (Textualize/textual#6605). Cairn's inputs run them in order."""
+    (Textualize/textual#6605). The app's key gate lets one key through at a time."""
     from textual import events
     from textual.widgets import Input
+
+    from tests.tui.test_key_bursts import until_keys_done
 
     async def scenario(pilot):
         form = await open_form(pilot)
         keys = [*"ba", "backspace", "c", "ctrl+a", "X", "end", *"!!", "left", "delete", "ctrl+e", "?"]
         for key in keys:
             pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
-        await pilot.pause()
-        await pilot.pause()
+        await until_keys_done(pilot)
         assert form.query_one("#title", Input).value == "Xbc!?"
         for key in ["ctrl+a", "ctrl+k", *"300"]:
             pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
-        await pilot.pause()
-        await pilot.pause()
+        await until_keys_done(pilot)
         assert form.query_one("#title", Input).value == "300"
 
     drive(make_test_app(), scenario)
@@ -266,3 +266,20 @@ def test_an_hourly_contract_from_the_form(db_path, clock, make_test_app):
     drive(make_test_app(), scenario)
     b = _boards(db_path, clock)["Support"]
     assert b.contract.kind == "hourly" and b.milestones == []
+
+
+def test_at_80x24_with_custom_percentages_the_buttons_stay_in_sight(make_test_app):
+    """Issue 11 §4: the fields scroll; Cancel and Create are on screen whatever the form shows."""
+    from textual.widgets import Select
+
+    async def scenario(pilot):
+        form = await open_form(pilot)
+        form.query_one("#template", Select).value = "custom"
+        await settle(pilot)
+        assert form.query_one("#field-percentages").display
+        screen = form.region
+        for button in ("#cancel", "#create"):
+            region = form.query_one(button).region
+            assert region.height > 0 and screen.contains_region(region), (button, region)
+
+    drive(make_test_app(), scenario, size=(80, 24))

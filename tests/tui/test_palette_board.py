@@ -247,7 +247,7 @@ def case_add_milestone():
         await type_text(pilot, "Extra")
         await pilot.press("tab")
         await type_text(pilot, "250")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # saves from any field (enter moves on)
         await settle(pilot)
         plan = db_board(db_path, clock, cid, side="freelancer").plan
         assert plan[-1].row.title == "Extra" and "added" in plan[-1].marks
@@ -259,7 +259,7 @@ def case_edit_milestone():
         await opens(pilot, MilestoneForm)
         await pilot.press("tab", "ctrl+u")
         await type_text(pilot, "600")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         (edited,) = db_board(db_path, clock, cid, side="freelancer").draft_diff.edited
         assert edited.title == "Launch" and edited.changes[0].new == 60000
@@ -333,7 +333,7 @@ def case_accept_request():
 def case_decline_request():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, MessageDialog)
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and "Extra page" not in [m.title for m in b.milestones]
@@ -363,7 +363,7 @@ def case_submit_work():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, MessageDialog)
         await type_text(pilot, "Done")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).locked.state == "submitted"
     return Case(escrow_as_freelancer, check)
@@ -373,7 +373,7 @@ def case_request_changes():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, MessageDialog)
         await type_text(pilot, "Redo")
-        await pilot.press("enter")
+        await pilot.press("enter", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).locked.state == "active"
     return Case(submitted_as_client, check)
@@ -411,7 +411,7 @@ def case_bonus():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, BonusDialog)
         await type_text(pilot, "75")
-        await pilot.press("enter")
+        await pilot.press("enter", "enter", "y")  # amount, note (the last saves), confirmed
         await settle(pilot)
         assert db_board(db_path, clock, cid).money.bonus == 7500
     return Case(escrow_as_client, check)
@@ -420,7 +420,7 @@ def case_bonus():
 def case_end_contract():
     async def check(pilot, screen, cid, db_path, clock):
         await opens(pilot, EndContractDialog)
-        await pilot.press("tab", "enter", "y")
+        await pilot.press("tab", "ctrl+s", "y")
         await settle(pilot)
         assert db_board(db_path, clock, cid).contract.status == "ended"
     return Case(fresh_as_client, check)

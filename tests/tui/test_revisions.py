@@ -34,7 +34,7 @@ async def test_the_board_shows_rounds_and_warns_before_a_request_past_the_cap(ma
         dialog = app.screen
         shown = " ".join(str(s.render()) for s in dialog.query("Static"))
         assert "past the contract's cap of 1" in shown and "revision round 2" in shown
-        await pilot.press(*"again", "enter")
+        await pilot.press(*"again", "enter", "y")  # sending work back can't be undone: asked first
         await settle(pilot)
         await app.workers.wait_for_complete()
         await settle(pilot)

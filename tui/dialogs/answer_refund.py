@@ -33,8 +33,6 @@ class AnswerRefundDialog(FormDialog):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()  # enter alone never answers: choose a button
         event.prevent_default()  # (FormDialog's handler would submit)
-        if isinstance(event.input, TextInput):
-            event.input.release_held()
 
     def on_other_button(self, button_id: str) -> None:
         if button_id == "dispute":

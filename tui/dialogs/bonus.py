@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Input
 
 from cairn.storage.money import typed_amount
+from cairn.tui.format import money
 from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FormDialog, field
@@ -35,4 +36,8 @@ class BonusDialog(FormDialog):
         return {"amount": self.query_one("#amount", Input).value, "note": self.query_one("#note", Input).value}
 
     def confirm_question(self, values: dict[str, Any]) -> str | None:
-        return None
+        from cairn.tui.format import amount_read
+
+        minor, _ = amount_read(values["amount"], self.currency)
+        amount = money(minor, self.currency) if minor is not None else values["amount"]
+        return f"Give the freelancer a bonus of {amount}?"

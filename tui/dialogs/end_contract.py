@@ -6,11 +6,12 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.widgets import Input, Label, RadioButton, RadioSet
+from textual.widgets import Input, Label, RadioSet
 
 from cairn.storage.models import EndReason
 from cairn.storage.money import typed_amount
 from cairn.tui.format import money
+from cairn.tui.widgets.common import Choice
 from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FIELD_ALIASES, FormDialog, field
@@ -39,7 +40,7 @@ class EndContractDialog(FormDialog):
         yield Label(Text("Reason"), classes="section-label")
         with RadioSet(id="reason"):
             for i, r in enumerate(EndReason):
-                yield RadioButton(Text(r.value), value=i == 0, id=f"reason-{i}")
+                yield Choice(Text(r.value), value=i == 0, id=f"reason-{i}")  # ● / ○: reads without colour
         if self.held and self.actor == "client":
             yield field("release", f"Release from escrow ({self.currency})",
                         TextInput(typed_amount(self.held, self.currency), id="release", classes="amount"))

@@ -7,7 +7,8 @@ and keeps what the user typed; any other refusal is shown in the dialog's error 
 
 A dialog that records something that happened on the platform (``RECORDS_TIME``) has a "When"
 field after its own: empty is now; storage reads what was typed (``storage/when.py``) and a
-refusal marks the field. Enter submits from anywhere in the dialog, escape cancels.
+refusal marks the field. Enter moves to the next field and submits from the last one (or a
+button); ctrl+s submits from anywhere; escape cancels.
 """
 
 from __future__ import annotations
@@ -16,18 +17,17 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
 from cairn.storage.queries import Board
+from cairn.tui.key_gate import drop_typed_ahead
 from cairn.tui.widgets.common import Field
-from cairn.tui.widgets.common.text_input import TextInput
+from cairn.tui.widgets.common.text_input import TextInput, next_text_field
 from cairn.tui.worker import call_storage, show_refusal
 
 # Storage field names that a form shows under another field.
@@ -44,12 +44,8 @@ class FormDialog(ModalScreen[Board | None]):
     OK_LABEL = "Save"
     ALIASES: dict[str, str] = FIELD_ALIASES
     RECORDS_TIME = False  # a "When" field, passed to the operation as ``at=``
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", show=False),
-        # Enter in a field submits it (Input.Submitted); this catches an enter that arrives
-        # while no field has the focus.
-        Binding("enter", "submit", "Submit", show=False),
-    ]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False),
+                Binding("ctrl+s", "submit", "Save", show=False)]  # from any field; enter moves on
 
     def __init__(self, operation: Callable[..., Any] | None, contract_id: int | None, *, intro: str = "",
                  **fixed: Any) -> None:
@@ -78,7 +74,7 @@ class FormDialog(ModalScreen[Board | None]):
 
     def compose_buttons(self) -> ComposeResult:
         yield Button("Cancel (esc)", id="cancel")
-        yield Button(self.OK_LABEL, id="ok", variant="primary")
+        yield Button(f"{self.OK_LABEL} (^s)", id="ok", variant="primary")
 
     def values(self) -> dict[str, Any]:
         return {}
@@ -97,8 +93,6 @@ class FormDialog(ModalScreen[Board | None]):
     def on_mount(self) -> None:
         for box in self.query("Input.amount").results(Input):
             self._show_amount(box)
-        for box in self.query(TextInput).results(TextInput):
-            box.hold_after_submit = True  # see release_keys
         self.call_after_refresh(self._fit)
         # Focusing the first field scrolls it just into view, hiding its label: open at the top.
         self.call_after_refresh(self.query_one("#dialog-fields").scroll_home, animate=False)
@@ -156,42 +150,17 @@ class FormDialog(ModalScreen[Board | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._holding = event.input if isinstance(event.input, TextInput) else None
-        self.submit()
+        following = next_text_field(event.input)
+        if following is not None:
+            following.focus()  # enter moves on; the last field (or the button) submits
+        else:
+            self.submit()
 
-    # --- keys typed while storage works ---------------------------------------------------
-    # Over SSH keys arrive in bursts: in "enter y" the y must answer the confirmation, and in
-    # "enter j" the j must move the board's cursor once the dialog has closed. So from enter until
-    # the outcome is known, keys wait: those already queued behind enter in the field (TextInput
-    # holds them) and those that reach the dialog meanwhile (the focus is lifted, so they come here).
-    _holding: TextInput | None = None
-    _held: list[events.Key] | None = None
-    _refocus: Widget | None = None
-
-    def hold_keys(self) -> None:
-        if self._held is None:
-            self._held, self._refocus = [], self.focused
-            self.set_focus(None, scroll_visible=False)
-
-    def on_key(self, event: events.Key) -> None:
-        if self._held is not None and event.key != "escape":  # escape still cancels at once
-            self._held.append(event)
-            event.stop()
-            event.prevent_default()
-
-    def release_keys(self, *, drop: bool = False) -> None:
-        """Send the waiting keys, in order, to what the outcome put in front: the confirmation, or
-        the board once the dialog has closed. On a refusal they are dropped: they were meant for a
-        question never asked, not for the field (``enter y`` must not turn "1,5" into "1,5y")."""
-        holding, self._holding = self._holding, None
-        held, self._held = self._held, None
-        refocus, self._refocus = self._refocus, None
-        if refocus is not None and refocus.is_attached and self.focused is None:
-            self.set_focus(refocus, scroll_visible=False)
-        if holding is not None:
-            holding.release_held(drop=drop)
-        for key in () if drop else held or ():
-            self.app.post_message(events.Key(key.key, key.character))
+    # Keys typed behind enter (over SSH, in the same packet) wait in the app's key gate until the
+    # outcome is known (an operation running holds them): "enter y" answers the confirmation,
+    # "enter j" moves the board's cursor once the dialog has closed. On a refusal they are
+    # dropped: they were meant for a question never asked, not for the field ("enter y" must not
+    # turn "1,5" into "1,5y").
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -214,7 +183,6 @@ class FormDialog(ModalScreen[Board | None]):
         # refusal, nothing written), and only then is the question asked, with what was understood.
         from cairn.storage.db import rehearse
 
-        self.hold_keys()
         call_storage(self, rehearse, self.operation, *self._args(), **self.fixed, **values,
                      done=lambda _: self._ask(values), refused=self.refused, failed=self._failed)
 
@@ -224,52 +192,49 @@ class FormDialog(ModalScreen[Board | None]):
     def _ask(self, values: dict[str, Any]) -> None:
         question = self.confirm_question(values)
         if question is None or not self.is_attached:
-            self.release_keys(drop=True)
+            drop_typed_ahead(self)
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run(values)
 
+        # A "y" typed behind enter waits in the key gate, and answers once the question is shown.
         from .confirm import ConfirmDialog
 
         self.app.push_screen(ConfirmDialog(None, self.contract_id, question=question,
                                            detail="If it turns out wrong, Undo last action (ctrl+z) takes it "
                                                   "back."), answered)
-        self.release_keys()  # a "y" typed behind enter answers the question, now that it is asked
 
     def run(self, values: dict[str, Any]) -> None:
         if self.operation is None:  # a question only: the caller acts on the answer
             self.dismiss(True)
             return
         # Dismiss after the worker has finished, so closing the dialog never cancels it.
-        self.hold_keys()
         call_storage(self, self.operation, *self._args(), **self.fixed, **values,
                      done=lambda board: self.call_later(self._close, board), refused=self.refused,
                      failed=self._failed)
 
     def _failed(self, error: Exception) -> None:
         """An unexpected failure (already noticed and logged): the dialog stays, with what was typed."""
-        self.release_keys(drop=True)
+        drop_typed_ahead(self)
 
     def _close(self, board: Board) -> None:
         if self.app.screen is self:  # (not when escape closed it meanwhile)
             self.dismiss(board)  # not returned: call_later would await it from our own handler
-        self.release_keys()
 
     def refused(self, error: Exception) -> None:
         if isinstance(error, Conflict):
             # Another session changed the contract: the board shows the new state instead.
             show_refusal(self.app, error)
             self.dismiss(None)
-            self.release_keys()
             return
         if not isinstance(error, DomainError):
             # Not the user's input (a lock held too long, a full disk): the dialog stays open with
             # everything typed, so the same action can be tried again.
             self.show_error(f"{error} Nothing was recorded; what you typed is kept, so try again "
                             "when the problem is solved.")
-            self.release_keys(drop=True)
+            drop_typed_ahead(self)
             return
         name = self.ALIASES.get(error.field or "", error.field)
         message = error.message[:1].upper() + error.message[1:] + f" ({error.rule})"
@@ -281,7 +246,7 @@ class FormDialog(ModalScreen[Board | None]):
             self.call_after_refresh(self._scroll_to, fields[0])
         else:
             self.show_error(message)
-        self.release_keys(drop=True)
+        drop_typed_ahead(self)
 
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(Text(f"✗ {message}"))

@@ -37,7 +37,7 @@ from cairn.tui.worker import call_storage, show_refusal
 
 
 def evidence_folder() -> str:
-    """Where P writes the evidence pack: the folder cairn was started in, as a command would."""
+    """Where D writes the evidence pack: the folder cairn was started in, as a command would."""
     import os
 
     return os.getcwd()

@@ -206,6 +206,7 @@ class MoneyActions(_Base):
         return self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
                                        label="Message to the client", placeholder="What is delivered, where",
                                        intro=f"Submits \"{clean(b.locked.title)}\" for review (M9).",
+                                       question=f"Submit \"{clean(b.locked.title)}\" for review?",
                                        **self._versioned(actor="freelancer")))
 
     @explained
@@ -215,6 +216,7 @@ class MoneyActions(_Base):
                                        label="What needs to change",
                                        intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10)."
                                        + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
+                                       question=f"Send \"{clean(b.locked.title)}\" back to the freelancer?",
                                        **self._versioned(actor="client")))
 
     @explained

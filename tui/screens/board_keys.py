@@ -40,9 +40,9 @@ BINDINGS = [
             tooltip="Acting as the freelancer: send your draft to the client as a change request (R2)"),
     Binding("c", "show_changes", "Show changes", id="board.show_changes",
             tooltip="Toggle between your draft and its differences from the current plan"),
-    Binding("P", "evidence_pack", "Evidence pack", id="board.evidence_pack", show=False,
-            tooltip="Write this contract's evidence pack (HTML: plan versions, events, ledger, check) "
-                    "to the current folder"),
+    Binding("D", "evidence_pack", "Evidence pack", id="board.evidence_pack", show=False,
+            tooltip="For a dispute: write this contract's evidence pack (HTML: plan versions, events, "
+                    "ledger, check) to the current folder"),
     Binding("h", "history", "History", id="board.history",
             tooltip="Every event of this contract, newest first, with every message; searchable"),
     Binding("w", "act_as('client')", "Act as client", id="board.act_as_client",

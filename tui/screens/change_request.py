@@ -21,6 +21,13 @@ from cairn.tui.widgets.board import ActingAs, DiffView, PlanTable
 from cairn.tui.widgets.board._text import clean
 from cairn.tui.widgets.common.footer import KeysFooter
 
+# Answers to a change request can't be undone: each is confirmed first, from this pane or the board.
+ANSWERS = {
+    "accept": ("Accept the change request?", "The plan becomes the one proposed (R3)."),
+    "decline": ("Decline the change request?", "The plan stays as it is; the request is closed (R3)."),
+    "withdraw": ("Withdraw your change request?", "The client can no longer accept it (R3)."),
+}
+
 
 class ChangeRequestScreen(Screen[Board | None]):
     CSS_PATH = "change_request.tcss"

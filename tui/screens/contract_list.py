@@ -117,6 +117,10 @@ def archive(db, contract_id: int, archived: bool, *, clock: Clock):
     return api.archive_contract(db, contract_id, archived=archived, clock=clock)
 
 
+class EmptyNote(Static, can_focus=True):
+    """Why no contract is shown; focused then, so every key of the screen still works."""
+
+
 class ContractListScreen(Screen):
     HELP_TITLE = "Contract list"
     AUTO_FOCUS = "ContractTable"
@@ -139,9 +143,9 @@ class ContractListScreen(Screen):
                 tooltip="Delete the selected contract if it never moved money; asks first (C6)"),
         Binding("e", "toggle_ended", "Show ended and archived", id="toggle_ended",
                 tooltip="Show or hide contracts that have ended or are archived"),
-        # Priority: the app runs it as the key arrives, so the words behind "/" in the same SSH
-        # packet reach the filter (a binding of the screen would run after they went to the table).
-        Binding("slash", "filter", "Filter", id="filter", priority=True,
+        # The words typed behind "/" in the same SSH packet reach the filter: the app's key gate
+        # lets them through once "/" has focused it (cairn.tui.key_gate).
+        Binding("slash", "filter", "Filter", id="filter",
                 tooltip="Type to filter by title or client; escape clears"),
         Binding("s", "sort", "Sort", id="sort", show=False,
                 tooltip="Sort by the next column (or click a column header)"),
@@ -167,7 +171,7 @@ class ContractListScreen(Screen):
             yield TextInput(placeholder="/ filter by title or client · ctrl+p actions · ? keys", id="filter", compact=True)
             yield Label("", id="list-status")
         yield ContractTable(id="contracts")
-        yield Static("", id="empty")
+        yield EmptyNote("", id="empty")
         yield KeysFooter()
 
     @property
@@ -324,6 +328,8 @@ class ContractListScreen(Screen):
         empty.update(Text(message))
         empty.display = bool(message)
         table.display = bool(shown)
+        if not shown and not isinstance(self.focused, Input):
+            empty.focus()  # not the filter: n, e and q must stay keys, not filter text
         self.refresh_bindings()
 
     def _set_view(self, view: View) -> None:
@@ -454,22 +460,17 @@ class ContractListScreen(Screen):
         self._set_view(replace(self.view, show_all=not self.view.show_all))
 
     def action_filter(self) -> None:
-        # At once, not as Widget.focus() does (on the next turn of the queue), for the same reason.
-        box = self.query_one("#filter", Input)
-        if self.focused is box:  # typing in the filter: "/" is just a character
-            box.insert_text_at_cursor("/")
-            return
-        self.set_focus(box)
+        self.query_one("#filter", Input).focus()
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
-        if self.table.display:
-            self.table.focus()
+        self.action_focus_table()
 
     def action_focus_table(self) -> None:
-        if self.table.display:
-            self.table.focus()
+        # With no row shown, the note saying why takes the focus: left in the filter, the
+        # screen's keys (n, e, q) would be typed as filter text.
+        (self.table if self.table.display else self.query_one("#empty")).focus()
 
     def action_sort(self) -> None:
         order = (None, *SORTABLE)

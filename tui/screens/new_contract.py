@@ -17,8 +17,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from cairn.storage.money import numbers
 from cairn.tui import format as fmt
+from cairn.tui.key_gate import drop_typed_ahead
 from cairn.tui.widgets.common import Field
-from cairn.tui.widgets.common.text_input import TextInput
+from cairn.tui.widgets.common.text_input import TextInput, next_text_field
 from cairn.tui.worker import call_storage, show_refusal
 
 if TYPE_CHECKING:
@@ -111,62 +112,72 @@ class NewContractScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         today = fmt.local(self.app.clock.now(), "YYYY-MM-DD")
-        with VerticalScroll(id="form"):
-            yield Label("New contract", id="form-title")
-            yield Field("Title", TextInput(placeholder="e.g. Website redesign", id="title", compact=True,
-                                       max_length=200), id="field-title")
-            yield Field("Client", TextInput(placeholder="Who pays", id="client_name", compact=True,
-                                        max_length=200), id="field-client_name")
-            with Horizontal(classes="row"):
-                yield Field("Currency", TextInput("USD", id="currency", compact=True, max_length=3),
-                            id="field-currency")
-                yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
-                                              compact=True), id="field-my_side")
-                # The profiles live in the database: the configured one until they are read (on_mount).
-                chosen = self.app.config.profile
-                yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
-                                                       id="profile", compact=True), id="field-profile")
-            with Horizontal(classes="row"):
-                yield Field("Kind (C1)", Select(KINDS, value="fixed", allow_blank=False, id="kind", compact=True),
-                            id="field-kind")
-                yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
-                                                max_length=10), id="field-started_on")
-            with Horizontal(classes="row", id="fixed-row"):
-                yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
-                                               id="total", compact=True),
-                            id="field-total")
-                yield Field("Payment structure", Select(TEMPLATES, value="25/50/25", allow_blank=False,
-                                                              id="template", compact=True), id="field-template")
-            with Horizontal(classes="row", id="template-options"):
-                yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
-                                                          max_length=3), id="field-n")
-                yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
-                                                     "30, 30, 40", id="percentages", compact=True),
-                            id="field-percentages")
-            # The contract's own terms (its profile's, overridden for this contract only): after the
-            # common fields, so the usual path (title, client, total) keeps its tab order.
-            with Horizontal(classes="row", id="terms"):
-                yield Field("Revision cap (rounds)",
-                            TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
-                                      max_length=2), id="field-revision_cap")
-                yield Field("Review days (1-30)", TextInput(id="review_days", compact=True, max_length=3,
-                                                            placeholder="3"), id="field-review_days")
-                yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
-                                                                    placeholder="10%"), id="field-fee_rule")
-            yield Static("", id="preview")
-            # One row per milestone of the split: its title (the template's, to change) and due date.
-            # Made up front for the usual plans (G1: three to five), so a key typed right after the total
-            # finds them; a longer split mounts more.
-            with Vertical(id="milestones"):
-                for _ in range(ROWS_MADE_FIRST):
-                    yield self._new_row()
+        # The fields scroll; the buttons stay in sight below them (80x24 with custom percentages).
+        with Vertical(id="dialog"):
+            with VerticalScroll(id="form"):
+                yield Label("New contract", id="form-title")
+                yield Field("Title", TextInput(placeholder="e.g. Website redesign", id="title", compact=True,
+                                           max_length=200), id="field-title")
+                yield Field("Client", TextInput(placeholder="Who pays", id="client_name", compact=True,
+                                            max_length=200), id="field-client_name")
+                with Horizontal(classes="row"):
+                    yield Field("Currency", TextInput("USD", id="currency", compact=True, max_length=3),
+                                id="field-currency")
+                    yield Field("My side", Select(SIDES, value="freelancer", allow_blank=False, id="my_side",
+                                                  compact=True), id="field-my_side")
+                    # The profiles live in the database: the configured one until they are read (on_mount).
+                    chosen = self.app.config.profile
+                    yield Field("Platform profile", Select([(chosen, chosen)], value=chosen, allow_blank=False,
+                                                           id="profile", compact=True), id="field-profile")
+                with Horizontal(classes="row"):
+                    yield Field("Kind (C1)", Select(KINDS, value="fixed", allow_blank=False, id="kind", compact=True),
+                                id="field-kind")
+                    yield Field("Start date", TextInput(today, placeholder="YYYY-MM-DD", id="started_on", compact=True,
+                                                    max_length=10), id="field-started_on")
+                with Horizontal(classes="row", id="fixed-row"):
+                    yield Field("Total", TextInput(placeholder="4,000.00" if numbers().decimal == "." else "4.000,00",
+                                                   id="total", compact=True),
+                                id="field-total")
+                    yield Field("Payment structure", Select(TEMPLATES, value="25/50/25", allow_blank=False,
+                                                                  id="template", compact=True), id="field-template")
+                with Horizontal(classes="row", id="template-options"):
+                    yield Field("Number of milestones", TextInput("4", id="n", type="integer", compact=True,
+                                                              max_length=3), id="field-n")
+                    yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
+                                                         "30, 30, 40", id="percentages", compact=True),
+                                id="field-percentages")
+                # The contract's own terms (its profile's, overridden for this contract only): after the
+                # common fields, so the usual path (title, client, total) keeps its tab order.
+                with Horizontal(classes="row", id="terms"):
+                    yield Field("Revision cap (rounds)",
+                                TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
+                                          max_length=2), id="field-revision_cap")
+                    yield Field("Review days (1-30)", TextInput(id="review_days", compact=True, max_length=3,
+                                                                placeholder="3"), id="field-review_days")
+                    yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
+                                                                        placeholder="10%"), id="field-fee_rule")
+                yield Static("", id="preview")
+                # One row per milestone of the split: its title (the template's, to change) and due date.
+                # Made up front for the usual plans (G1: three to five), so a key typed right after the total
+                # finds them; a longer split mounts more.
+                with Vertical(id="milestones"):
+                    for _ in range(ROWS_MADE_FIRST):
+                        yield self._new_row()
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """The fields get the screen's height less the dialog's border and the buttons' row: at
+        80x24 they scroll, and Create stays in sight."""
+        if self.size.height:
+            self.query_one("#form").styles.max_height = max(3, self.size.height - 3)
+
     def on_mount(self) -> None:
-        for box in self.query(TextInput).results(TextInput):
-            box.hold_after_submit = True  # keys typed behind enter wait for the outcome (_release)
+        self._fit()
         self.query_one("#title", Input).focus()
         self.field("review_days").display = False
         from cairn.storage.queries.profiles import profiles
@@ -340,20 +351,11 @@ class NewContractScreen(ModalScreen[int | None]):
     # --- submitting ----------------------------------------------------------------------------------
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        if self._busy and isinstance(event.input, TextInput):
-            event.input.release_held(drop=True)
-            return
-        self._holding = event.input if isinstance(event.input, TextInput) else None
-        self.action_create()
-
-    _holding: TextInput | None = None
-
-    def _release(self, *, drop: bool) -> None:
-        """Keys typed behind enter go to the list once the contract is created; on a refusal they
-        are dropped rather than typed into the refused field."""
-        holding, self._holding = self._holding, None
-        if holding is not None:
-            holding.release_held(drop=drop)
+        following = next_text_field(event.input)
+        if following is not None:
+            following.focus()  # enter moves on; the last field (or ctrl+s, or the button) creates
+        else:
+            self.action_create()
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:
@@ -374,19 +376,18 @@ class NewContractScreen(ModalScreen[int | None]):
 
     def _failed(self, error: Exception) -> None:
         self._busy = False  # already noticed and logged; the form stays with what was typed
-        self._release(drop=True)
+        drop_typed_ahead(self)
 
     def _created(self, board) -> None:
         self._busy = False
         self.notify(f"Contract “{fmt.plain(board.contract.title, newlines=False)}” created.", markup=False)
-        self.dismiss(board.id)
-        self._release(drop=False)
+        self.dismiss(board.id)  # keys typed behind enter wait in the key gate, then reach the list
 
     def _refused(self, error: Exception) -> None:
         from cairn.storage.errors import DomainError
 
         self._busy = False
-        self._release(drop=True)
+        drop_typed_ahead(self)  # not typed into the refused field
         name = field_of(getattr(error, "field", None))
         if not isinstance(error, DomainError) or name is None:
             show_refusal(self.app, error)

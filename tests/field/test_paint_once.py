@@ -1,0 +1,61 @@
+"""Opening a screen paints the terminal once (issue 11 §4): in a real pseudo-terminal at 80x24,
+each opening writes one synchronized frame, under 12 KB. bench/ssh_bytes.py measures the same
+figures; this test fails if Textual's internals that tui/paint_once.py works move, or the extra
+paints come back."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.field.helpers import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from pty_term import FRAME_END, PtyProgram  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_internals_paint_once_works_are_there():
+    from textual._compositor import Compositor
+    from textual.app import App
+    from textual.screen import Screen
+
+    assert callable(App._begin_batch) and callable(App._end_batch) and callable(Screen._refresh_layout)
+    screen = Screen()
+    for name in ("_layout_required", "_repaint_required", "_dirty_widgets", "_compositor"):
+        assert hasattr(screen, name), name
+    assert hasattr(Compositor(), "_dirty_regions")
+
+
+def test_opening_a_board_a_dialog_help_and_the_form_paints_once(tmp_path):
+    db = tmp_path / "demo.db"
+    subprocess.run([sys.executable, "-m", "cairn", "demo", "--db", str(db)], check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    app = PtyProgram([sys.executable, "-m", "cairn", "--db", str(db)], cols=80, rows=24,
+                     env={"TZ": "UTC", "TEXTUAL_ANIMATIONS": "none", "CAIRN_PAINT_HOLD": "30"})
+    try:
+        app.wait_for(b"Earnings")
+        app.settle(1.0)
+
+        def opened(key: bytes, needle: bytes) -> tuple[int, int]:
+            app.settle(0.3)
+            before = len(app.output)
+            app.key_until(key, needle, timeout=30)
+            app.settle(0.5)
+            painted = bytes(app.output[before:])
+            return len(painted), painted.count(FRAME_END)
+
+        board = opened(b"\r", b"Acting as")
+        dialog = opened(b"E", b"End contract")
+        app.key_until(b"\x1b", b"Acting as", timeout=30)
+        app.key_until(b"\x1b", b"Earnings", timeout=30)
+        help_ = opened(b"?", b"Keys:")
+        app.key_until(b"\x1b", b"Earnings", timeout=30)
+        form = opened(b"n", b"Payment structure")
+    finally:
+        app.close()
+    for name, (size, frames) in {"board": board, "dialog": dialog, "help": help_, "form": form}.items():
+        assert frames == 1 and size < 12 * 1024, f"{name}: {frames} frames, {size} bytes"

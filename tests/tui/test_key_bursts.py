@@ -1,0 +1,144 @@
+"""Keys typed in one burst (as SSH delivers them) land where the user meant, in order: each key
+after the one that opens a screen or dialog reaches it as if the user had waited. Every burst
+here is sent with no pause between keys; the assertions are on the database."""
+
+from __future__ import annotations
+
+from textual import events
+
+from cairn.tui.screens.board import BoardScreen
+from tests.tui.asynctest import asynctest, settle
+from tests.tui.test_board_actions import db_board, open_board
+
+
+def keys(*parts: str) -> list[str]:
+    """Key names from parts: a name in angle brackets is one key, anything else is typed text."""
+    out: list[str] = []
+    for part in parts:
+        out += [part[1:-1]] if part.startswith("<") and part.endswith(">") else list(part)
+    return out
+
+
+async def burst(pilot, *parts: str) -> None:
+    """Every key into the app's queue at once, as one read from the terminal would put them."""
+    from textual.keys import _character_to_key
+
+    app = pilot.app
+    for key in keys(*parts):
+        char = key if len(key) == 1 else None
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+    await until_keys_done(pilot)
+    await settle(pilot)
+
+
+async def until_keys_done(pilot) -> None:
+    """Wait until every key sent has been handled (the key gate has none in flight or waiting)."""
+    await pilot.pause()
+    while not pilot.app.key_gate.idle:
+        await pilot.pause()
+
+
+@asynctest
+async def test_release_typed_in_one_burst_releases_exactly_the_amount(make_test_app, seeded, db_path, clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await burst(pilot, "r", "<ctrl+u>", "1034.56", "<enter>", "y")
+    b = db_board(db_path, clock, seeded["web"])
+    released = next(m for m in b.milestones if m.title == "Visual design")
+    assert released.released_minor == 1034_56  # not 1,200.00 (the default), nor an empty field
+
+
+@asynctest
+async def test_bonus_amount_and_note_go_to_their_own_fields(make_test_app, seeded, db_path, clock):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, seeded["web"], side="client")
+        await burst(pilot, "b", "250", "<tab>", "fee for weekend work", "<enter>", "y")
+    conn = __import__("sqlite3").connect(db_path)
+    assert conn.execute("select amount_minor, note from ledger_entry where kind = 'bonus'").fetchall() == [
+        (250_00, "fee for weekend work")]
+
+
+@asynctest
+async def test_escape_then_another_key_closes_the_dialog_and_runs_the_key(make_test_app, seeded):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot, seeded["web"], side="client")
+        await burst(pilot, "b", "<escape>", "h")
+        from cairn.tui.screens.history import HistoryScreen
+
+        assert isinstance(app.screen, HistoryScreen)
+        await burst(pilot, "<escape>")
+        assert app.screen is screen
+
+
+@asynctest
+async def test_filter_then_enter_enter_opens_the_contract(make_test_app, seeded):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "/", "website", "<enter>", "<enter>")
+        assert isinstance(app.screen, BoardScreen)
+        assert app.screen.board.contract.title == "Website redesign"
+
+
+@asynctest
+async def test_the_new_contract_form_typed_in_one_burst(make_test_app, seeded, db_path):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        # n opens the form; enter in the title moves on (it must not create); tab crosses the selects;
+        # enter in the total moves on to the contract's terms (it must not create); ctrl+s creates.
+        await burst(pilot, "n", "Logo work", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>",
+                    "<ctrl+u>", "2026-11-01", "<tab>", "6000", "<enter>", "<ctrl+s>")
+    conn = __import__("sqlite3").connect(db_path)
+    row = conn.execute("select id, client_name, started_on from contract where title = 'Logo work'").fetchone()
+    assert row is not None and row[1:] == ("Acme", "2026-11-01")
+    amounts = [a for (a,) in conn.execute("select amount_minor from milestone where contract_id = ? "
+                                          "order by position", (row[0],))]
+    assert amounts == [1500_00, 3000_00, 1500_00]
+
+
+@asynctest
+async def test_with_every_contract_ended_keys_stay_keys(make_test_app, seeded, db_path, clock):
+    from cairn.storage import api
+
+    db = api.Database.open(db_path)
+    for cid in seeded.values():
+        api.end_contract(db, cid, actor="client", clock=clock)
+    db.close()
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "empty"
+        await burst(pilot, "e")  # shows them: e was a key, not filter text
+        assert app.screen.query_one("#filter").value == ""
+        assert len(app.screen.table.shown) == 2
+        await burst(pilot, "e", "n")
+        from cairn.tui.screens.new_contract import NewContractScreen
+
+        assert isinstance(app.screen, NewContractScreen)
+
+
+@asynctest
+async def test_custom_percentages_chosen_and_typed_in_one_burst(make_test_app, seeded, db_path):
+    """The select's list opened, an option chosen and the field it shows typed in, in one burst."""
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "n", "Site build", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>", "<tab>",
+                    "6000", "<tab>", "<enter>", "<down>", "<down>", "<down>", "<enter>", "<tab>", "20, 30, 50")
+        form = pilot.app.screen
+        typed = {i.id: i.value for i in form.query("Input")}
+        assert typed["percentages"] == "20, 30, 50" and typed["revision_cap"] == "", typed
+        await burst(pilot, "<ctrl+s>")
+    conn = __import__("sqlite3").connect(db_path)
+    row = conn.execute("select id from contract where title = 'Site build'").fetchone()
+    assert row is not None
+    amounts = [a for (a,) in conn.execute("select amount_minor from milestone where contract_id = ? "
+                                          "order by position", (row[0],))]
+    assert amounts == [1200_00, 1800_00, 3000_00]

@@ -1,0 +1,186 @@
+"""Keys in the order typed, each one landing where the user meant it, however fast they come.
+
+Textual hands every key to the focused widget's queue the moment the key is read, and runs
+the screen's bindings only when the key has bubbled back up to the app (Textualize/textual#6605;
+#4704 for keys reaching a screen on its way out). Over SSH keys arrive bunched: ``r`` then
+``ctrl+u 1234.56`` in one packet put every key after ``r`` in the board's queue before ``r`` had
+opened the release dialog, so the amount was typed nowhere, or into the wrong field.
+
+The gate lets one key through at a time. A key is handled when a marker posted right behind it
+has bubbled from the widget it was given to up to the app: by then the widget has handled it,
+or it has reached the app and the bindings have run. One more marker, sent the same way once the
+screen on top is mounted, comes back after what the binding posted (a field's Submitted, a focus
+change, a dialog's first focus). More rounds follow while a screen opens or closes, messages are
+queued or an operation the key started runs. Keys typed meanwhile wait in order, as if the user
+had waited for each one. Mouse events are not held.
+
+This is Cairn's one mechanism for keys in bursts: ``enter y`` in a dialog answers the
+confirmation asked once storage has rehearsed the operation (the rehearsal is an operation, so
+``y`` waits for it); ``enter j`` moves the board's cursor once the dialog has closed; ``/kestrel``
+types the words into the filter ``/`` focused. A form whose operation is refused calls
+``drop_typed_ahead``: the keys typed behind its enter were meant for a question never asked, not
+for the refused field (escape is kept: it still closes the form).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual import events
+from textual.message import Message
+
+# How often to look again while an operation a key started is still running (seconds).
+OPERATION_POLL = 0.01
+# The worker groups of operations a key can start (tui/worker.py's default; the new-contract form).
+OPERATIONS = ("storage", "new-contract")
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+
+class KeyDone(Message, bubble=True):
+    """Posted right behind a key (or behind what the key caused) to the focused widget; it
+    reaches the app after everything posted there before it has been handled on the way."""
+
+    def __init__(self, seq: int, screen: Screen) -> None:
+        super().__init__()
+        self.seq = seq
+        self.screen = screen  # the screen on top when it was posted
+
+
+class HeldKey(Message, bubble=False):
+    """A held key, let through: the app handles it as the key itself, ahead of later keys."""
+
+    def __init__(self, key: events.Key) -> None:
+        super().__init__()
+        self.key = key
+
+
+class KeyGate:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.waiting: deque[events.Key] = deque()
+        self.busy = False
+        self._seq = 0  # the marker in flight; a late one (or a late watch) is ignored
+        self._key_handled = False  # the key's own marker is back: what follows are follow-up rounds
+
+    @property
+    def idle(self) -> bool:
+        """No key in flight and none waiting (what a test waits for after a burst)."""
+        return not self.busy and not self.waiting
+
+    def hold(self, event: events.Key) -> bool:
+        """Whether the key must wait for the ones before it (it is queued, in order)."""
+        if self.busy or self.waiting:
+            self.waiting.append(event)
+            return True
+        self.busy = True
+        return False
+
+    def drop(self) -> None:
+        """Forget the keys waiting (all but escape), typed ahead for an outcome that did not come."""
+        self.waiting = deque(key for key in self.waiting if key.key == "escape")
+
+    def sent(self, event: events.Key, screen: Screen) -> None:
+        """The app has handled the key: given it to a widget, or run a priority binding (tab)."""
+        self._key_handled = not event.is_forwarded
+        self._mark(screen)
+
+    def done(self, message: KeyDone) -> None:
+        message.stop()
+        if message.seq != self._seq:
+            return
+        self._seq += 1
+        if not self._key_handled:
+            # The key has been handled, and its binding has run: what it posted (a field's
+            # Submitted, a focus change, a screen pushed) waits behind one more marker.
+            self._key_handled = True
+            self._mark(self.app.screen)
+            return
+        self._when_quiet(message.screen)
+
+    def _mark(self, screen: Screen) -> None:
+        """Send a marker through the focused widget and up to the app, once the screen on top is
+        mounted (a dialog just pushed is still composing its fields)."""
+        top = self.app.screen
+        if not top.is_mounted:
+            self._later(self._mark, screen)
+            return
+        self._seq += 1
+        target = self.app.focused or top
+        target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
+        self._later(self._lost, self._seq, target)
+
+    def _lost(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
+        # The key closed the screen it was typed on (escape, enter on a button): the widget went
+        # with its queue, and the marker with it.
+        if seq != self._seq or not self.busy:
+            return
+        if self._can_answer(target):
+            self._later(self._lost, seq, target)
+        else:
+            self._seq += 1
+            self._key_handled = True
+            self._mark(self.app.screen)
+
+    def _later(self, callback, *args) -> None:  # noqa: ANN001
+        """Look again in a moment. A timer of the app's, not call_after_refresh: that one is kept
+        by the screen on top, and lost with it when the key's outcome closes that screen."""
+        self.app.set_timer(OPERATION_POLL, partial(callback, *args))
+
+    def _can_answer(self, target) -> bool:  # noqa: ANN001 - a Widget
+        """The marker's widget may still pass it up: it is on the screen on top, and running."""
+        if not target.is_attached or target._closing or target._closed:
+            return False
+        try:
+            return target.screen is self.app.screen
+        except Exception:  # noqa: BLE001 - NoScreen: the widget is being removed
+            return False
+
+    def _when_quiet(self, screen: Screen) -> None:
+        """The next key goes once what this one set going is over, as a user would see it over:
+        no screen opening or closing, nothing queued on the screen, no operation it started
+        still running. Otherwise one more round."""
+        top = self.app.screen
+        if top is not screen or not top.is_mounted or self._messages_queued(top):
+            self._mark(top)
+        elif self._operation_running(top) or self._layout_pending(top):
+            self.app.set_timer(OPERATION_POLL, partial(self._mark, top))
+        else:
+            self._next()
+
+    @staticmethod
+    def _layout_pending(screen: Screen) -> bool:
+        """A layout is owed (a field just shown, say): Tab orders the focus by where widgets are
+        laid out, so a Tab let through before would skip a field shown by the key before it
+        (the percentages shown by choosing "Custom percentages"). Textual's own flag: no API says it."""
+        return bool(getattr(screen, "_layout_required", False))
+
+    def _messages_queued(self, screen: Screen) -> bool:
+        # The app's own queue too: Widget.focus() sets the focus from there (a Select gives it back
+        # to itself that way once its list closes; a Tab let through before would leave from the list).
+        return any(node.message_queue_size for node in (self.app, screen, *screen.walk_children()))
+
+    def _operation_running(self, screen: Screen) -> bool:
+        for worker in self.app.workers:
+            if worker.group in OPERATIONS and not worker.is_finished:
+                node = worker.node
+                if node is screen or (getattr(node, "is_attached", False) and node.screen is screen):
+                    return True
+        return False
+
+    def _next(self) -> None:
+        if self.waiting:
+            self.app.post_message(HeldKey(self.waiting.popleft()))  # still busy: it goes first
+        else:
+            self.busy = False
+
+
+def drop_typed_ahead(node) -> None:  # noqa: ANN001 - any DOMNode of the app
+    """A form's operation was refused: the keys typed behind its enter are not typed anywhere."""
+    gate = getattr(node.app, "key_gate", None)
+    if gate is not None:
+        gate.drop()

@@ -1,0 +1,98 @@
+"""Opening or closing a screen paints the terminal once.
+
+A screen pushed is drawn as soon as it is composed, then again as its widgets fill in, its
+footer learns its keys and its panels lay out: 3-5 full paints of an 80x24 terminal (22 KB to
+open a board, 24 KB for help) where one would do, each a round of bytes over SSH. While a
+screen opens or closes the app holds its paints (Textual's batch), and lets them go in one
+once the screen on top is mounted and nothing is queued on it: one frame, drawn whole. A
+screen that takes longer is shown after ``LIMIT`` seconds anyway.
+
+This works Textual's compositor from outside (its batch, a screen's layout and repaint flags,
+the compositor's dirty regions): Textual repaints as each part of a new screen settles, with no
+way to ask for one paint. No upstream issue is filed yet (to do: report it with the numbers
+above); tests/field/test_paint_once.py fails if the internals move or the frames come back.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# Seconds a paint may be held (a screen slow to open is shown then anyway). The field test holds
+# longer, so that a loaded machine does not split its frame.
+LIMIT = float(os.environ.get("CAIRN_PAINT_HOLD", "1.0"))
+PASS = 0.005  # seconds between looks at the screen opening
+READS = ("board-read", "contract-list")  # the reads a screen starts as it opens
+
+
+class PaintOnce:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.since: float | None = None  # holding paints since
+
+    def screen_changing(self) -> None:
+        if self.since is not None or not self.app.is_running or self.app.is_headless:
+            return
+        self.since = time.monotonic()
+        self.app._begin_batch()
+        self.app.call_later(self._check)
+
+    def _check(self, passes: int = 0) -> None:
+        """The screen on top mounted, its first reads answered (a board's load) and two layout
+        passes with nothing queued: then draw it, whole, once."""
+        if self.since is None:
+            return
+        top = self.app.screen
+        ready = top.is_mounted and not self._loading(top) and not self._queued(top)
+        late = time.monotonic() - self.since > LIMIT
+        if ready and passes >= 2 and top._layout_required and not late:
+            # Lay it out now, still held: a layout can change sizes that change content (a panel
+            # fitting its text to its width), which asks for another layout. Painted only once
+            # the layout stands, the screen is painted once.
+            top._layout_required = False
+            top._refresh_layout()
+            self._again(1)
+            return
+        if (ready and passes >= 2) or late:
+            self.since = None
+            # The paints held were dropped: the screen is drawn whole, once. Its whole region is
+            # marked dirty in the compositor and one layout asked for, so the next update is a
+            # single full frame; a repaint asked for as well, by the screen or by the one below
+            # a dialog (whose changes the full frame shows anyway), would add a second.
+            for screen in self.app.screen_stack:
+                screen._repaint_required = False
+                if screen is not top:
+                    screen._compositor.update_widgets(screen._dirty_widgets)
+                    screen._dirty_widgets.clear()
+                    screen._compositor._dirty_regions.clear()
+            top._compositor._dirty_regions.add(top._compositor.size.region)
+            top._layout_required = True
+            self.app._end_batch()
+            top.check_idle()
+        elif ready:
+            self._again(passes + 1)
+        else:
+            self._again(passes)
+
+    def _again(self, passes: int) -> None:
+        """Look again in a moment: a timer of the app's. (A screen's call_after_refresh is kept by
+        the screen on top, and lost with it if that screen closes meanwhile: the paints would stay
+        held for good.)"""
+        self.app.set_timer(PASS, lambda: self._check(passes))
+
+    def _queued(self, screen) -> bool:  # noqa: ANN001 - a Screen
+        """Messages wait: a focus set on the next turn, a widget's update, the app's callbacks."""
+        return any(node.message_queue_size for node in (self.app, screen, *screen.walk_children()))
+
+    def _loading(self, screen) -> bool:  # noqa: ANN001 - a Screen
+        """A read the screen started is still running (the board it shows, say)."""
+        for worker in self.app.workers:
+            node = worker.node
+            if worker.group in READS and not worker.is_finished and (
+                    node is screen or (getattr(node, "is_attached", False) and node.screen is screen)):
+                return True
+        return False
