@@ -96,8 +96,8 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     type_then_tab(TITLE)
     t.type(CLIENT)
     t.wait_for(CLIENT, timeout)
-    # Currency, my side, platform profile, start date: defaults. Then the total.
-    t.keys("Tab", "Tab", "Tab", "Tab", "Tab")
+    # Currency, my side, platform profile, kind, start date: defaults. Then the total.
+    t.keys("Tab", "Tab", "Tab", "Tab", "Tab", "Tab")
     t.type("1000")
     t.wait_for(all_of("3 milestones: Kick-off $250.00 · Main delivery $500.00", "= $1,000.00"), timeout)
     press("C-s", all_of(TITLE, "1 of 1"))
@@ -122,7 +122,7 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("u", all_of('Submits "Main delivery" for review', "Message to the client"))
     t.type("Drafts in the shared folder")
     t.wait_for("Drafts in the shared folder", timeout)
-    press("Enter", all_of('Submit "Main delivery" for review?', "Yes, do it (y)"))
+    press("Enter", all_of('Submit "Main delivery" for review?', "Yes, do it (enter)"))
     press("y", all_of('Work submitted on "Main delivery"', row("Main delivery", "$500.00", "submitted")))
 
     # --- release 300 of 500; the remainder funds the next milestone (P1, P3) -----------------

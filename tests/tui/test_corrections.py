@@ -83,7 +83,7 @@ async def test_edit_contract_from_the_board(make_test_app, db_path, clock):
         await pilot.press("i")
         await pilot.press("ctrl+u")
         await type_text(pilot, "Walk the dog")
-        await pilot.press("enter")
+        await pilot.press("ctrl+s")  # enter would move on to the client
         await settle(pilot)
         assert pilot.app.screen is screen
         assert "Walk the dog" in str(screen.query_one("#board-title").render())

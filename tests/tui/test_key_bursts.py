@@ -91,9 +91,10 @@ async def test_the_new_contract_form_typed_in_one_burst(make_test_app, seeded, d
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        # n opens the form; enter in the title moves on (it must not create); tab crosses the selects;
-        # enter in the total moves on to the contract's terms (it must not create); ctrl+s creates.
-        await burst(pilot, "n", "Logo work", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>",
+        # n opens the form; enter in the title moves on (it must not create); tab crosses the selects
+        # (side, profile, kind); enter in the total moves on to the contract's terms (it must not
+        # create); ctrl+s creates.
+        await burst(pilot, "n", "Logo work", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>", "<tab>",
                     "<ctrl+u>", "2026-11-01", "<tab>", "6000", "<enter>", "<ctrl+s>")
     conn = __import__("sqlite3").connect(db_path)
     row = conn.execute("select id, client_name, started_on from contract where title = 'Logo work'").fetchone()
@@ -131,7 +132,7 @@ async def test_custom_percentages_chosen_and_typed_in_one_burst(make_test_app, s
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await burst(pilot, "n", "Site build", "<enter>", "Acme", "<tab>", "<tab>", "<tab>", "<tab>", "<tab>",
-                    "6000", "<tab>", "<enter>", "<down>", "<down>", "<down>", "<enter>", "<tab>", "20, 30, 50")
+                    "<tab>", "6000", "<tab>", "<enter>", "<down>", "<down>", "<down>", "<enter>", "<tab>", "20, 30, 50")
         form = pilot.app.screen
         typed = {i.id: i.value for i in form.query("Input")}
         assert typed["percentages"] == "20, 30, 50" and typed["revision_cap"] == "", typed

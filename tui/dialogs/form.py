@@ -7,8 +7,8 @@ and keeps what the user typed; any other refusal is shown in the dialog's error 
 
 A dialog that records something that happened on the platform (``RECORDS_TIME``) has a "When"
 field after its own: empty is now; storage reads what was typed (``storage/when.py``) and a
-refusal marks the field. Enter moves to the next field and submits from the last one (or a
-button); ctrl+s submits from anywhere; escape cancels.
+refusal marks the field. It is reached with tab; enter passes over it. Enter moves to the next
+field and submits from the last one (or a button); ctrl+s submits from anywhere; escape cancels.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class FormDialog(ModalScreen[Board | None]):
             with VerticalScroll(id="dialog-fields", can_focus=False):
                 yield from self.compose_fields()
                 if self.RECORDS_TIME:
-                    yield field("at", WHEN_LABEL, TextInput(id="at", placeholder=WHEN_PLACEHOLDER))
+                    yield field("at", WHEN_LABEL, TextInput(id="at", placeholder=WHEN_PLACEHOLDER, classes="-tab-only"))
             yield Static("", id="form-error")
             with Horizontal(id="dialog-buttons"):
                 yield from self.compose_buttons()

@@ -146,8 +146,16 @@ class NewContractScreen(ModalScreen[int | None]):
                     yield Field("Percentages", TextInput(placeholder="30; 30; 40" if numbers().decimal == "," else
                                                          "30, 30, 40", id="percentages", compact=True),
                                 id="field-percentages")
+                yield Static("", id="preview")
+                # One row per milestone of the split: its title (the template's, to change) and due date.
+                # Made up front for the usual plans (G1: three to five), so a key typed right after the total
+                # finds them; a longer split mounts more.
+                with Vertical(id="milestones"):
+                    for _ in range(ROWS_MADE_FIRST):
+                        yield self._new_row()
                 # The contract's own terms (its profile's, overridden for this contract only): after the
-                # common fields, so the usual path (title, client, total) keeps its tab order.
+                # plan and its preview, so the usual path (title, client, total) keeps its tab order and
+                # the preview shows as the total is typed, at 80x24 too.
                 with Horizontal(classes="row", id="terms"):
                     yield Field("Revision cap (rounds)",
                                 TextInput(placeholder="none", id="revision_cap", type="integer", compact=True,
@@ -156,13 +164,6 @@ class NewContractScreen(ModalScreen[int | None]):
                                                                 placeholder="3"), id="field-review_days")
                     yield Field("Fee (blank: the profile's)", TextInput(id="fee_rule", compact=True, max_length=500,
                                                                         placeholder="10%"), id="field-fee_rule")
-                yield Static("", id="preview")
-                # One row per milestone of the split: its title (the template's, to change) and due date.
-                # Made up front for the usual plans (G1: three to five), so a key typed right after the total
-                # finds them; a longer split mounts more.
-                with Vertical(id="milestones"):
-                    for _ in range(ROWS_MADE_FIRST):
-                        yield self._new_row()
             with Horizontal(id="buttons"):
                 yield Button("Cancel (esc)", id="cancel", compact=True)
                 yield Button("Create (ctrl+s)", id="create", variant="primary", compact=True)

@@ -20,8 +20,13 @@ def next_text_field(field: Input) -> Input | None:
     """The text field after ``field`` on its screen (shown ones only), or ``None`` for the last.
 
     ``enter`` in a form moves to the next field and submits only from the last one (or from
-    the button): an ``enter`` typed to finish the title must not create the contract."""
-    fields = [w for w in field.screen.focus_chain if isinstance(w, Input)]  # shown ones, in order
+    the button): an ``enter`` typed to finish the title must not create the contract.
+
+    A field with the class ``-tab-only`` (a dialog's optional "When") is reached with tab and
+    passed over by enter, so ``1234.56 enter y`` still submits from the amount and answers
+    the confirmation, as it did before the field was there."""
+    fields = [w for w in field.screen.focus_chain  # shown ones, in order
+              if isinstance(w, Input) and (w is field or not w.has_class("-tab-only"))]
     if field not in fields:
         return None
     index = fields.index(field)
