@@ -106,6 +106,7 @@ class ContractSummary(NamedTuple):
     feedback_days: int
     kind: str
     as_of: datetime
+    dispute: str | None = None  # a refund request's dispute stage: disputed, mediation, arbitration (P6)
 
     @property
     def archived(self) -> bool:
@@ -131,7 +132,7 @@ class ContractSummary(NamedTuple):
     def attention(self) -> str:
         return _attention(self.my_side, self.status, self.kind, self.unread, self.pending_requests,
                           self.refund_due, self.submitted, self.active, self.futures, self.overdue,
-                          self.milestones)
+                          self.milestones, self.dispute)
 
     def next_deadline_at(self) -> tuple[datetime, str] | None:
         """(instant, kind) of the soonest deadline: ``next_deadline`` without building it."""
@@ -210,14 +211,16 @@ ms as (
 ev as (select contract_id, count(*) as unread from event where read = 0
        and contract_id in (select id from page) group by contract_id),
 cr as (select contract_id, count(*) as n from change_request where status = 'pending' group by contract_id),
-rr as (select contract_id, min(answer_due_at) as due from refund_request where status = 'pending'
+rr as (select contract_id, min(case when status = 'pending' then answer_due_at end) as due,
+         max(case when status != 'pending' then status end) as dispute
+       from refund_request where status in ('pending', 'disputed', 'mediation', 'arbitration')
        group by contract_id)
 select c.id, c.title, c.client_name, c.my_side, c.status, c.archived, c.currency, c.version,
   coalesce(ms.value, 0), coalesce(led.deposited, 0), coalesce(led.escrow, 0), coalesce(led.paid, 0),
   coalesce(led.pending, 0), coalesce(led.available, 0), coalesce(led.credit, 0), coalesce(ev.unread, 0),
   coalesce(cr.n, 0), rr.due, coalesce(ms.has_submitted, 0), coalesce(ms.has_active, 0),
   coalesce(ms.futures, 0), coalesce(ms.n, 0), coalesce(ms.released_n, 0), ms.review_due, ms.next_due,
-  led.next_available, c.ended_at, c.feedback_at, c.feedback_days, c.kind
+  led.next_available, c.ended_at, c.feedback_at, c.feedback_days, c.kind, rr.dispute
 from page join contract c on c.id = page.id
 left join led on led.contract_id = c.id left join ms on ms.contract_id = c.id
 left join ev on ev.contract_id = c.id left join cr on cr.contract_id = c.id
@@ -244,7 +247,7 @@ def contract_summaries(db: Database | object, clock: Clock, *, include_ended: bo
     new = tuple.__new__
     same = {}.setdefault
     return [new(ContractSummary, (*r[:3], same(r[3], r[3]), same(r[4], r[4]), r[5], same(r[6], r[6]), *r[7:29],
-                                  same(r[29], r[29]), now))
+                                  same(r[29], r[29]), now, r[30]))
             for r in conn.execute(sql, params)]
 
 
@@ -276,10 +279,16 @@ def contract_versions(db) -> dict[int, tuple[int, int]]:
              on u.contract_id = c.id""")}
 
 
-def _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures, overdue, n) -> str:
+DISPUTE_STAGES = {"disputed": "In dispute", "mediation": "In mediation", "arbitration": "In arbitration"}
+
+
+def _attention(side, status, kind, unread, pending_cr, refund_due, submitted, active, futures, overdue, n,
+               dispute=None) -> str:
     freelancer = side == "freelancer"
     if refund_due:
         return "Answer refund request" if freelancer else "Refund request pending"
+    if dispute:
+        return DISPUTE_STAGES[dispute]
     if status != "open":
         return ""
     if pending_cr:

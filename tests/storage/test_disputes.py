@@ -153,3 +153,20 @@ def test_an_undone_outcome_reads_as_taken_back_in_the_history(db, clock):
     undone = {e.kind for e in h.entries if e.undone_at is not None}
     assert {"dispute_settled", "refund", "released"} <= undone
     assert all(e.undone_at is None for e in h.entries if e.kind in ("refund_disputed", "undone"))
+
+
+def test_p6_the_list_says_which_stage_a_dispute_is_in_until_it_is_settled(db, clock):
+    from cairn.storage.queries import contract_summaries
+
+    def attention():
+        (s,) = contract_summaries(db, clock)
+        return s.attention, s.dispute
+
+    cid = disputed(db, clock)
+    assert attention() == ("In dispute", "disputed")
+    api.record_dispute_stage(db, cid, actor="freelancer", stage="mediation", clock=clock, at="yesterday 10:00")
+    assert attention() == ("In mediation", "mediation")
+    api.record_dispute_stage(db, cid, actor="client", stage="arbitration", clock=clock, at="3h ago")
+    assert attention() == ("In arbitration", "arbitration")
+    api.settle_dispute(db, cid, actor="client", outcome="released", clock=clock, at="1h ago")
+    assert attention()[1] is None and "dispute" not in attention()[0].lower()

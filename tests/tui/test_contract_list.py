@@ -113,6 +113,21 @@ def test_control_characters_are_made_visible():
     assert fmt.safe("[bold]x") == "\\[bold]x"
 
 
+def test_a_dispute_is_marked_with_its_stage_in_words_and_as_a_glyph(clock):
+    from cairn.storage.queries import ContractSummary
+    from cairn.tui.widgets.contract_list import build_row
+
+    s = ContractSummary(
+        id=1, title="Logo", client_name="Acme", my_side="freelancer", status="open", archived_flag=0,
+        currency="USD", version=1, value=100000, funded=100000, escrow=100000, paid=0, pending=0, available=0,
+        credit=0, unread=0, pending_requests=0, refund_due=None, submitted=1, active=0, futures=0, milestones=1,
+        released_count=0, review_due=None, next_due=None, next_available=None, ended_at=None, feedback_at=None,
+        feedback_days=14, kind="fixed", as_of=clock.now(), dispute="mediation")
+    row = build_row(s).cells
+    assert s.attention == "In mediation"
+    assert "≠ mediation" in row["attention"].plain and row["attention:compact"].plain.startswith("≠")
+
+
 # --- filter, sort, toggle -----------------------------------------------------------------------
 def test_filter_by_typing_title_or_client_and_escape_clears(seeded, make_test_app):
     async def scenario(pilot):

@@ -242,7 +242,7 @@ class MoneyActions(_Base):
         return self.open_dialog(AnswerRefundDialog(
             api.answer_refund_request, b.id,
             intro=f"The client asks for {money(rr.amount_minor, b.contract.currency)} back. Answer by "
-                  f"{rr.answer_due_at:%Y-%m-%d %H:%M} UTC, or it is accepted (P6).",
+                  f"{local(rr.answer_due_at)} (local time), or it is accepted (P6).",
             **self._versioned(actor="freelancer")))
 
     @explained

@@ -53,10 +53,10 @@ DEADLINE = {"due": "due", "review": "release", "available": "avail.", "refund_an
             "feedback": "feedback"}  # "release": automatic release at the end of the review (M11)
 
 WARNINGS = {"Overdue", "Answer refund request", "Refund request pending", "Review submitted work",
-            "Review change request"}
+            "Review change request", "In dispute", "In mediation", "In arbitration"}
 
 # Attention markers: a glyph and a word each, so they read without colour.
-UNREAD, CHANGE, REVIEW, OVERDUE, REFUND = "●", "⇄", "◷", "!", "↩"
+UNREAD, CHANGE, REVIEW, OVERDUE, REFUND, DISPUTE = "●", "⇄", "◷", "!", "↩", "≠"
 
 
 def markers(s: ContractSummary, *, compact: bool = False) -> list[tuple[str, str]]:
@@ -65,6 +65,8 @@ def markers(s: ContractSummary, *, compact: bool = False) -> list[tuple[str, str
     out: list[tuple[str, str]] = []
     if s.refund_request:
         out.append((REFUND if compact else f"{REFUND} refund", "bold red"))
+    if s.dispute:
+        out.append((DISPUTE if compact else f"{DISPUTE} {s.dispute}", "bold red"))
     if s.pending_request:
         out.append((CHANGE if compact else f"{CHANGE} changes", "bold yellow"))
     if s.awaiting_review:
