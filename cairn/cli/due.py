@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, echo, echo_lines, open_existing
+from cairn.cli.common import (
+    State,
+    db_option,
+    db_path_of,
+    echo,
+    echo_lines,
+    no_collector_passes,
+    open_existing,
+)
 from cairn.cli.group import cli
 from cairn.storage.clock import Clock
 from cairn.storage.dates import countdown, end_of_day_label
@@ -36,12 +44,16 @@ def _duration_option(ctx, param, value):
         raise click.BadParameter(str(e)) from None
 
 
-def apply_timers_if_writable(db: Database, clock: Clock) -> None:
+def apply_timers_if_writable(db: Database, clock: Clock, *, availability: bool = True) -> None:
     """Bring timers (M11, P5, P6) up to now so the answer is current; a read-only file is read as it is.
-    The ORM (about a second to import) is loaded only when a timer is actually due."""
+    The ORM (about a second to import) is loaded only when a timer is actually due.
+
+    ``availability=False``, for an answer P5 cannot change (``due``, ``report``): P5 alone
+    due is left to the next writer (the dashboard, any operation), which records it at the
+    same instant (when the money became available)."""
     from cairn.storage.queries.timers import timers_due
 
-    if not timers_due(db, clock):
+    if not timers_due(db, clock, availability=availability):
         return
     from cairn.storage.api import apply_timers
 
@@ -55,21 +67,24 @@ def apply_timers_if_writable(db: Database, clock: Clock) -> None:
               help="Only deadlines up to this far ahead: 12h, 7d, 2w (overdue ones are always shown).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list, one object per deadline (shape in the README).")
 @click.pass_context
+@no_collector_passes()
 def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_json: bool) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
     from cairn.storage.queries import deadlines, instant
+    from cairn.storage.queries.summaries import deadline_rows
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
     try:
-        apply_timers_if_writable(db, clock)
-        items = deadlines(db, clock)
+        apply_timers_if_writable(db, clock, availability=False)  # no deadline reads P5's event
+        # The text needs each deadline's time, contract and words only: the lean reading.
+        items = deadlines(db, clock) if as_json else deadline_rows(db, clock)
     finally:
         db.close()
     # Filtered here rather than with deadlines(within=...): see the report on read._now.
     now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if within is not None:
-        items = [d for d in items if d.at <= now + within]
+        items = [d for d in items if d[0] <= now + within]  # a Deadline's and a row's first field: its instant
     if as_json:
         from cairn.cli import json_out
 
@@ -79,20 +94,27 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
         span = f" in the next {_human(within)}" if within else ""
         echo(f"No deadlines{span}.")
         return
-    days: dict = {}  # a due date's columns are the same on every line that has it: worked out once
-    echo_lines(_columns(d, now, days) + f"{d.contract_title}: {d.label}" for d in items)
+    echo_lines(_lines(items, now))
 
 
-def _columns(d, now: datetime, days: dict) -> str:
-    """The local time, UTC instant and countdown columns of a deadline's line."""
-    if d.day is None:
-        local, utc = f"{d.at.astimezone():%Y-%m-%d %H:%M %Z}", f"({d.at.astimezone(UTC):%Y-%m-%dT%H:%MZ})"
-        return f"{local:<22} {utc:<19}  {countdown(d.at, now):<16} "
-    cols = days.get(d.day)
-    if cols is None:
-        # A due date is a calendar date: shown as that date, never as the next day's midnight.
-        cols = days[d.day] = f"{end_of_day_label(d.day):<22} {'':<19}  {countdown(d.at, now):<16} "
-    return cols
+def _lines(rows, now: datetime) -> list[str]:
+    """A line per deadline row (``deadline_rows``): local time, UTC instant, countdown, contract
+    and what is due. A due date's columns are the same on every line that has it (most of
+    them): worked out once."""
+    days: dict = {}
+    out = []
+    add = out.append
+    for at, day, _cid, title, label in rows:
+        if day is None:
+            local, utc = f"{at.astimezone():%Y-%m-%d %H:%M %Z}", f"({at.astimezone(UTC):%Y-%m-%dT%H:%MZ})"
+            cols = f"{local:<22} {utc:<19}  {countdown(at, now):<16} "
+        else:
+            cols = days.get(day)
+            if cols is None:
+                # A due date is a calendar date: shown as that date, never as the next day's midnight.
+                cols = days[day] = f"{end_of_day_label(day):<22} {'':<19}  {countdown(at, now):<16} "
+        add(f"{cols}{title}: {label}")
+    return out
 
 
 def _human(td: timedelta) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from cairn.cli.common import State, db_option, db_path_of, echo, open_existing
+from cairn.cli.common import State, db_option, db_path_of, echo, no_collector_passes, open_existing
 from cairn.cli.due import apply_timers_if_writable
 from cairn.cli.group import cli
 from cairn.storage.text import printable
@@ -28,6 +28,7 @@ def _figures(e, net: bool) -> tuple[int, ...]:
               "fee rule; see 'cairn profiles').")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object (shape in the README).")
 @click.pass_context
+@no_collector_passes()
 def report(ctx: click.Context, db_path: Path | None, per_contract: bool, net: bool, as_json: bool) -> None:
     """Earnings (P8) where you are the freelancer, per currency; what you pay out where you are the
     client, on its own lines. With --net, what was paid is shown gross, fee and net, and pending
@@ -38,9 +39,10 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, net: bo
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))
     try:
-        apply_timers_if_writable(db, clock)
-        totals = earnings(db, clock)
-        rows = earnings(db, clock, per_contract=True) if per_contract else []
+        apply_timers_if_writable(db, clock, availability=False)  # no figure reads P5's event
+        # The fees are shown only with --net: without it they are not worked out.
+        totals = earnings(db, clock, fees=net)
+        rows = earnings(db, clock, per_contract=True, fees=net) if per_contract else []
         paid_out = payouts(db, clock)
     finally:
         db.close()

@@ -110,12 +110,12 @@ def test_completion_answers_commands_and_options(tmp_path):
 
 
 def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_in_one_line(demo_db, tmp_path, monkeypatch):
-    import cairn.storage.queries
+    from cairn.storage.queries import summaries
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(cairn.storage.queries, "deadlines", broken)
+    monkeypatch.setattr(summaries, "deadline_rows", broken)  # what 'cairn due' reads to print
     result = run("due", "--db", demo_db)
     log = tmp_path / "user-state" / "cairn" / "cairn.log"
     assert result.exit_code == 1
