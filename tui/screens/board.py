@@ -7,7 +7,7 @@ from the ``Board`` the operation returns.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -298,22 +298,21 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         else:
             self.reload()
 
-    def open_dialog(self, dialog) -> Awaitable[None]:
-        """Show a dialog; its answer (a ``Board``) comes back to this board. Actions return what
-        this returns: Textual then waits for the dialog to be mounted (and its field focused)
-        before it delivers the next key, so keys typed in a burst behind the action's key (over
-        SSH, one packet) land in the dialog's field, in order, instead of being lost."""
-        return self.app.push_screen(dialog, self._this_visit(self._after_dialog))
+    def open_dialog(self, dialog) -> None:
+        """Show a dialog; its answer (a ``Board``) comes back to this board. Keys typed in a burst
+        behind the action's key (over SSH, one packet) wait in the app's key gate until the dialog
+        is mounted, then land in its field, in order (``cairn.tui.key_gate``)."""
+        self.app.push_screen(dialog, self._this_visit(self._after_dialog))
 
     def confirm(self, operation: Callable[..., Board], question: str, detail: str = "", *,
                 ok_label: str = "Yes, do it", versioned: bool = True, records_time: bool | None = None,
-                **kwargs: Any) -> Awaitable[None]:
+                **kwargs: Any) -> None:
         """Ask first (the one confirmation, with When for what is recorded), then run ``operation``
         with the contract's version; the board shows its answer."""
         from cairn.tui.dialogs import ConfirmDialog
 
         kw = self._versioned(**kwargs) if versioned else kwargs
-        return self.open_dialog(ConfirmDialog(operation, self.contract_id, question=question, detail=detail,
+        self.open_dialog(ConfirmDialog(operation, self.contract_id, question=question, detail=detail,
                                        ok_label=ok_label, records_time=records_time, **kw))
 
     def _versioned(self, **kw: Any) -> dict[str, Any]:

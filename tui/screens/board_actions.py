@@ -6,7 +6,7 @@ contract's version). Mixed into ``BoardScreen``; the rules themselves are storag
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from cairn.storage import api
@@ -53,13 +53,13 @@ class PlanActions(_Base):
 
     # --- plan edits (R1, R2, M6, M7) -----------------------------------------------
     @explained
-    def action_add_milestone(self) -> Awaitable[None]:
+    def action_add_milestone(self) -> None:
         b = self.board
-        return self.open_dialog(MilestoneForm(api.draft_add, b.id, currency=b.contract.currency,
+        self.open_dialog(MilestoneForm(api.draft_add, b.id, currency=b.contract.currency,
                                        **self._versioned(side=self.side)))
 
     @explained
-    def action_edit_milestone(self) -> Awaitable[None]:
+    def action_edit_milestone(self) -> None:
         pr = self.query_one(PlanTable).selected
         if pr is None:
             return
@@ -68,7 +68,7 @@ class PlanActions(_Base):
             self.run_op(api.draft_edit, side=self.side, key=pr.key)
             return
         b = self.board
-        return self.open_dialog(MilestoneForm(api.draft_edit, b.id, currency=b.contract.currency, row=pr.row,
+        self.open_dialog(MilestoneForm(api.draft_edit, b.id, currency=b.contract.currency, row=pr.row,
                                        **self._versioned(side=self.side, key=pr.key)))
 
     @explained
@@ -122,42 +122,42 @@ class PlanActions(_Base):
             self.query_one(PlanTable).focus()
 
     @explained
-    def action_send_changes(self) -> Awaitable[None]:
+    def action_send_changes(self) -> None:
         d = self.board.draft_diff
-        return self.confirm(api.send_changes, "Send these changes? They apply to the plan at once (R1).",
+        self.confirm(api.send_changes, "Send these changes? They apply to the plan at once (R1).",
                      _diff_summary(d), ok_label="Send", actor="client")
 
     @explained
-    def action_propose_changes(self) -> Awaitable[None]:
+    def action_propose_changes(self) -> None:
         b = self.board
-        return self.open_dialog(MessageDialog(api.propose_changes, b.id, title="Propose changes",
+        self.open_dialog(MessageDialog(api.propose_changes, b.id, title="Propose changes",
                                        ok_label="Propose", label="Message to the client (optional)",
                                        intro="Your draft becomes a change request the client accepts or "
                                              "declines (R2).", **self._versioned(actor="freelancer")))
 
     @explained
-    def action_discard_changes(self) -> Awaitable[None]:
-        return self.confirm(api.discard_draft, "Discard your draft?", "Every change in it is lost; the plan stays as it is.",
+    def action_discard_changes(self) -> None:
+        self.confirm(api.discard_draft, "Discard your draft?", "Every change in it is lost; the plan stays as it is.",
                      ok_label="Discard", versioned=False, records_time=False, side=self.side)
 
     # --- change requests (R3, R4) ------------------------------------------------------
     @explained
-    def action_review_request(self) -> Awaitable[None]:
+    def action_review_request(self) -> None:
         from cairn.tui.screens.change_request import ChangeRequestScreen
 
-        return self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
+        self.app.push_screen(ChangeRequestScreen(self.board, self.side), self._this_visit(self._after_dialog))
 
     @explained
-    def action_accept_request(self) -> Awaitable[None]:
-        return self.open_dialog(request_dialog("accept", self.board))
+    def action_accept_request(self) -> None:
+        self.open_dialog(request_dialog("accept", self.board))
 
     @explained
-    def action_decline_request(self) -> Awaitable[None]:
-        return self.open_dialog(request_dialog("decline", self.board))
+    def action_decline_request(self) -> None:
+        self.open_dialog(request_dialog("decline", self.board))
 
     @explained
-    def action_withdraw_request(self) -> Awaitable[None]:
-        return self.open_dialog(request_dialog("withdraw", self.board))
+    def action_withdraw_request(self) -> None:
+        self.open_dialog(request_dialog("withdraw", self.board))
 
 
 def delete_contract(db, contract_id: int, *, clock) -> bool:
@@ -190,29 +190,29 @@ class MoneyActions(_Base):
 
     # --- money (M3-M10, P1-P7, C3) -------------------------------------------------
     @explained
-    def action_fund(self) -> Awaitable[None]:
+    def action_fund(self) -> None:
         b = self.board
         nxt = b.next_future
         cur = b.contract.currency
         detail = f"Deposits {money(nxt.amount_minor, cur)} into escrow"
         if b.money.credit:
             detail += f", less {money(min(b.money.credit, nxt.amount_minor), cur)} carried credit (P3, M5)"
-        return self.confirm(api.fund_next_milestone, f"Fund and activate \"{clean(nxt.title)}\"?", detail + ".",
+        self.confirm(api.fund_next_milestone, f"Fund and activate \"{clean(nxt.title)}\"?", detail + ".",
                      ok_label="Fund", actor="client")
 
     @explained
-    def action_submit_work(self) -> Awaitable[None]:
+    def action_submit_work(self) -> None:
         b = self.board
-        return self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
+        self.open_dialog(MessageDialog(api.submit_work, b.id, title="Submit work", ok_label="Submit",
                                        label="Message to the client", placeholder="What is delivered, where",
                                        intro=f"Submits \"{clean(b.locked.title)}\" for review (M9).",
                                        question=f"Submit \"{clean(b.locked.title)}\" for review?",
                                        **self._versioned(actor="freelancer")))
 
     @explained
-    def action_request_changes(self) -> Awaitable[None]:
+    def action_request_changes(self) -> None:
         b = self.board
-        return self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
+        self.open_dialog(MessageDialog(api.request_changes, b.id, title="Request changes", ok_label="Send back",
                                        label="What needs to change",
                                        intro=f"Sends \"{clean(b.locked.title)}\" back to the freelancer (M10)."
                                        + (f" ⚠ {w}" if (w := b.revision_warning()) else ""),
@@ -220,95 +220,95 @@ class MoneyActions(_Base):
                                        **self._versioned(actor="client")))
 
     @explained
-    def action_release(self) -> Awaitable[None]:
+    def action_release(self) -> None:
         b = self.board
         nxt = b.next_future
-        return self.open_dialog(ReleaseDialog(api.release_payment, b.id, currency=b.contract.currency,
+        self.open_dialog(ReleaseDialog(api.release_payment, b.id, currency=b.contract.currency,
                                        held=b.locked.held_minor, milestone=clean(b.locked.title),
                                        next_milestone=clean(nxt.title) if nxt else None,
                                        **self._versioned(actor="client")))
 
     @explained
-    def action_refund_escrow(self) -> Awaitable[None]:
+    def action_refund_escrow(self) -> None:
         b = self.board
-        return self.confirm(api.refund_escrow, f"Refund the {money(b.locked.held_minor, b.contract.currency)} in escrow "
+        self.confirm(api.refund_escrow, f"Refund the {money(b.locked.held_minor, b.contract.currency)} in escrow "
                                         "to the client?", f"\"{clean(b.locked.title)}\" is closed as refunded (P6).",
                      ok_label="Refund", actor="freelancer")
 
     @explained
-    def action_answer_refund(self) -> Awaitable[None]:
+    def action_answer_refund(self) -> None:
         b = self.board
         rr = b.refund_request
-        return self.open_dialog(AnswerRefundDialog(
+        self.open_dialog(AnswerRefundDialog(
             api.answer_refund_request, b.id,
             intro=f"The client asks for {money(rr.amount_minor, b.contract.currency)} back. Answer by "
                   f"{local(rr.answer_due_at)} (local time), or it is accepted (P6).",
             **self._versioned(actor="freelancer")))
 
     @explained
-    def action_request_refund(self) -> Awaitable[None]:
+    def action_request_refund(self) -> None:
         b = self.board
-        return self.open_dialog(RefundRequestDialog(
+        self.open_dialog(RefundRequestDialog(
             api.request_refund, b.id, currency=b.contract.currency, held=b.locked.held_minor,
             milestone=clean(b.locked.title), answer_days=b.contract.profile.refund_answer_days,
             **self._versioned(actor="client")))
 
     @explained
-    def action_dispute(self) -> Awaitable[None]:
+    def action_dispute(self) -> None:
         b = self.board
         rr = b.refund_request
-        return self.open_dialog(DisputeDialog(api.record_dispute, b.id, currency=b.contract.currency,
+        self.open_dialog(DisputeDialog(api.record_dispute, b.id, currency=b.contract.currency,
                                               amount=rr.amount_minor, status=rr.status,
                                               **self._versioned(actor=self.side)))
 
     @explained
-    def action_feedback(self) -> Awaitable[None]:
+    def action_feedback(self) -> None:
         b = self.board
-        return self.open_dialog(FeedbackDialog(api.leave_feedback, b.id, intro=(
+        self.open_dialog(FeedbackDialog(api.leave_feedback, b.id, intro=(
             f"On \"{clean(b.contract.title)}\", as the {self.side}; it can be left within "
             f"{b.contract.profile.feedback_days} days of the end (C4)."), actor=self.side))
 
     @explained
-    def action_bonus(self) -> Awaitable[None]:
+    def action_bonus(self) -> None:
         b = self.board
-        return self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
+        self.open_dialog(BonusDialog(api.give_bonus, b.id, currency=b.contract.currency,
                                      **self._versioned(actor="client")))
 
     @explained
-    def action_terms(self) -> Awaitable[None]:
+    def action_terms(self) -> None:
         from cairn.storage.operations.profiles import change_terms
         from cairn.tui.dialogs.terms import TermsDialog
 
         b = self.board
-        return self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
+        self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
 
     @explained
-    def action_end_contract(self) -> Awaitable[None]:
+    def action_end_contract(self) -> None:
         b = self.board
         held = b.locked.held_minor if b.locked else 0
-        return self.open_dialog(EndContractDialog(api.end_contract, b.id, currency=b.contract.currency, held=held,
+        self.open_dialog(EndContractDialog(api.end_contract, b.id, currency=b.contract.currency, held=held,
                                            actor=self.side, **self._versioned()))
 
-    def action_undo(self) -> Awaitable[None] | None:
+    def action_undo(self) -> None:
         b = self.board
         last = b.last_action
         if last is None:  # storage says why there is nothing to undo
             self.run_op(api.undo_last_action)
             return None
-        return self.confirm(api.undo_last_action, "Undo the last action?",
+        self.confirm(api.undo_last_action, "Undo the last action?",
                             f"{clean(last.summary.rstrip('.'))} — the {last.actor}, {local(last.at)}.\n"
                             "Everything it set off is taken back too (money it moved, timers that fired "
                             "after it); the journal keeps both (R5).",
                             ok_label="Undo", records_time=False, action_id=last.id)
 
-    def action_edit_contract(self) -> Awaitable[None] | None:
+    def action_edit_contract(self) -> None:
         b = self.board
         if not b.contract.is_open:  # storage says why (C5)
             self.run_op(api.edit_contract)
             return None
-        return self.open_dialog(EditContractDialog(api.edit_contract, b.id, info=b.contract, **self._versioned()))
+        self.open_dialog(EditContractDialog(api.edit_contract, b.id, info=b.contract, **self._versioned()))
 
-    def action_delete_contract(self) -> Awaitable[None]:
+    def action_delete_contract(self) -> None:
         b = self.board
 
         def deleted(result) -> None:
@@ -318,15 +318,15 @@ class MoneyActions(_Base):
 
         from cairn.tui.dialogs import ConfirmDialog
 
-        return self.app.push_screen(ConfirmDialog(
+        self.app.push_screen(ConfirmDialog(
             delete_contract, b.id, question=f"Delete “{clean(b.contract.title)}”?",
             detail="Its plan, drafts and history go with it; this can't be undone. Only a contract that never "
                    "moved money can be deleted (C6); archive any other.", ok_label="Delete", records_time=False),
             self._this_visit(deleted))
 
     @explained
-    def action_archive(self) -> Awaitable[None]:
-        return self.confirm(api.archive_contract, "Archive this contract?",
+    def action_archive(self) -> None:
+        self.confirm(api.archive_contract, "Archive this contract?",
                      "It is hidden from the default list; nothing is deleted (C6).", ok_label="Archive",
                      versioned=False, records_time=False)
 

@@ -145,32 +145,31 @@ class ChangeRequestScreen(Screen[Board | None]):
         self.showing_plan = not self.showing_plan
         self._render_toggle()
 
-    def _answer(self, answer: str):
+    def _answer(self, answer: str) -> None:
         from cairn.tui.screens.board_actions import request_dialog
 
         def answered(board: Board | None) -> None:
             if board is not None:
                 self.dismiss(board)
 
-        # Returned, so Textual waits for the dialog before the next key (see BoardScreen.open_dialog).
-        return self.app.push_screen(request_dialog(answer, self.board), answered)
+        self.app.push_screen(request_dialog(answer, self.board), answered)
 
-    def _answer_or_explain(self, action: str, answer: str):
+    def _answer_or_explain(self, action: str, answer: str) -> None:
         if self.applies_now(action):
-            return self._answer(answer)
+            self._answer(answer)
+            return
         from cairn.tui.screens import board_refusals
 
         board_refusals.explain(self, action, self.side, self.board.id, lambda: self._answer(answer))
-        return None
 
-    def action_accept_request(self):
-        return self._answer_or_explain("accept_request", "accept")
+    def action_accept_request(self) -> None:
+        self._answer_or_explain("accept_request", "accept")
 
-    def action_decline_request(self):
-        return self._answer_or_explain("decline_request", "decline")
+    def action_decline_request(self) -> None:
+        self._answer_or_explain("decline_request", "decline")
 
-    def action_withdraw_request(self):
-        return self._answer_or_explain("withdraw_request", "withdraw")
+    def action_withdraw_request(self) -> None:
+        self._answer_or_explain("withdraw_request", "withdraw")
 
     def action_back(self) -> None:
         self.dismiss(None)

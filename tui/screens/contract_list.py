@@ -386,9 +386,8 @@ class ContractListScreen(Screen):
             if contract_id is not None:
                 self.reload(select=contract_id)
 
-        # Returned: Textual waits for the form before the next key, so a title typed in a burst
-        # behind "n" lands in it.
-        return self.app.push_screen(NewContractScreen(), created)
+        # A title typed in a burst behind "n" waits in the key gate until the form is up.
+        self.app.push_screen(NewContractScreen(), created)
 
     def action_archive_contract(self):
         row = self.table.selected
@@ -410,25 +409,30 @@ class ContractListScreen(Screen):
 
         from cairn.tui.dialogs import ConfirmDialog
 
-        return self.app.push_screen(ConfirmDialog(archive, s.id, question=question, detail=detail, records_time=False,
+        self.app.push_screen(ConfirmDialog(archive, s.id, question=question, detail=detail, records_time=False,
                                            ok_label="Bring back" if s.archived else "Archive",
                                            archived=not s.archived), answered)
 
-    def action_edit_contract(self):
+    def action_edit_contract(self) -> None:
         row = self.table.selected
         if row is None:
-            return None
+            return
         from cairn.storage import queries as read
+
+        # The contract as stored now (read off the event loop; the key gate holds keys typed
+        # behind "i" until the dialog is up).
+        call_storage(self, read.board, row.id, done=self._edit_dialog, group="edit")
+
+    def _edit_dialog(self, b) -> None:
         from cairn.tui.dialogs import EditContractDialog
 
-        b = read.board(self.app.db, row.id, self.app.clock)
         if not b.contract.is_open:
             from cairn.storage import api
 
-            return call_storage(self, api.edit_contract, row.id, group="edit")  # storage says why (C5)
-        return self.app.push_screen(EditContractDialog(_edit, row.id, info=b.contract,
-                                                       expect_version=b.contract.version),
-                                    lambda board: board is not None and self.reload(select=row.id))
+            call_storage(self, api.edit_contract, b.id, group="edit")  # storage says why (C5)
+            return
+        self.app.push_screen(EditContractDialog(_edit, b.id, info=b.contract, expect_version=b.contract.version),
+                             lambda board: board is not None and self.reload(select=b.id))
 
     def action_delete_contract(self):
         row = self.table.selected
@@ -444,7 +448,7 @@ class ContractListScreen(Screen):
                 self.notify(f"“{title}” deleted.", markup=False)
                 self.reload()
 
-        return self.app.push_screen(ConfirmDialog(
+        self.app.push_screen(ConfirmDialog(
             delete_contract, row.id, question=f"Delete “{title}”?",
             detail="Its plan, drafts and history go with it; this can't be undone. Only a contract that never "
                    "moved money can be deleted (C6); archive any other.", ok_label="Delete", records_time=False),
