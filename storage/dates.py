@@ -21,6 +21,17 @@ def due_instant(day: date) -> datetime:
         return datetime(9999, 1, 1, tzinfo=UTC)
 
 
+# M12: a due date is the freelancer's until the work is handed over. A milestone submitted for
+# review is delivered (on time or not, the journal says when); its next clock is the client's
+# review (M11), and only a request for changes (back to active) makes its due date count again.
+TO_DELIVER = ("future", "active")
+
+
+def is_overdue(state: str, day: date | None, now: datetime) -> bool:
+    """Past due (M12): a milestone still to deliver whose due date has ended."""
+    return day is not None and state in TO_DELIVER and due_instant(day) <= now
+
+
 def countdown(at: datetime | None, now: datetime) -> str:
     """How far ``at`` is from ``now``: 'in 13d 23h', 'in 5h 3m', 'in 35m', 'overdue 2d 1h'.
 
@@ -51,4 +62,4 @@ def end_of_day_label(day: date) -> str:
     return f"{day.isoformat()} end of day"
 
 
-__all__ = ["due_instant", "countdown", "end_of_day_label"]
+__all__ = ["TO_DELIVER", "due_instant", "countdown", "end_of_day_label", "is_overdue"]

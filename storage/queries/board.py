@@ -11,6 +11,7 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from cairn.storage.dates import is_overdue
 from cairn.storage.diff import PlanDiff, PlanRow, Row, diff, resulting_plan
 from cairn.storage.queries.fees import FeeTotals, payments, totals
 from cairn.storage.queries.summaries import (
@@ -22,7 +23,6 @@ from cairn.storage.queries.summaries import (
     _now,
     _ts,
     deadlines,
-    due_instant,
 )
 
 if TYPE_CHECKING:
@@ -136,8 +136,7 @@ class MilestoneView:
         return self.state != "future"
 
     def overdue(self, now: datetime) -> bool:
-        return (self.due_date is not None and self.state in ("future", "active", "submitted")
-                and due_instant(self.due_date) <= now)
+        return is_overdue(self.state, self.due_date, now)
 
     def row(self) -> Row:
         return Row(milestone_id=self.id, title=self.title, amount_minor=self.amount_minor,

@@ -214,7 +214,7 @@ ms as (
     max(case when state = 'active' then 1 else 0 end) as has_active,
     max(case when state = 'submitted' then 1 else 0 end) as has_submitted,
     min(case when state = 'submitted' then review_due_at end) as review_due,
-    min(case when state in ('future', 'active', 'submitted') then due_date end) as next_due
+    min(case when state in ('future', 'active') then due_date end) as next_due  -- M12: still to deliver
   from milestone where state != 'deleted' and contract_id in (select id from page) group by contract_id),
 ev as (select contract_id, count(*) as unread from event where read = 0
        and contract_id in (select id from page) group by contract_id),
@@ -441,11 +441,11 @@ def payouts(db, clock: Clock) -> list[Payouts]:
     return [Payouts(cur, *t) for cur, t in sorted(out.items())]
 
 
-# G3's due dates: a milestone still to deliver, with a due date, on an open contract, in the
+# G3's due dates: a milestone still to deliver (M12, dates.TO_DELIVER), with a due date, on an open contract, in the
 # words of the user's side. One place for the rule and the words, read by ``deadlines`` and
 # ``deadline_rows`` (+c.status: a scan of the milestones, quicker than a lookup per open contract).
 _DUE_DATES = """from milestone m join contract c on c.id = m.contract_id
-    where m.state in ('future', 'active', 'submitted') and m.due_date is not null and +c.status = 'open' {only}"""
+    where m.state in ('future', 'active') and m.due_date is not null and +c.status = 'open' {only}"""
 _DUE_LABEL = """case when c.my_side = 'freelancer' then '"' || m.title || '" due'
     else '"' || m.title || '" due from the freelancer' end"""
 

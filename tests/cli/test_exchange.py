@@ -171,10 +171,15 @@ def test_ics_uids_say_what_each_event_is_and_survive_a_change(demo_db, tmp_path)
         return {str(e.get("uid")): str(e.get("summary")) for e in cal.walk("VEVENT")}
 
     before = uids()
-    mid, day = sqlite3.connect(demo_db).execute(
-        "select id, due_date from milestone where title = 'Logo concepts'").fetchone()
-    assert before[f"cairn-due-m{mid}@cairn"].startswith("Due: Logo concepts")
-    assert f"cairn-review-m{mid}@cairn" in before
+    mid, day, title = sqlite3.connect(demo_db).execute(
+        "select m.id, m.due_date, m.title from milestone m join contract c on c.id = m.contract_id "
+        "where m.state in ('future', 'active') and m.due_date is not null and c.status = 'open' "
+        "order by m.id").fetchone()
+    assert before[f"cairn-due-m{mid}@cairn"].startswith(f"Due: {title}")
+    (review,) = sqlite3.connect(demo_db).execute("select id from milestone where title = 'Logo concepts'").fetchone()
+    assert f"cairn-review-m{review}@cairn" in before
+    # Submitted for review, a milestone is delivered: its due date is no longer a deadline (M12).
+    assert f"cairn-due-m{review}@cairn" not in before
     cal = Calendar.from_ical(_export(demo_db, tmp_path, "d.ics", "ics").read_bytes())
     due = next(e for e in cal.walk("VEVENT") if str(e.get("uid")) == f"cairn-due-m{mid}@cairn")
     assert due.decoded("dtstart").isoformat() == day

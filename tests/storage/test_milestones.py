@@ -250,11 +250,19 @@ def test_m11_direct_client_profile_has_no_auto_release(db, clock):
 def test_m12_past_due_is_flagged_never_penalised(db, clock):
     b = api.create_contract(db, title="x", milestones=[api.MilestoneIn("a", 100_00, due_date="2026-03-01")],
                             clock=clock)
-    api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+    b = api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+
+    def flagged() -> tuple[bool, bool, bool]:
+        s = next(s for s in api.contract_summaries(db, clock) if s.id == b.id)
+        due = [d for d in api.deadlines(db, clock) if d.kind == "due" and d.contract_id == b.id]
+        return b.milestones[0].overdue(clock.now()), s.overdue, bool(due)
+
+    assert flagged() == (True, True, True)  # active, its day over: flagged on the board, list and deadlines
     b = api.submit_work(db, b.id, clock=clock)
-    assert b.milestones[0].overdue(clock.now())
-    s = next(s for s in api.contract_summaries(db, clock) if s.id == b.id)
-    assert s.overdue
+    assert flagged() == (False, False, False)  # delivered: the client's review is the next clock
+    b = api.request_changes(db, b.id, message="one more pass", clock=clock)
+    assert flagged() == (True, True, True)  # back to the freelancer: the due date counts again
+    b = api.submit_work(db, b.id, clock=clock)
     b = api.release_payment(db, b.id, actor="client", clock=clock)
     assert b.money.paid == 100_00  # nothing deducted
 

@@ -17,8 +17,8 @@ from rich.text import Text
 from textual import events
 from textual.message import Message
 
+from cairn.storage.dates import is_overdue
 from cairn.storage.diff import PlanRow
-from cairn.storage.queries import due_instant
 from cairn.tui.format import money
 from cairn.tui.widgets.common.one_line_table import OneLineTable
 
@@ -134,8 +134,7 @@ class PlanTable(OneLineTable):
 
     def _overdue(self, pr: PlanRow) -> bool:
         r = pr.row
-        live = r.state in ("future", "active", "submitted") and "deleted" not in pr.marks
-        return live and r.due_date is not None and self._now is not None and due_instant(r.due_date) <= self._now
+        return "deleted" not in pr.marks and self._now is not None and is_overdue(r.state, r.due_date, self._now)
 
     def _cells(self, pr: PlanRow) -> list[Text]:
         r = pr.row
