@@ -28,7 +28,7 @@ paid as (
       partition by s.profile_id, s.my_side, s.client, s.currency order by l.at, l.id
       rows between unbounded preceding and 1 preceding), 0) as before
   from ledger_entry l join scope s on s.id = l.contract_id
-  where +l.kind in ('release', 'bonus'))  -- +kind: a scan, quicker than a lookup per row (as summaries)
+  where +l.kind in ('release', 'bonus') {ledger})  -- +kind: a scan, quicker than a lookup per row (as summaries)
 select id, contract_id, milestone_id, kind, amount_minor, available_at, fee_rule, currency, before
 from paid {where} order by contract_id, id
 """
@@ -61,9 +61,12 @@ class Payment:
 def payments(conn, *, contract_id: int | None = None) -> list[Payment]:
     """Every release and bonus (of one contract, or all) with its fee, by contract then ledger id."""
     if contract_id is None:
-        sql, params = _PAYMENTS.format(scope="", where=""), {}
+        sql, params = _PAYMENTS.format(scope="", ledger="", where=""), {}
     else:
-        sql = _PAYMENTS.format(scope=_SAME_CLIENTS, where="where contract_id = :cid")
+        # Only the ledger rows of the same client's contracts (by index): a board of 10,000
+        # contracts read 85,000 ledger rows for its fees (50 ms per open), now a few.
+        sql = _PAYMENTS.format(scope=_SAME_CLIENTS, ledger="and l.contract_id in (select id from scope)",
+                               where="where contract_id = :cid")
         params = {"cid": contract_id}
     out = []
     for lid, cid, mid, kind, gross, available, rule, currency, before in conn.execute(sql, params):
@@ -138,6 +141,7 @@ def fee_sums(conn, now: str, *, only: str = "", params: dict | None = None) -> d
     if tiered:
         names = {f"t{i}": r for i, r in enumerate(tiered)}
         sql = _PAYMENTS.format(scope=_TIERED_CLIENTS.format(rules=", ".join(f":t{i}" for i in range(len(tiered)))),
+                               ledger="and l.contract_id in (select id from scope)",
                                where="where fee_rule in (" + ", ".join(f":t{i}" for i in range(len(tiered))) + ")")
         wanted = None
         if only:
