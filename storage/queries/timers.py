@@ -26,7 +26,8 @@ select exists(select 1 from milestone m join contract c on c.id = m.contract_id
 _AVAILABILITY = """
 select (select count(*) from ledger_entry where kind in ('release', 'bonus') and available_at <= :now)
     != (select count(*) from event e join ledger_entry l on l.id = e.ledger_id
-        where e.kind = 'available' and l.available_at <= :now)
+        left join action a on a.id = e.action_id  -- an undone firing's event does not count (R5)
+        where e.kind = 'available' and a.undone_at is null and l.available_at <= :now)
 """
 
 
