@@ -25,7 +25,9 @@ ENTER, ESC = b"\r", b"\x1b"
 SHIFT_DOWN, SHIFT_UP = b"\x1b[1;2B", b"\x1b[1;2A"
 BARE_TABLE = [PY, str(ROOT / "bench" / "bare_app.py"), "--table"]
 # The plan's border title: "Plan — your draft (side)" while a draft changes it, "Plan" when not.
-DRAFT, NO_DRAFT = b"your draft", b"Plan\x1b"
+DRAFT = b"your draft"
+# The plan panel's title without a draft: "Plan", or "Plan · <its platform profile>".
+NO_DRAFT = (b"Plan\x1b", "Plan ·".encode())
 PAGE_RUN = 20  # cursor moves one way before turning back: they stay within the first page
 
 
@@ -93,8 +95,11 @@ def measure(db: Path, first_title: str, *, cursor_moves: int = 100, opens: int =
                 if i % 2 == 0:
                     pushed.add(bare.key_until(ENTER, b"PUSHED SCREEN")[0])
                     bare.key_until(ESC, b"BARE TABLE READY")
-                key, needle = (SHIFT_DOWN, DRAFT) if i % 2 == 0 else (SHIFT_UP, NO_DRAFT)
-                moved.add(app.key_until(key, needle)[0])
+                if i % 2 == 0:
+                    moved.add(app.key_until(SHIFT_DOWN, DRAFT)[0])
+                else:
+                    moved.add(app.key_until_frame(SHIFT_UP, lambda got: any(n in got for n in NO_DRAFT),
+                                                  settle=0.15, what="the plan without a draft")[0])
             costs.open_plan[n], costs.bare_push_for_move[n], costs.move[n] = opened, pushed, moved
             app.key_until(ESC, b"Earnings")
             app.tap(DOWN)

@@ -55,8 +55,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "/tests/field/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.slow)
-    # The property test is the longest of all: first. The sort is stable: order kept otherwise.
-    items.sort(key=lambda item: (item.get_closest_marker("slow") is None, "stateful" not in item.nodeid))
+    # The longest first (the property test, then the import sweeps), so that no worker starts one
+    # late and runs it alone at the end. The sort is stable: order kept otherwise.
+    def longest_first(item: pytest.Item) -> tuple:
+        return (item.get_closest_marker("slow") is None, "stateful" not in item.nodeid,
+                "import_fuzz" not in item.nodeid)
+
+    items.sort(key=longest_first)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -126,6 +131,47 @@ def _own_user_dirs(tmp_path, monkeypatch):
         monkeypatch.setenv(var, str(tmp_path / f"user-{name}"))
     for var in ("CAIRN_CONFIG", "CAIRN_THEME", "CAIRN_DB"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory) -> Path:
+    """An empty database brought to HEAD by the real migrations, once per test process."""
+    path = tmp_path_factory.mktemp("migrated") / "template.db"
+    Database.open(path).close()
+    assert not path.with_name("template.db-wal").exists(), "the template must be one closed file"
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _new_databases_from_template(request, monkeypatch):
+    """A new database is a copy of one the migrations built in this process, not a fresh run of
+    them: replaying every migration costs 0.2-0.8 s of Alembic per database, and most tests make
+    one or more. Only ``migrate.upgrade`` of a file with no schema yet to ``head`` is replaced,
+    by SQLite's backup of the template into the file Cairn created (its mode, its header stamp
+    and everything before the upgrade are Cairn's own); the copy is page for page what the
+    migrations wrote. Tests marked ``real_migrations`` (tests/storage/test_migrations.py) and
+    every process a test starts run the migrations themselves."""
+    if request.node.get_closest_marker("real_migrations"):
+        return
+    from cairn.storage import migrate
+    from cairn.storage.files import connect_raw
+
+    template = request.getfixturevalue("_migrated_template")
+    real_upgrade = migrate.upgrade
+
+    def upgrade(db, revision="head", *, current=None):
+        if revision != "head" or current is not None or migrate.current_revision(db.path) is not None:
+            return real_upgrade(db, revision, current=current)
+        source = sqlite3.connect(template)
+        target = connect_raw(db.path)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
+            source.close()
+
+    upgrade.real = real_upgrade  # type: ignore[attr-defined]  # tests/storage/test_new_database.py
+    monkeypatch.setattr(migrate, "upgrade", upgrade)
 
 
 @pytest.fixture(autouse=True)

@@ -143,22 +143,25 @@ def edit(ctx: click.Context, db_path: Path | None, profile: str, new_name: str |
 @click.option("--fee", default=None, metavar="RULE", help="This contract's own fee rule (none, 10%, tiers).")
 @click.option("--review", default=None, metavar="DAYS", help="Review window chosen for this contract (1-30), "
               "where the profile lets it be chosen.")
+@click.option("--revision-cap", "cap", default=None, metavar="ROUNDS", help="Rounds of changes the client "
+              "may ask for per milestone (1-99), or 'none'.")
 @click.pass_context
 def move(ctx: click.Context, db_path: Path | None, contract: int, profile: str | None, fee: str | None,
-         review: str | None) -> None:
+         review: str | None, cap: str | None) -> None:
     """Move CONTRACT (its number, as 'cairn list' shows it) to PROFILE's numbers as they are now,
-    and/or give it its own fee rule. Deadlines already running and money already pending keep
-    their dates."""
-    from cairn.storage.operations.profiles import change_terms
+    and/or give it its own fee rule or revision cap. Deadlines already running and money already
+    pending keep their dates."""
+    from cairn.storage.operations.profiles import KEEP, change_terms
 
-    if profile is None and fee is None and review is None:
-        raise click.UsageError("give a PROFILE, --fee or --review")
+    if profile is None and fee is None and review is None and cap is None:
+        raise click.UsageError("give a PROFILE, --fee, --review or --revision-cap")
     clock = ctx.find_object(State).clock
     db = open_database(db_path_of(ctx, db_path))
     try:
-        b = change_terms(db, contract, profile=profile, fee_rule=fee, review_days=review, clock=clock)
+        b = change_terms(db, contract, profile=profile, fee_rule=fee, review_days=review, clock=clock,
+                         revision_cap=KEEP if cap is None else "" if cap.strip().lower() == "none" else cap)
     finally:
         db.close()
-    p = b.contract.profile
+    p, rounds = b.contract.profile, b.contract.revision_cap
     echo(f"Contract #{b.id} is on {p.name!r}: review {p.review_days if p.review_days is not None else 'none'}, "
-         f"hold {p.hold_days} days, fee {p.fee.shown()}.")
+         f"hold {p.hold_days} days, fee {p.fee.shown()}, revision cap {rounds if rounds is not None else 'none'}.")

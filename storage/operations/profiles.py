@@ -16,7 +16,7 @@ from sqlmodel import func, select
 
 from cairn.storage import fees, validate
 from cairn.storage.errors import DomainError, NotFound
-from cairn.storage.models import PROFILE_NUMBERS, Contract, Profile
+from cairn.storage.models import PROFILE_NUMBERS, Contract, ContractKind, Profile
 from cairn.storage.operations.transaction import operation
 from cairn.storage.queries.board import board
 
@@ -162,19 +162,30 @@ def _days(n: int | None) -> str:
     return "no automatic release" if n is None else f"{n} day{'s' if n != 1 else ''}"
 
 
+KEEP = object()  # revision_cap not given: None is a value there (no cap)
+
+
 def change_terms(db: Database, contract_id: int, *, profile: int | str | None = None,
-                 review_days: int | str | None = None, fee_rule: str | None = None, clock: Clock,
-                 expect_version: int | None = None) -> Board:
-    """Move a contract to a profile's current numbers and/or override its fee rule (P9)."""
+                 review_days: int | str | None = None, fee_rule: str | None = None,
+                 revision_cap: Any = KEEP, clock: Clock, expect_version: int | None = None) -> Board:
+    """Move a contract to a profile's current numbers and/or override its fee rule (P9), and/or
+    set its revision cap (M10: a number of rounds, or None or empty for no cap)."""
     with operation(db, clock, contract_id=contract_id) as unit:
-        c = unit.contract(contract_id, expect_version=expect_version, action="change its profile or fee")
-        change_terms_in(unit, c, profile=profile, review_days=review_days, fee_rule=fee_rule)
+        c = unit.contract(contract_id, expect_version=expect_version, action="change its terms")
+        change_terms_in(unit, c, profile=profile, review_days=review_days, fee_rule=fee_rule,
+                        revision_cap=revision_cap)
     return board(db, contract_id, clock)
 
 
 def change_terms_in(unit: Unit, c: Contract, *, profile: int | str | None, review_days: int | str | None,
-                    fee_rule: str | None) -> None:
-    before = {f: getattr(c, f) for f in ("profile_id", *PROFILE_NUMBERS)}
+                    fee_rule: str | None, revision_cap: Any = KEEP) -> None:
+    before = {f: getattr(c, f) for f in ("profile_id", *PROFILE_NUMBERS, "revision_cap")}
+    if revision_cap is not KEEP:
+        cap = validate.revision_cap(revision_cap)
+        if cap is not None and cap != c.revision_cap and c.kind == ContractKind.HOURLY:
+            raise DomainError("M10", "an hourly contract has no milestones, so no revision rounds to cap (C1); "
+                                     "leave the cap empty.", field="revision_cap")
+        c.revision_cap = cap
     if profile not in (None, ""):
         p = find_profile(unit.session, profile)
         terms = terms_from(p, review_days=review_days, fee_rule=fee_rule)
@@ -201,11 +212,15 @@ def change_terms_in(unit: Unit, c: Contract, *, profile: int | str | None, revie
         what.append(f"fee: {fees.parse(c.fee_rule).shown()}")
     if "review_days" in changed:
         what.append(f"review window: {_days(c.review_days)}")
-    others = [f for f in changed if f not in ("profile_id", "fee_rule", "review_days")]
+    if "revision_cap" in changed:
+        what.append("revision cap: " + ("none" if c.revision_cap is None else
+                                        f"{c.revision_cap} round{'s' if c.revision_cap != 1 else ''}"))
+    others = [f for f in changed if f not in ("profile_id", "fee_rule", "review_days", "revision_cap")]
     if others:
         what.append(", ".join(f.replace("_", " ").replace(" minor", "") for f in others) + " from the profile")
-    unit.event(c, c.my_side, "terms_changed",
-               f"Contract \"{c.title}\" {'; '.join(what)}. Deadlines already running and money already "
-               "pending keep their dates (P9).",
+    # Only the profile's numbers have dates to keep; a cap counts rounds from the next request on.
+    keep = (" Deadlines already running and money already pending keep their dates (P9)."
+            if set(changed) - {"revision_cap"} else "")
+    unit.event(c, c.my_side, "terms_changed", f"Contract \"{c.title}\" {'; '.join(what)}.{keep}",
                before={f: before[f] for f in changed}, after={f: after[f] for f in changed})
     unit.flush()

@@ -35,6 +35,11 @@ def test_add_edit_and_move(demo_db):
     r = run("profiles", "move", "1", "Agency", "--db", demo_db)
     assert r.exit_code == 0, r.output
     assert "Contract #1 is on 'Agency': review none, hold 3 days, fee 20% up to 500.00" in r.output
+    assert "revision cap none." in r.output
+    r = run("profiles", "move", "1", "--revision-cap", "4", "--db", demo_db)
+    assert r.exit_code == 0 and "revision cap 4." in r.output, r.output
+    r = run("profiles", "move", "1", "--revision-cap", "none", "--db", demo_db)
+    assert r.exit_code == 0 and "revision cap none." in r.output, r.output
     r = run("report", "--net", "--per-contract", "--db", demo_db)
     row = next(line for line in r.output.splitlines() if line.startswith("Brand refresh"))
     # 1,200.00 paid to a client billed nothing before: 500.00 at 20% and 700.00 at 10%.
@@ -51,6 +56,7 @@ def test_refusals_are_one_line_naming_the_rule(demo_db):
         (("edit", "Marketplace"), "give at least one number to change"),
         (("move", "1", "Escrow service", "--review", "45"), "chosen from 1 to 30 days"),
         (("move", "999", "Marketplace"), "Contract 999 does not exist"),
+        (("move", "1", "--revision-cap", "100"), "M10: the revision cap is a whole number of rounds from 1 to 99"),
     ):
         r = run("profiles", *args, "--db", demo_db)
         assert r.exit_code != 0 and says in r.output, (args, r.output)

@@ -148,6 +148,7 @@ def fuzz(tmp_path_factory):
     f.target.close()
 
 
+@pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
 def test_every_field_of_every_table_with_hostile_values(fuzz):
     outcomes = fuzz.run(HOSTILE)
     assert fuzz.failures == [], "\n".join(fuzz.failures[:20])
@@ -177,6 +178,7 @@ def test_any_json_at_the_top_is_refused_never_raised(fuzz, value):
     assert fuzz._counts(fuzz.target) == fuzz.pristine
 
 
+@pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(data=st.data(), value=JSON)
@@ -259,6 +261,7 @@ def _refusal(fuzz: Fuzz, text: str | bytes) -> list[str] | None:
     return None
 
 
+@pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
 def test_a_file_in_cairns_layout_is_refused_exactly_as_the_same_json_read_whole(fuzz):
     """The export's own layout is read a row at a time; every hostile value in it gives the
     problems (same words, same order) that the same document written compactly, and so read

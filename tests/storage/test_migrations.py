@@ -8,10 +8,14 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cairn.storage import migrate
 from cairn.storage.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
+# Every database here is made by the migrations themselves, never copied from a template (conftest).
+pytestmark = pytest.mark.real_migrations
 
 T = "2026-03-02T12:00:00.000000Z"
 ROWS = {

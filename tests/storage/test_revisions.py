@@ -86,3 +86,57 @@ def test_the_cap_round_trips_through_export_and_import_and_is_checked(db, clock,
     conn.commit()
     conn.close()
     assert any(p.startswith("M10: contract") for p in check.problems(db))
+
+
+def test_the_cap_of_an_existing_contract_changes_with_an_event_and_undoes(db, clock):
+    """M10 after creation: the terms change sets, changes or clears the cap; recorded with the values
+    before and after, undone by the undo log's row images."""
+    b = make_contract(db, clock, 2)
+    api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+    b = _round(db, b.id, clock)
+    clock.advance(hours=1)
+    b = api.change_terms(db, b.id, revision_cap=" 1 ", clock=clock)
+    assert b.contract.revision_cap == 1 and b.past_revision_cap()  # the next request goes past it
+    assert b.revisions_text(b.locked) == "revisions: 1 of 1"
+    top = history(db, b.id).entries[0]
+    assert top.what == 'Contract "Website" revision cap: 1 round.'
+    assert ("revision cap", None, "1") in [(c.field, c.before, c.after) for c in top.changes]
+    clock.advance(hours=1)
+    b = api.change_terms(db, b.id, revision_cap=3, clock=clock)
+    assert b.contract.revision_cap == 3
+    assert ("revision cap", "1", "3") in [(c.field, c.before, c.after) for c in history(db, b.id).entries[0].changes]
+    b = api.undo_last_action(db, b.id, clock=clock)
+    assert b.contract.revision_cap == 1
+    clock.advance(hours=1)
+    b = api.change_terms(db, b.id, revision_cap="", clock=clock)  # empty: no cap
+    assert b.contract.revision_cap is None and b.revisions_text(b.locked) == "revisions: 1"
+    b = api.undo_last_action(db, b.id, clock=clock)
+    b = api.undo_last_action(db, b.id, clock=clock)
+    assert b.contract.revision_cap is None and b.locked.revisions == 1  # back to the start, the round kept
+    assert check.problems(db) == []
+
+
+@pytest.mark.parametrize("cap", [0, 100, -1, "three", "2.5", 2.5, True])
+def test_a_cap_out_of_range_is_refused_on_an_existing_contract(db, clock, cap):
+    b = make_contract(db, clock, 1, revision_cap=2)
+    e = refused(db, "M10", api.change_terms, b.id, revision_cap=cap, clock=clock)
+    assert e.field == "revision_cap" and "1 to 99" in e.message
+
+
+def test_the_same_cap_again_or_a_cap_on_an_hourly_contract_is_refused(db, clock):
+    b = make_contract(db, clock, 1, revision_cap=2)
+    e = refused(db, "P9", api.change_terms, b.id, revision_cap="2", clock=clock)
+    assert "nothing changed" in e.message
+    h = api.create_contract(db, title="Support", kind="hourly", clock=clock)
+    e = refused(db, "M10", api.change_terms, h.id, revision_cap=2, clock=clock)
+    assert e.field == "revision_cap" and "hourly" in e.message
+    assert refused(db, "P9", api.change_terms, h.id, revision_cap="", clock=clock)  # no cap already
+
+
+def test_a_cap_and_a_fee_change_together_are_one_action(db, clock):
+    b = make_contract(db, clock, 1)
+    b = api.change_terms(db, b.id, revision_cap=2, fee_rule="5%", clock=clock)
+    top = history(db, b.id).entries[0]
+    assert "fee: 5%" in top.what and "revision cap: 2 rounds" in top.what and "keep their dates" in top.what
+    b = api.undo_last_action(db, b.id, clock=clock)
+    assert b.contract.revision_cap is None and b.contract.profile.fee_rule != "5%"

@@ -18,6 +18,7 @@ DIALOGS = {
     "refund_escrow_confirm": ("web", None, [("R",)]),
     "fund_confirm": ("logo", None, [("n",), ("enter",), ("f",)]),
     "propose_changes": ("web", None, [("down", "down", "down"), ("d",), ("p",)]),
+    "contract_terms": ("web", None, [("T",)]),
     "milestone_form_error": ("web", None, [("a",), ("tab", "1", "2", ".", "3", "4", "5", "ctrl+s")]),
 }
 

@@ -176,10 +176,11 @@ async def test_t_on_the_board_gives_the_contract_its_own_fee_and_moves_it(make_t
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, TermsDialog) and app.focused.id == "fee_rule"
-        await pilot.press("ctrl+u", *"lots", "enter")
+        await pilot.press("ctrl+u", *"lots", "enter", "enter")  # enter moves on to the revision cap, then saves
         await until(pilot, lambda: dialog.query_one("#field-fee_rule").error is not None)
         assert "not a fee tier" in dialog.query_one("#field-fee_rule").error
-        await pilot.press("ctrl+u", *"12.5%", "enter")
+        assert app.focused.id == "fee_rule"  # the refused field has the focus
+        await pilot.press("ctrl+u", *"12.5%", "ctrl+s")
         await until(pilot, lambda: not dialog.is_attached)
         await settle(pilot)
         assert "fee 12.5%" in screen.query_one("#plan-area").border_title

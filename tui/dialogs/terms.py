@@ -1,4 +1,5 @@
-"""P9: move a contract to a profile's current numbers, or give it a fee rule of its own."""
+"""A contract's terms: move it to a profile's current numbers, or give it a fee rule of its own
+(P9); set, change or clear its revision cap (M10)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ from .form import FormDialog, field
 
 
 class TermsDialog(FormDialog):
-    TITLE_TEXT = "Profile and fee"
+    TITLE_TEXT = "Contract terms"
     OK_LABEL = "Save"
 
-    def __init__(self, operation, contract_id: int, *, profile, **fixed: Any) -> None:
+    def __init__(self, operation, contract_id: int, *, profile, revision_cap: int | None = None,
+                 hourly: bool = False, **fixed: Any) -> None:
         super().__init__(operation, contract_id, intro="Moving takes the profile's numbers as they are now; "
                          "deadlines already running and money already pending keep their dates. Fees are "
                          "worked out from the rule, so a corrected rule corrects every fee shown.", **fixed)
         self.profile = profile  # the contract's ProfileInfo
+        self.revision_cap = revision_cap
+        self.hourly = hourly  # no milestones, so no revision rounds to cap
         self.profiles: dict[str, Any] = {}
 
     def compose_fields(self) -> ComposeResult:
@@ -32,11 +36,17 @@ class TermsDialog(FormDialog):
                     TextInput("" if p.review_days is None else str(p.review_days), id="review_days"))
         yield field("fee_rule", "Fee: none, 10%, or tiers 20% to 500.00; 10% to 10,000.00; 5%",
                     TextInput(p.fee.shown() if p.fee.kind == "tiers" else p.fee_rule, id="fee_rule"))
+        yield field("revision_cap", "Revision cap: rounds of changes per milestone (1-99; empty: none)",
+                    TextInput(self._cap_shown(), id="revision_cap", placeholder="none"))
+
+    def _cap_shown(self) -> str:
+        return "" if self.revision_cap is None else str(self.revision_cap)
 
     def on_mount(self) -> None:
         from cairn.storage.queries.profiles import profiles
 
         self.query_one("#field-review_days").display = self.profile.review_per_contract
+        self.query_one("#field-revision_cap").display = not self.hourly
         self.query_one("#fee_rule", Input).focus()
         call_storage(self, profiles, with_clock=False, done=self._show_profiles, group="terms-profiles")
 
@@ -65,6 +75,9 @@ class TermsDialog(FormDialog):
         }
         if self.query_one("#field-review_days").display and review != str(self.profile.review_days or ""):
             out["review_days"] = review or None
+        cap = self.query_one("#revision_cap", Input).value.strip()
+        if not self.hourly and cap != self._cap_shown():
+            out["revision_cap"] = cap  # empty clears the cap
         if out["profile"] is not None and out["fee_rule"] is None:
             out["fee_rule"] = None  # moving takes the profile's fee rule
         return out

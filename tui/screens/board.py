@@ -43,13 +43,14 @@ def evidence_folder() -> str:
     return os.getcwd()
 
 
-def terms(p) -> str:
-    """P9: the contract's profile and the numbers it keeps, in a few words."""
+def terms(p, revision_cap: int | None = None) -> str:
+    """P9: the contract's profile and the numbers it keeps, in a few words; its revision cap (M10)."""
     review = "no auto-release" if p.review_days is None else f"review {p.review_days}d"
     # A fee rule of the contract's own is an override, not a sign the profile changed.
     changed = " (profile edited since)" if set(p.profile_now or ()) - {"fee_rule"} else ""
     fee = "no fee" if p.fee.kind == "none" else f"fee {p.fee.shown()}"
-    return f"{clean(p.name)}: {review}, hold {p.hold_days}d, {fee}{changed}"
+    cap = "" if revision_cap is None else f", cap {revision_cap} revision{'s' if revision_cap != 1 else ''}"
+    return f"{clean(p.name)}: {review}, hold {p.hold_days}d, {fee}{cap}{changed}"
 
 
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):
@@ -192,7 +193,7 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         # P9: then the numbers this contract keeps, where its deadlines and fees come from.
         plan_area.border_title = ("Plan — hourly contract, no milestones" if hourly else (
             ("Plan — your draft (" + b.side + ")" if b.draft is not None else "Plan")
-            if not self.showing_diff else "Plan — changes in your draft")) + " · " + terms(c.profile)
+            if not self.showing_diff else "Plan — changes in your draft")) + " · " + terms(c.profile, c.revision_cap)
         self._show_detail()
         self._show_if_changed(MoneyPanel, b.money, c.currency, c.my_side, b.at_risk)
         self._show_if_changed(DeadlinesPanel, b.deadlines, now, minute=True)

@@ -280,7 +280,9 @@ class MoneyActions(_Base):
         from cairn.tui.dialogs.terms import TermsDialog
 
         b = self.board
-        self.open_dialog(TermsDialog(change_terms, b.id, profile=b.contract.profile, **self._versioned()))
+        c = b.contract
+        self.open_dialog(TermsDialog(change_terms, b.id, profile=c.profile, revision_cap=c.revision_cap,
+                                     hourly=c.kind == "hourly", **self._versioned()))
 
     @explained
     def action_end_contract(self) -> None:

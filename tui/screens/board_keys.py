@@ -68,8 +68,9 @@ BINDINGS = [
                     "within the profile's window (P6)"),
     Binding("b", "bonus", "Give bonus", id="board.bonus", show=False,
             tooltip="The client pays a bonus outside escrow (P7)"),
-    Binding("T", "terms", "Profile and fee", id="board.terms", show=False,
-            tooltip="Move the contract to a profile's current numbers, or give it a fee rule of its own (P9)"),
+    Binding("T", "terms", "Contract terms", id="board.terms", show=False,
+            tooltip="Move the contract to a profile's current numbers, give it a fee rule of its own (P9), "
+                    "or set its revision cap (M10)"),
     Binding("E", "end_contract", "End contract", id="board.end_contract", show=False,
             tooltip="End the contract with a reason and feedback; future milestones are voided (C3, C4)"),
     Binding("i", "edit_contract", "Edit contract", id="board.edit_contract", show=False,

@@ -183,10 +183,12 @@ class OneLineTable(DataTable):
     def _index_of(self, key: object) -> int | None:
         if isinstance(key, _Key) and key.index < len(self._source) and self._row_key(self._source[key.index]) == key:
             return key.index
+        value = key.value if isinstance(key, RowKey) else key
+        if not isinstance(value, str):  # the header's key (no value), asked about on every frame
+            return None
         if self._index_by_key is None:  # a key from outside: look it up (built once per list)
             self._index_by_key = {self._row_key(row): i for i, row in enumerate(self._source)}
-        value = key.value if isinstance(key, RowKey) else key
-        return self._index_by_key.get(value) if isinstance(value, str) else None
+        return self._index_by_key.get(value)
 
     def _cells_at(self, index: int) -> Sequence:
         return self._row_cells(self._source[index])
