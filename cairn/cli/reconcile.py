@@ -70,13 +70,17 @@ def _move(m) -> str:
 
 
 def _text(r) -> None:
+    from cairn.storage.money import format_amount
+
     period = f"{r.period[0]} to {r.period[1]}" if r.period else "no money rows"
     echo(f"Transaction history ({r.layout} layout): {r.rows} rows, {period}; {r.ignored} of other types "
          "(withdrawals, hourly, memberships) left aside. Nothing was changed.")
     sections = [
         ("Matched", [f"{_row(f)}  =  {_move(m)}" for f, m in r.matched]),
-        ("Fees (beside their payment; Cairn derives fees, it does not record them)",
+        ("Fees (beside their payment, as Cairn derives them from the contract's fee rule)",
          [f"{_row(f)}  ->  {_move(m)}" for f, m in r.fees]),
+        ("Fee mismatches (the file's fee, the payment, and the fee the contract's rule gives)",
+         [f"{_row(f)}  ->  {_move(m)}: Cairn's fee {format_amount(fee, m.currency)}" for f, m, fee in r.fee_mismatched]),
         ("Amount mismatches", [f"{_row(f)}  !=  {_move(m)}" for f, m in r.mismatched]),
         ("Only in the file", [_row(f) for f in r.only_in_file]),
         ("Only in Cairn", [_move(m) for m in r.only_in_cairn]),
@@ -109,6 +113,8 @@ def _json(r) -> None:
         "matched": [{"file": row(f), "cairn": move(m)} for f, m in r.matched],
         "fees": [{"file": row(f), "cairn": move(m)} for f, m in r.fees],
         "mismatched": [{"file": row(f), "cairn": move(m)} for f, m in r.mismatched],
+        "fee_mismatched": [{"file": row(f), "cairn": move(m), **json_out.amounts(m.currency, cairn_fee=fee)}
+                           for f, m, fee in r.fee_mismatched],
         "only_in_file": [row(f) for f in r.only_in_file],
         "only_in_cairn": [move(m) for m in r.only_in_cairn], "clean": r.clean,
     })

@@ -12,10 +12,14 @@ unknown or missing header, a bad date or number, text that is not UTF-8.
 Matching, for each money row of the file (in date order): the Cairn movements of the same kind
 within ``days`` of its date — on the contract the row names (its title or client appears in the
 row's text), else on any contract; the same amount is a match (the closest date first); on a
-named contract, a movement of another amount is an amount mismatch. A fee row is matched to a
-release or bonus of the same contract within ``days`` (fees are not recorded in Cairn: they are
-derived from the contract's fee rule). Cairn's movements outside the file's dates (with the same
-margin) are not reported as missing.
+named contract, a movement of another amount is an amount mismatch. A fee row goes beside the
+payment it names: the platform words it "Service Fee for Fixed Price - Ref ID 900101" (or gives
+that ref in the new layout's Ref ID column), so the payment row with that ref, and the Cairn
+movement it matched; a fee row that names no payment goes beside the closest release or bonus of
+the same contract within ``days``. Fees are not recorded in Cairn: each is checked against the
+fee Cairn derives from the contract's rule (storage/queries/fees.py), and another amount is a fee
+mismatch. Cairn's movements outside the file's dates (with the same margin) are not reported as
+missing.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -61,6 +65,7 @@ class FileRow:
     ref: str
     text: str  # the row's words, for the report and to find the contract
     contract_id: int | None = None
+    refs: tuple[str, ...] = ()  # a fee row: the payment rows it names; a payment: its own refs
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,8 @@ class Reconciliation:
     ignored: int  # rows of other types (withdrawals, hourly, memberships)
     matched: list[tuple[FileRow, CairnMove]] = field(default_factory=list)
     fees: list[tuple[FileRow, CairnMove]] = field(default_factory=list)  # fee rows beside their payment
+    # Fee rows whose amount is not the fee Cairn derives for their payment (the third item).
+    fee_mismatched: list[tuple[FileRow, CairnMove, int]] = field(default_factory=list)
     mismatched: list[tuple[FileRow, CairnMove]] = field(default_factory=list)
     only_in_file: list[FileRow] = field(default_factory=list)
     only_in_cairn: list[CairnMove] = field(default_factory=list)
@@ -89,7 +96,7 @@ class Reconciliation:
 
     @property
     def clean(self) -> bool:
-        return not (self.mismatched or self.only_in_file or self.only_in_cairn)
+        return not (self.mismatched or self.fee_mismatched or self.only_in_file or self.only_in_cairn)
 
 
 # --- reading the file ---------------------------------------------------------------------------
@@ -212,7 +219,6 @@ def reconcile(db, data: bytes, *, days: int = 3) -> Reconciliation:
     """Read ``data`` (the CSV's bytes) and set it beside Cairn's movements. Writes nothing."""
     layout, rows, lines = read(data)
     names = list(rows[0]) if rows else []
-    amount_col = "Amount $" if layout == "new" else "Amount"
     type_col = "Transaction Type" if layout == "new" else "Type"
     ref_col = "Transaction ID" if layout == "new" else "Ref ID"
     text_cols = [n for n in ("Transaction Summary", "Description", "Description 1", "Team", "Client/Team",
@@ -239,20 +245,20 @@ def reconcile(db, data: bytes, *, days: int = 3) -> Reconciliation:
     # Every contract a row may name, not only those with movements in the period.
     contracts = {cid: (title, client, cur) for cid, title, client, cur in
                  _conn(db).execute("select id, title, client_name, currency from contract")}
-    file_rows = []
+    file_rows, raw = [], {}
     for line, row, on, kind in parsed:
         words = " ".join(row[c] for c in text_cols)
         cid = _named_contract(words, contracts)
         currency = contracts[cid][2] if cid is not None else "USD"  # the platform's own amounts: dollars
-        col = amount_col
-        if currency != "USD" and row.get("Currency", "").strip().upper() == currency:
-            col = "Amount in local currency"
-        try:
-            amount = abs(parse_money(row[col], currency))
-        except ValueError as e:
-            raise ReconcileError(f"line {line}, column {names.index(col) + 1}: {e}.") from None
-        file_rows.append(FileRow(line, on, kind, amount, currency, row[ref_col].strip(), " ".join(words.split()),
-                                 cid))
+        amount = abs(_amount(row, currency, layout, names, line))
+        raw[line] = row
+        own = row[ref_col].strip()
+        column = row.get("Ref ID", "").strip() if layout == "new" else ""  # the new layout's link
+        if kind == "fee":
+            refs = tuple(dict.fromkeys([*_REF.findall(words), *([column] if column and column != own else [])]))
+        else:
+            refs = tuple(x for x in (own, column) if x)
+        file_rows.append(FileRow(line, on, kind, amount, currency, own, " ".join(words.split()), cid, refs))
     out = Reconciliation(layout, len(rows), ignored, period=(start + timedelta(days=days),
                                                              end - timedelta(days=days + 1)))
     free = list(moves)
@@ -277,17 +283,53 @@ def reconcile(db, data: bytes, *, days: int = 3) -> Reconciliation:
             free.remove(other)
         else:
             out.only_in_file.append(r)
-    paid = [m for _, m in out.matched + out.mismatched if m.kind in ("release", "bonus")]
+    pairs = [(f, m) for f, m in out.matched + out.mismatched if m.kind in ("release", "bonus")]
+    by_ref = {ref: m for f, m in pairs for ref in f.refs}
+    paid = [m for _, m in pairs]
+    derived = _derived_fees(db, {m.contract_id for m in paid})
     for r in (r for r in file_rows if r.kind == "fee"):
-        pool = [m for m in paid if near(r, m) and (r.contract_id is None or m.contract_id == r.contract_id)]
-        home = closest(r, pool)
+        home = next((by_ref[ref] for ref in r.refs if ref in by_ref), None)
+        if home is None:
+            pool = [m for m in paid if near(r, m) and (r.contract_id is None or m.contract_id == r.contract_id)]
+            home = closest(r, pool)
         if home is None:
             out.only_in_file.append(r)
-        else:
+            continue
+        if r.currency != home.currency:  # a fee row that names no contract was read in dollars
+            r = replace(r, currency=home.currency, amount=abs(_amount(raw[r.line], home.currency, layout, names,
+                                                                      r.line)))
+        fee = derived.get(home.ledger_id, 0)
+        if r.amount == fee:
             out.fees.append((r, home))
+        else:
+            out.fee_mismatched.append((r, home, fee))
     out.only_in_cairn = [m for m in free if out.period[0] - window <= m.at.astimezone().date()
                          <= out.period[1] + window]
     return out
+
+
+def _amount(row: dict[str, str], currency: str, layout: str, names: list[str], line: int) -> int:
+    """The row's amount in ``currency``: the platform's dollars, or the local column where the row
+    is in the contract's own currency."""
+    col = "Amount $" if layout == "new" else "Amount"
+    if currency != "USD" and row.get("Currency", "").strip().upper() == currency:
+        col = "Amount in local currency"
+    try:
+        return parse_money(row[col], currency)
+    except ValueError as e:
+        raise ReconcileError(f"line {line}, column {names.index(col) + 1}: {e}.") from None
+
+
+# "Service Fee for Fixed Price - Ref ID 900101", "Ref# 900101", "Ref: 900101"
+_REF = re.compile(r"\bref(?:erence)?\.?\s*(?:id|no\.?|number)?\s*[:#]?\s*([0-9][0-9A-Za-z-]{3,})", re.IGNORECASE)
+
+
+def _derived_fees(db, contract_ids: set[int]) -> dict[int, int]:
+    """The fee Cairn derives for each release and bonus of these contracts, by ledger id."""
+    from cairn.storage.queries.fees import payments
+
+    conn = _conn(db)
+    return {p.ledger_id: p.fee for cid in sorted(contract_ids) for p in payments(conn, contract_id=cid)}
 
 
 def _named_contract(words: str, contracts: dict[int, tuple[str, str, str]]) -> int | None:

@@ -356,11 +356,21 @@ class Earnings:
         return self.available - self.fee_available
 
 
+def contract_fees(db, clock: Clock) -> dict[int, tuple[int, int]]:
+    """The platform's fees of each contract where the user is the freelancer, as (on pending
+    money, on available money); contracts with no fee left out. One pass over the payments,
+    shared by the list's rows and its earnings (``earnings(contract_fees=...)``)."""
+    from cairn.storage.queries.fees import fee_sums
+
+    return fee_sums(_conn(db), _iso(_now(clock)), only="and c.my_side = 'freelancer'")
+
+
 def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int | None = None,
-             fees: bool = True) -> list[Earnings]:
+             fees: bool = True, contract_fees: dict[int, tuple[int, int]] | None = None) -> list[Earnings]:
     """P8 across the contracts where the user is the freelancer, per currency (or per contract).
     ``fees=False`` leaves the platform's fees at zero, for a caller that shows none (the fees
-    are a second pass over every payment)."""
+    are a second pass over every payment); ``contract_fees``: that pass already made
+    (``contract_fees()``, read at the same instant), for every contract."""
     conn = _conn(db)
     group = "c.id" if per_contract else "c.currency"
     where = "and c.id = :cid" if contract_id is not None else ""
@@ -395,7 +405,10 @@ def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int |
 
     rows = rows.fetchall()
     only = "and c.my_side = 'freelancer'" + (" and c.id = :cid" if contract_id is not None else "")
-    per = fee_sums(conn, _iso(_now(clock)), only=only, params={"cid": contract_id}) if fees else {}
+    if contract_fees is not None and contract_id is None:
+        per = contract_fees if fees else {}
+    else:
+        per = fee_sums(conn, _iso(_now(clock)), only=only, params={"cid": contract_id}) if fees else {}
     fee: dict[object, list[int]] = {}
     if per and not per_contract:
         currency = dict(conn.execute("select id, currency from contract where my_side = 'freelancer'").fetchall())

@@ -42,3 +42,19 @@ def test_reconcile_refusals_are_one_line(demo_db, tmp_path):
     assert run("reconcile", str(tmp_path), "--db", demo_db).exit_code != 0
     missing = run("reconcile", str(tmp_path / "nope.csv"), "--db", demo_db)
     assert missing.exit_code == 1 and "no such file" in missing.output
+
+
+def test_a_fee_the_contracts_rule_does_not_give_is_printed_as_a_fee_mismatch(demo_db, tmp_path):
+    new = tmp_path / "new.csv"
+    new.write_bytes(new_csv([("2026-03-09", "Bonus", "Bonus for Conference website", "$250.00"),
+                             ("2026-03-09", "Service Fee", "Service Fee for Conference website", "-$30.00")]))
+    result = run("reconcile", str(new), "--db", demo_db, "--days", "30")
+    lines = result.output.splitlines()
+    assert "Fees (beside their payment, as Cairn derives them from the contract's fee rule): 0" in lines
+    i = lines.index("Fee mismatches (the file's fee, the payment, and the fee the contract's rule gives): 1")
+    assert "service fee" not in lines[i + 1] and "fee $30.00" in lines[i + 1]
+    assert lines[i + 1].endswith("Cairn's fee $25.00") and "bonus $250.00 Conference website" in lines[i + 1]
+    doc = json.loads(run("reconcile", str(new), "--db", demo_db, "--json", "--days", "30").output)
+    [wrong] = doc["fee_mismatched"]
+    assert (wrong["file"]["amount_minor"], wrong["cairn_fee_minor"], wrong["cairn"]["kind"]) == (3000, 2500, "bonus")
+    assert doc["fees"] == [] and doc["clean"] is False

@@ -131,3 +131,79 @@ def test_parsing_amounts_and_dates():
             parse_money(bad, "USD")
     assert str(parse_date("March 5, 2026")) == "2026-03-05"
     assert str(parse_date("2026-03-05T10:00:00Z")) == "2026-03-05"
+
+
+@pytest.fixture
+def two_jobs(db, clock):
+    """Two contracts paid on the same day, as a freelancer's month looks: "Shopify store migration"
+    (Harbor & Pine, 10%) releases 1,100.00 and gets a 50.00 bonus; "Brand refresh" (Juniper, 10%)
+    releases 1,200.00; "Logo design" (Acme) refunds its escrow."""
+    def job(title, client, amount):
+        b = api.create_contract(db, title=title, client_name=client, fee_rule="10%", clock=clock,
+                                milestones=[api.MilestoneIn(title="First", amount=amount),
+                                            api.MilestoneIn(title="Second", amount=amount)])
+        api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+        return b.id
+
+    shop, brand, logo = (job("Shopify store migration", "Harbor & Pine Outfitters", 1_100_00),
+                         job("Brand refresh", "Juniper Coffee Roasters", 1_200_00), job("Logo design", "Acme", 300_00))
+    api.release_payment(db, shop, actor="client", clock=clock)
+    api.release_payment(db, brand, actor="client", clock=clock)
+    api.give_bonus(db, shop, actor="client", amount="50.00", clock=clock)
+    api.refund_escrow(db, logo, actor="freelancer", clock=clock)
+    return shop, brand, logo
+
+
+def _realistic(layout: str, *, brand_fee: str = "-120.00") -> bytes:
+    """The platform's own wording: payments name the contract; a service fee names only the
+    payment it was taken from (its Ref ID), never the contract."""
+    rows = [  # (date, ref, type, description, team, amount)
+        ("Mar 1, 2026", "900101", "Fixed Price", "Invoice for Milestone First - Shopify store migration",
+         "Harbor & Pine Outfitters", "1,100.00"),
+        ("Mar 1, 2026", "900102", "Service Fee", "Service Fee for Fixed Price - Ref ID 900101",
+         "Harbor & Pine Outfitters", "-110.00"),
+        ("Mar 1, 2026", "900103", "Fixed Price", "Invoice for Milestone First - Brand refresh",
+         "Juniper Coffee Roasters", "1,200.00"),
+        ("Mar 1, 2026", "900104", "Service Fee", "Service Fee for Fixed Price - Ref ID 900103",
+         "Juniper Coffee Roasters", brand_fee),
+        ("Mar 1, 2026", "900105", "Bonus", "Bonus for Shopify store migration", "Harbor & Pine Outfitters", "50.00"),
+        ("Mar 1, 2026", "900106", "Service Fee", "Service Fee for Bonus - Ref ID 900105",
+         "Harbor & Pine Outfitters", "-5.00"),
+        ("Mar 1, 2026", "900107", "Refund", "Refund for Logo design", "Acme", "-300.00"),
+        ("Mar 2, 2026", "900108", "Withdrawal", "Withdrawal to bank account", "", "-2,235.00"),
+        ("Mar 2, 2026", "900109", "Withdrawal Fee", "Withdrawal fee", "", "-0.99"),
+    ]
+    out = io.StringIO()
+    w = csv.writer(out)
+    if layout == "new":
+        w.writerow(NEW)
+        for on, ref, kind, text, team, amount in rows:
+            w.writerow([on, ref, kind, text, team, ref, f"${amount}" if not amount.startswith("-") else
+                        f"-${amount[1:]}", amount, "USD", "$0.00", "Direct to U.S. bank"])
+    else:
+        w.writerow(OLD)
+        for on, ref, kind, text, team, amount in rows:
+            w.writerow([on, ref, kind, text, "", "Me Myself", team, "Me Myself", "", amount, amount, "USD", "0.00"])
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("layout", ["new", "old"])
+def test_realistic_history_fees_follow_their_ref_id_and_are_checked_against_the_rule(db, clock, two_jobs, layout):
+    shop, brand, logo = two_jobs
+    r = reconcile(db, _realistic(layout))
+    assert r.layout == layout and r.rows == 9 and r.ignored == 2  # the withdrawal and its fee
+    assert [(f.kind, m.contract_id, f.amount) for f, m in r.matched] == [
+        ("release", shop, 1_100_00), ("release", brand, 1_200_00), ("bonus", shop, 50_00), ("refund", logo, 300_00)]
+    # Each fee beside the very payment it names, on the same day as two other payments.
+    assert [(f.amount, m.contract_id, m.kind) for f, m in r.fees] == [
+        (110_00, shop, "release"), (120_00, brand, "release"), (5_00, shop, "bonus")]
+    assert r.clean, (r.mismatched, r.fee_mismatched, r.only_in_file, r.only_in_cairn)
+
+
+@pytest.mark.parametrize("layout", ["new", "old"])
+def test_a_fee_other_than_the_contracts_rule_gives_is_a_mismatch(db, clock, two_jobs, layout):
+    _, brand, _ = two_jobs
+    r = reconcile(db, _realistic(layout, brand_fee="-240.00"))  # the platform took 20%, Cairn's rule says 10%
+    [(f, m, expected)] = r.fee_mismatched
+    assert (f.amount, m.contract_id, expected) == (240_00, brand, 120_00)
+    assert not r.clean and len(r.fees) == 2

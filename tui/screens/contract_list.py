@@ -64,9 +64,11 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     from cairn.tui.garbage import long_lived
 
     with long_lived():
-        rows = [build_row(s) for s in summaries.contract_summaries(db, clock, include_ended=True,
-                                                                   include_archived=True)]
-        loaded = Loaded(rows, money_report(db, clock), natural_widths(rows))
+        fees = summaries.contract_fees(db, clock)
+        per = fee_totals(fees)
+        rows = [build_row(s, per) for s in summaries.contract_summaries(db, clock, include_ended=True,
+                                                                        include_archived=True)]
+        loaded = Loaded(rows, money_report(db, clock, fees), natural_widths(rows))
         if view is not None:
             loaded.view, loaded.shown = view, select(rows, view)
         loaded.hidden = sum(r.hidden_by_default for r in rows)
@@ -91,18 +93,34 @@ def refresh(db, rows: list, *, clock: Clock):
                                          ids=changed) if changed else []
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
-    earnings = money_report(db, clock) if moved else None
     wanted = set(changed)
+    if moved:
+        fees = summaries.contract_fees(db, clock)
+        earnings, per = money_report(db, clock, fees), fee_totals(fees)
+        # A release moves the tier of the client's later payments on other contracts too (P9).
+        fresh_rows = [build_row(s, per) for s in fresh]
+        fresh_rows += [r._replace(fee=per.get(r.summary.id, 0)) for r in rows if r.fee is not None
+                       and r.fee != per.get(r.summary.id, 0) and r.summary.id not in wanted]
+        wanted.update(r.summary.id for r in fresh_rows)
+    else:
+        earnings, fee_of = None, {r.summary.id: r.fee for r in rows if r.summary.id in wanted}
+        fresh_rows = [build_row(s)._replace(fee=fee_of.get(s.id)) for s in fresh]
     places = {r.summary.id: i for i, r in enumerate(rows) if r.summary.id in wanted} if wanted else {}
-    return [build_row(s) for s in fresh], removed, earnings, now, places
+    return fresh_rows, removed, earnings, now, places
 
 
-def money_report(db, clock: Clock) -> tuple[list, dict]:
-    """What the panel above the list shows: the earnings (P8) and the work at risk, per currency."""
+def fee_totals(fees: dict[int, tuple[int, int]]) -> dict[int, int]:
+    """Each contract's fees on pending and available money together: the list's Fee column."""
+    return {cid: pending + available for cid, (pending, available) in fees.items()}
+
+
+def money_report(db, clock: Clock, fees: dict | None = None) -> tuple[list, dict]:
+    """What the panel above the list shows: the earnings (P8) and the work at risk, per currency.
+    ``fees``: each contract's fees (``summaries.contract_fees``), when already read for the rows."""
     from cairn.storage.queries import summaries
     from cairn.storage.queries.foresight import at_risk, risk_totals
 
-    return summaries.earnings(db, clock), risk_totals(at_risk(db, clock))
+    return summaries.earnings(db, clock, contract_fees=fees), risk_totals(at_risk(db, clock))
 
 
 def _edit(db, contract_id: int, *, clock: Clock, **fields):

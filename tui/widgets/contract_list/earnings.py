@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))
+NARROW = (("work_in_progress", "In progress"), *STAGES[1:])
 FEES = (("fee", "Fee"), ("net", "Net paid"))
 
 
@@ -32,8 +33,10 @@ class EarningsPanel(Static):
     """
 
     shown: list[Earnings] = []
+    _args: tuple = ()
 
     def show(self, rows: list[Earnings], risk: dict[str, Risk] | None = None) -> None:
+        self._args = (rows, risk)
         risk = {cur: r for cur, r in (risk or {}).items() if r.total}
         rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES) or r.currency in risk]
         self.shown = rows
@@ -41,22 +44,45 @@ class EarningsPanel(Static):
             self.update(Text("Earnings: nothing in escrow or paid yet on your freelancer contracts.",
                              style="dim"))
             return
-        table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, expand=False,
-                      title="Earnings as freelancer", title_justify="left", title_style="bold")
-        table.add_column("", no_wrap=True)
         # P9: what was paid (pending and available) is gross; the platform's fee and the net beside it.
+        # The widest layout that fits: all labels in full; then closer columns and a shorter first
+        # label, so Fee still shows at 80 columns; then the net alone (gross is pending + available).
+        width = (self.size.width or self.app.size.width) - 2
         fees = FEES if any(r.fee for r in rows) else ()
-        if fees and risk and 0 < self.size.width < 100:
-            fees = FEES[1:]  # beside "At risk" at 80 columns: the net alone (gross is pending + available)
-        stages = STAGES + fees
-        for _, label in stages:
-            table.add_column(label, justify="right", no_wrap=True, header_style="bold")
-        if risk:
-            table.add_column("At risk", justify="right", no_wrap=True, header_style="bold")
-        for r in rows:
-            cells = [fmt.money(getattr(r, key), r.currency) for key, _ in stages]
-            if risk:
-                at = risk.get(r.currency)
-                cells.append(Text(fmt.money(at.total, r.currency), style="bold") if at else Text("—", style="dim"))
-            table.add_row(r.currency, *cells)
-        self.update(table)
+        for stages, gap in ((STAGES + fees, 2), (NARROW + fees, 1), (NARROW + fees[1:], 1)):
+            if _width(rows, risk, stages, gap) <= width:
+                break
+        self.update(_table(rows, risk, stages, gap))
+
+    def on_resize(self) -> None:
+        if self._args:
+            self.show(*self._args)
+
+
+def _cells(r: Earnings, risk: dict[str, Risk], stages) -> list[Text | str]:
+    cells: list[Text | str] = [fmt.money(getattr(r, key), r.currency) for key, _ in stages]
+    if risk:
+        at = risk.get(r.currency)
+        cells.append(Text(fmt.money(at.total, r.currency), style="bold") if at else Text("—", style="dim"))
+    return cells
+
+
+def _width(rows: list[Earnings], risk: dict[str, Risk], stages, gap: int) -> int:
+    """The table's width in cells: each column as wide as its label or widest value, ``gap`` apart."""
+    labels = ["", *(label for _, label in stages), *(["At risk"] if risk else [])]
+    lines = [[r.currency, *_cells(r, risk, stages)] for r in rows]
+    widths = [max(len(str(c)) for c in column) for column in zip(labels, *lines, strict=True)]
+    return sum(widths) + gap * len(widths)  # the last column is padded too
+
+
+def _table(rows: list[Earnings], risk: dict[str, Risk], stages, gap: int) -> Table:
+    table = Table(box=None, padding=(0, gap, 0, 0), show_edge=False, expand=False,
+                  title="Earnings as freelancer", title_justify="left", title_style="bold")
+    table.add_column("", no_wrap=True)
+    for _, label in stages:
+        table.add_column(label, justify="right", no_wrap=True, header_style="bold")
+    if risk:
+        table.add_column("At risk", justify="right", no_wrap=True, header_style="bold")
+    for r in rows:
+        table.add_row(r.currency, *_cells(r, risk, stages))
+    return table

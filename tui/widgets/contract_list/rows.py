@@ -35,19 +35,21 @@ COLUMNS: tuple[Column, ...] = (
     Column("status", "Status", 4),
     Column("value", "Value", 1, justify="right"),
     Column("escrow", "In escrow", 6, justify="right"),
-    Column("paid", "Paid", 7, justify="right"),
-    Column("pending", "Pending / available", 8, justify="right"),
+    Column("paid", "Paid", 7, justify="right"),  # gross: releases and bonuses
+    Column("fee", "Fee", 10, justify="right"),  # the platform's, derived from the contract's rule (P9)
+    Column("net", "Net", 8, justify="right"),
+    Column("pending", "Pending / available", 9, justify="right"),
     Column("progress", "Progress", 3),
     Column("next", "Next deadline", 2),
     Column("attention", "Attention", 0, flex=True, min_width=5, max_width=40),
 )
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
-SORTABLE = ("title", "client", "value", "next", "attention", "status", "side", "escrow", "paid", "pending",
-            "progress")
+SORTABLE = ("title", "client", "value", "next", "attention", "status", "side", "escrow", "paid", "fee", "net",
+            "pending", "progress")
 
 BAR_WIDTH = 10
 COMFORT = 16  # flexible columns get this wide before nice-to-have columns are shown
-OPTIONAL = 5  # priority from which a column is nice to have (side, escrow, paid, pending)
+OPTIONAL = 5  # priority from which a column is nice to have (side, escrow, paid, fee, net, pending)
 SIDE = {"freelancer": "freel.", "client": "client"}
 DEADLINE = {"due": "due", "review": "release", "available": "avail.", "refund_answer": "refund",
             "feedback": "feedback"}  # "release": automatic release at the end of the review (M11)
@@ -107,6 +109,7 @@ class ContractRow(NamedTuple):
 
     summary: ContractSummary
     haystack: str
+    fee: int | None = None  # the platform's fees on what was paid (P9); None: not the user's, or not read yet
 
     @property
     def id(self) -> int:
@@ -137,11 +140,15 @@ class ContractRow(NamedTuple):
         return _sort_key(self, column)
 
 
-def build_row(s: ContractSummary, now: datetime | None = None) -> ContractRow:
+def build_row(s: ContractSummary, fees: dict[int, int] | None = None) -> ContractRow:
     """A summary's row (its countdowns count from the summary's instant unless the table is
-    given a later one)."""
+    given a later one). ``fees``: each contract's fees, as read with the earnings (contracts
+    with none left out); None when not read (the first page), and a contract where the user is
+    the client has none of its own."""
     plain = fmt.plain
-    return ContractRow(s, f"{plain(s.title, newlines=False)}\n{plain(s.client_name, newlines=False)}".casefold())
+    fee = None if fees is None or s.my_side != "freelancer" else fees.get(s.id, 0)
+    return ContractRow(s, f"{plain(s.title, newlines=False)}\n{plain(s.client_name, newlines=False)}".casefold(),
+                       fee)
 
 
 def _deadline_text(s: ContractSummary, now: datetime) -> str:
@@ -173,6 +180,8 @@ def _cells(row: ContractRow, now: datetime) -> dict[str, Text]:
         "value": _text(fmt.money(s.value, cur), justify="right"),
         "escrow": _text(fmt.money(s.escrow, cur), justify="right"),
         "paid": _text(fmt.money(s.paid, cur), justify="right"),
+        "fee": _text("" if row.fee is None else fmt.money(row.fee, cur), justify="right"),
+        "net": _text("" if row.fee is None else fmt.money(s.paid - row.fee, cur), justify="right"),
         "pending": _text(f"{fmt.money(s.pending, cur)} / {fmt.money(s.available, cur)}", justify="right"),
         "progress": _text(fmt.bar(s.paid, s.escrow, s.value, BAR_WIDTH)),
         "next": _text(_deadline_text(s, now), "bold red" if d is not None and d[0] <= now else ""),
@@ -195,6 +204,8 @@ def _sort_key(row: ContractRow, column: str) -> object:
         "value": lambda: (cur, s.value),
         "escrow": lambda: (cur, s.escrow),
         "paid": lambda: (cur, s.paid),
+        "fee": lambda: (cur, -1 if row.fee is None else row.fee),
+        "net": lambda: (cur, -1 if row.fee is None else s.paid - row.fee),
         "pending": lambda: (cur, s.pending + s.available),
         "progress": lambda: (s.paid + s.escrow) / s.value if s.value else -1.0,
         "next": lambda: d[0].timestamp() if d else float("inf"),
@@ -236,6 +247,7 @@ def natural_widths(rows: list[ContractRow]) -> dict[str, int]:
     for cur, big in biggest.items():
         for i, key in enumerate(("value", "escrow", "paid")):
             out[key] = max(out.get(key, 0), len(fmt.money(big[i], cur)) + 1)
+        out["fee"] = out["net"] = out["paid"]  # a fee and a net are never more than what was paid
         pending = len(fmt.money(big[3], cur)) + 3 + len(fmt.money(big[4], cur))
         out["pending"] = max(out.get("pending", 0), pending + 1)
     return out
