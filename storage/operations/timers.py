@@ -37,8 +37,7 @@ def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
     """Apply every timer due by ``unit.now``; returns how many fired."""
     # Reviews and refund answers fire in the order they fell due: a refund accepted by
     # silence on day 7 comes before the automatic release of what is left on day 14.
-    due = [(m.review_due_at, 0, m.id,
-            lambda m=m, c=c: _logged(unit, c, m.review_due_at, lambda: _auto_release(unit, m, c)))
+    due = [(m.review_due_at, 0, m.id, lambda m=m, c=c: _review_ends(unit, m, c))
            for m, c in _due_reviews(unit, contract_id)]
     due += [(r.answer_due_at, 1, r.id, lambda r=r: _silent_refund(unit, r))
             for r in _due_refunds(unit, contract_id)]
@@ -47,6 +46,15 @@ def apply_due(unit: Unit, *, contract_id: int | None = None) -> int:
         fired += fire()
     fired += _availability(unit, contract_id)
     return fired
+
+
+def _review_ends(unit: Unit, m: Milestone, c: Contract) -> int:
+    # An earlier timer of this pass may have settled it (a refund of the whole escrow accepted by
+    # silence on day 7 closes it and clears its review clock): nothing is left to release, and no
+    # action is logged for it (it would have no time to carry).
+    if m.state != MilestoneState.SUBMITTED or m.review_due_at is None or c.status != ContractStatus.OPEN:
+        return 0
+    return _logged(unit, c, m.review_due_at, lambda: _auto_release(unit, m, c))
 
 
 def _logged(unit: Unit, c: Contract, at, fire) -> int:

@@ -73,6 +73,21 @@ def test_p6_a_refund_request_recorded_late_is_accepted_by_silence_dated_day_7(db
     assert settled and settled[0].at == ago(clock, days=3)
 
 
+def test_a_refund_of_the_whole_escrow_accepted_by_silence_leaves_no_review_to_end(db, clock):
+    """Found by the stateful test: submitted work, the whole escrow asked back, then 15 days of
+    silence. On day 7 the refund is accepted (the milestone closes, its review clock cleared);
+    the review that would have ended on day 14 has nothing left to release, and logs nothing."""
+    cid = started(db, clock).id
+    api.fund_next_milestone(db, cid, clock=clock)
+    api.submit_work(db, cid, clock=clock)
+    api.request_refund(db, cid, clock=clock)
+    clock.advance(hours=360)
+    api.apply_timers(db, clock)
+    b = read_board(db, cid, clock)
+    assert b.milestones[0].state == "refunded" and b.money.refunded == b.milestones[0].amount_minor
+    assert [e.kind for e in b.events if e.actor == "automatic"] == ["refund"]
+
+
 def test_c4_feedback_window_runs_from_the_recorded_end(db, clock):
     cid = started(db, clock).id
     api.end_contract(db, cid, actor="freelancer", clock=clock, at=ago(clock, days=20))
