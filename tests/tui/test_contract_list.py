@@ -14,6 +14,20 @@ from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel
 from tests.tui.asynctest import drive, settle  # noqa: E402  (shared with the other list tests)
 
 
+def made_summary(as_of, **fields):
+    """A list row's summary without a database: an open fixed-price contract under way, with
+    ``fields`` changed."""
+    from cairn.storage.queries import ContractSummary
+
+    base = dict(
+        id=1, title="Logo", client_name="Acme", my_side="freelancer", status="open", archived_flag=0,
+        currency="USD", version=1, value=100000, funded=50000, escrow=25000, paid=25000, pending=0,
+        available=25000, credit=0, unread=0, pending_requests=0, refund_due=None, submitted=0, active=1,
+        futures=2, milestones=4, released_count=1, review_due=None, next_due=None, next_available=None,
+        ended_at=None, feedback_at=None, feedback_days=14, kind="fixed", as_of=as_of)
+    return ContractSummary(**{**base, **fields})
+
+
 def table_of(pilot) -> ContractTable:
     return pilot.app.screen.query_one(ContractTable)
 
@@ -114,15 +128,10 @@ def test_control_characters_are_made_visible():
 
 
 def test_a_dispute_is_marked_with_its_stage_in_words_and_as_a_glyph(clock):
-    from cairn.storage.queries import ContractSummary
     from cairn.tui.widgets.contract_list import build_row
 
-    s = ContractSummary(
-        id=1, title="Logo", client_name="Acme", my_side="freelancer", status="open", archived_flag=0,
-        currency="USD", version=1, value=100000, funded=100000, escrow=100000, paid=0, pending=0, available=0,
-        credit=0, unread=0, pending_requests=0, refund_due=None, submitted=1, active=0, futures=0, milestones=1,
-        released_count=0, review_due=None, next_due=None, next_available=None, ended_at=None, feedback_at=None,
-        feedback_days=14, kind="fixed", as_of=clock.now(), dispute="mediation")
+    s = made_summary(clock.now(), funded=100000, escrow=100000, paid=0, available=0, submitted=1, active=0,
+                     futures=0, milestones=1, released_count=0, dispute="mediation")
     row = build_row(s).cells
     assert s.attention == "In mediation"
     assert "≠ mediation" in row["attention"].plain and row["attention:compact"].plain.startswith("≠")
@@ -379,17 +388,13 @@ def test_a_click_on_a_footer_key_presses_it_and_the_wheel_scrolls_the_keys(seede
 def test_ten_thousand_rows_in_one_table(make_test_app, clock):
     from datetime import UTC, timedelta
 
-    from cairn.storage.queries import ContractSummary
     from cairn.tui.widgets.contract_list import build_row
 
     now = clock.now()
-    rows = [build_row(ContractSummary(
-        id=i, title=f"Contract {i}", client_name=f"Client {i % 97}", my_side="freelancer", status="open",
-        archived_flag=0, currency="USD", version=1, value=100000, funded=50000, escrow=25000, paid=25000,
-        pending=0, available=25000, credit=0, unread=i % 3, pending_requests=0, refund_due=None, submitted=0,
-        active=1, futures=2, milestones=4, released_count=1, review_due=None,
-        next_due=None, next_available=(now + timedelta(hours=i)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        ended_at=None, feedback_at=None, feedback_days=14, kind="fixed", as_of=now)) for i in range(10_000)]
+    rows = [build_row(made_summary(
+        now, id=i, title=f"Contract {i}", client_name=f"Client {i % 97}", unread=i % 3,
+        next_available=(now + timedelta(hours=i)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")))
+        for i in range(10_000)]
 
     async def scenario(pilot):
         table = table_of(pilot)
