@@ -154,7 +154,8 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
                 if it.milestone_id in futures and not it.deleted]
     # Items the user moved (draft_move) settle which of two swapped neighbours moved.
     hinted = {it.milestone_id for it in sequence if getattr(it, "moved", False) and it.milestone_id in futures}
-    stay = (_keep_unmoved([r.milestone_id for r in current if r.milestone_id in set(kept_ids)], kept_ids, hinted)
+    kept = set(kept_ids)
+    stay = (_keep_unmoved([r.milestone_id for r in current if r.milestone_id in kept], kept_ids, hinted)
             if hinted else _longest_common_order(before_pos, kept_ids))
     for it in sequence:
         old = futures.get(it.milestone_id) if it.milestone_id is not None else None

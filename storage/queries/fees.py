@@ -63,6 +63,11 @@ def payments(conn, *, contract_id: int | None = None) -> list[Payment]:
     if contract_id is None:
         sql, params = _PAYMENTS.format(scope="", ledger="", where=""), {}
     else:
+        # A contract paid nothing yet has no fee to work out: skip the scan of every contract for
+        # the same client's (~6 ms at 10,000 contracts, on every open and every plan move).
+        if conn.execute("select 1 from ledger_entry where contract_id = ? and kind in ('release', 'bonus') "
+                        "limit 1", (contract_id,)).fetchone() is None:
+            return []
         # Only the ledger rows of the same client's contracts (by index): a board of 10,000
         # contracts read 85,000 ledger rows for its fees (50 ms per open), now a few.
         sql = _PAYMENTS.format(scope=_SAME_CLIENTS, ledger="and l.contract_id in (select id from scope)",
