@@ -65,10 +65,13 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
 
     with long_lived():
         fees = summaries.contract_fees(db, clock)
+        # The report first: what it reads on the way is freed before the rows take their room.
+        report = money_report(db, clock, fees)
         per = fee_totals(fees)
+        del fees
         rows = [build_row(s, per) for s in summaries.contract_summaries(db, clock, include_ended=True,
                                                                         include_archived=True)]
-        loaded = Loaded(rows, money_report(db, clock, fees), natural_widths(rows))
+        loaded = Loaded(rows, report, natural_widths(rows))
         if view is not None:
             loaded.view, loaded.shown = view, select(rows, view)
         loaded.hidden = sum(r.hidden_by_default for r in rows)
