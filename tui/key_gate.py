@@ -29,6 +29,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events
+from textual.app import ScreenStackError, UnknownModeError
 from textual.message import Message
 
 # How often to look again while an operation a key started is still running (seconds).
@@ -129,7 +130,18 @@ class KeyGate:
     def _later(self, callback, *args) -> None:  # noqa: ANN001
         """Look again in a moment. A timer of the app's, not call_after_refresh: that one is kept
         by the screen on top, and lost with it when the key's outcome closes that screen."""
-        self.app.set_timer(OPERATION_POLL, partial(callback, *args))
+        self.app.set_timer(OPERATION_POLL, partial(self._look_again, callback, *args))
+
+    def _look_again(self, callback, *args) -> None:  # noqa: ANN001
+        # The app's timers still fire while it shuts down, after its last screen has gone:
+        # there is nowhere left for a key to land, so the keys in flight go with the app.
+        try:
+            self.app.screen  # noqa: B018 - raises once no screen is left
+        except (ScreenStackError, UnknownModeError):
+            self.busy = False
+            self.waiting.clear()
+            return
+        callback(*args)
 
     def _can_answer(self, target) -> bool:  # noqa: ANN001 - a Widget
         """The marker's widget may still pass it up: it is on the screen on top, and running."""

@@ -143,3 +143,33 @@ async def test_custom_percentages_chosen_and_typed_in_one_burst(make_test_app, s
     amounts = [a for (a,) in conn.execute("select amount_minor from milestone where contract_id = ? "
                                           "order by position", (row[0],))]
     assert amounts == [1200_00, 1800_00, 3000_00]
+
+
+def test_a_key_in_flight_when_the_app_shuts_down_goes_with_it():
+    """The gate's look-again timer can fire while the app shuts down, after its last screen has
+    gone (seen once under load as 'No screens on stack' at the end of a test): the key in flight
+    and those waiting go with the app, with no error."""
+    from textual.app import ScreenStackError
+
+    from cairn.tui.key_gate import KeyGate
+
+    class ShuttingDown:
+        timers: list = []
+
+        @property
+        def screen(self):
+            raise ScreenStackError("No screens on stack")
+
+        def set_timer(self, _delay, callback):
+            self.timers.append(callback)
+
+    class Gone:
+        is_attached = False
+
+    gate = KeyGate(ShuttingDown())
+    assert not gate.hold(events.Key("a", "a"))
+    assert gate.hold(events.Key("b", "b"))
+    gate._seq = 7
+    gate._later(gate._lost, 7, Gone())
+    ShuttingDown.timers.pop()()
+    assert gate.idle

@@ -159,6 +159,8 @@ def test_keys_arriving_in_one_burst_land_in_the_right_fields(make_test_app):
     from textual import events
     from textual.widgets import Input
 
+    from tests.tui.test_key_bursts import until_keys_done
+
     async def scenario(pilot):
         form = await open_form(pilot)
         # Back in the title, its text is selected (as on any focus), so "!" replaces it.
@@ -166,8 +168,7 @@ def test_keys_arriving_in_one_burst_land_in_the_right_fields(make_test_app):
         for key in burst:
             char = key if len(key) == 1 else None
             pilot.app.post_message(events.Key(key, char))
-        await pilot.pause()
-        await pilot.pause()
+        await until_keys_done(pilot)
         assert form.query_one("#title", Input).value == "!"
         assert form.query_one("#client_name", Input).value == "Acme"
 
