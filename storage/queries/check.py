@@ -26,6 +26,7 @@ Invariants (rule ids from the domain rulebook):
 from __future__ import annotations
 
 import sqlite3
+from itertools import chain
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -288,13 +289,13 @@ def terms_invariants(conn: sqlite3.Connection, *, numbers: bool = True) -> list[
     range, a readable fee rule), and every payment's fee lies between nothing and the payment."""
     from cairn.storage import fees, validate
     from cairn.storage.errors import DomainError
-    from cairn.storage.queries.fees import payments
+    from cairn.storage.queries.fees import each_payment
 
     p: list[str] = []
     cols = ", ".join(_NUMBERS)
-    rows = [("profile", r) for r in conn.execute(f"select id, name, {cols}, review_per_contract from profile "
-                                                  "order by id")]
-    rows += [("contract", r) for r in conn.execute(f"select id, title, {cols}, 0 from contract order by id")]
+    rows = chain((("profile", r) for r in conn.execute(f"select id, name, {cols}, review_per_contract "
+                                                       "from profile order by id")),
+                 (("contract", r) for r in conn.execute(f"select id, title, {cols}, 0 from contract order by id")))
     for table, (rid, name, *values, per_contract) in rows if numbers else ():
         where = f"{table} {rid} \"{name}\""
         for field, value in zip(_NUMBERS, values, strict=False):
@@ -318,7 +319,7 @@ def terms_invariants(conn: sqlite3.Connection, *, numbers: bool = True) -> list[
     if conn.execute("select exists(select 1 from ledger_entry where kind in ('release', 'bonus') "
                     "and typeof(amount_minor) != 'integer')").fetchone()[0]:
         return p  # not an amount at all: reported by ledger_invariants
-    for pay in payments(conn):
+    for pay in each_payment(conn):
         if not 0 <= pay.fee <= pay.gross:
             p.append(f"P9: ledger entry {pay.ledger_id} (contract {pay.contract_id}): its fee {_money(pay.fee)} "
                      f"is not between nothing and the payment {_money(pay.gross)}.")
