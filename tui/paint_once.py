@@ -9,8 +9,10 @@ screen that takes longer is shown after ``LIMIT`` seconds anyway.
 
 This works Textual's compositor from outside (its batch, a screen's layout and repaint flags,
 the compositor's dirty regions): Textual repaints as each part of a new screen settles, with no
-way to ask for one paint. No upstream issue is filed yet (to do: report it with the numbers
-above); tests/field/test_paint_once.py fails if the internals move or the frames come back.
+way to ask for one paint. Upstream: Textualize/textual#5009 (open: ``batch_update`` does not
+hold the frames of a screen change) and #5516 (merged for 2.x: pushing a screen "appears to"
+paint once; in Textual 8 a board still takes 3-5 paints, the numbers above).
+tests/field/test_paint_once.py fails if the internals move or the frames come back.
 """
 
 from __future__ import annotations
