@@ -20,6 +20,7 @@ ACCEPTED = ("type a date and time such as 2026-11-20 14:30, a date such as 2026-
 _UNITS = {"m": "minutes", "min": "minutes", "mins": "minutes", "minute": "minutes", "minutes": "minutes",
           "h": "hours", "hr": "hours", "hrs": "hours", "hour": "hours", "hours": "hours",
           "d": "days", "day": "days", "days": "days", "w": "weeks", "week": "weeks", "weeks": "weeks"}
+_DAY_WORDS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 _AGO = re.compile(r"(\d{1,4})\s*([a-z]+)\s+ago")
 _TIME = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(am|pm)?")
 _DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -62,8 +63,9 @@ def parse(text: str, *, now: datetime, tz: pendulum.Timezone | None = None, fiel
         return Moment(now_local.subtract(**{unit: int(m.group(1))}).in_timezone("UTC"))
 
     day_word, _, rest = low.partition(" ")
-    if day_word in ("today", "yesterday"):
-        day = now_local.date() - timedelta(days=1 if day_word == "yesterday" else 0)
+    if day_word in _DAY_WORDS:
+        # "tomorrow" is read, so that the operation refuses it for what it is: in the future.
+        day = now_local.date() + timedelta(days=_DAY_WORDS[day_word])
     elif m := _DATE.match(low):
         day = _day(m, raw, refuse)
         rest = low[m.end():].lstrip("t ").strip()

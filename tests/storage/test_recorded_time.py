@@ -102,6 +102,9 @@ def test_r5_a_time_in_the_future_is_refused(db, clock):
     cid = started(db, clock).id
     e = refused(db, "R5", api.fund_next_milestone, cid, clock=clock, at=clock.now().add(minutes=1))
     assert "in the future" in e.message and e.field == "at"
+    # As typed in the When field: read as the next day, then refused for being in the future.
+    e = refused(db, "R5", api.fund_next_milestone, cid, clock=clock, at="tomorrow")
+    assert "in the future" in e.message and "record what has already happened" in e.message
 
 
 def test_c2_nothing_is_recorded_before_the_contract_started(db, clock):

@@ -32,6 +32,7 @@ def utc(*args) -> pendulum.DateTime:
     ("today 9:15", utc(2026, 11, 20, 14, 15), False),
     ("today at 9:15", utc(2026, 11, 20, 14, 15), False),
     ("today", utc(2026, 11, 20, 5), True),
+    ("tomorrow 9:00", utc(2026, 11, 21, 14), False),  # read, so that the operation can say "in the future"
     ("9:15am", utc(2026, 11, 20, 14, 15), False),
     ("  now ", NOW, False),
     ("", NOW, False),
