@@ -23,6 +23,7 @@ def main() -> None:
     from cairn.storage.clock import SystemClock
     from cairn.storage.db import Database
     from cairn.storage.queries import summaries
+    from cairn.storage.queries.reading import instant
     from cairn.tui.screens.contract_list import load
     from cairn.tui.widgets.contract_list import View
 
@@ -30,7 +31,7 @@ def main() -> None:
     clock = SystemClock()
 
     def sql() -> None:
-        statement, params = summaries.summaries_statement(summaries.instant(clock), include_ended=True,
+        statement, params = summaries.summaries_statement(instant(clock), include_ended=True,
                                                           include_archived=True)
         db.reader().execute(statement, params).fetchall()
 

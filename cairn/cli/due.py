@@ -71,7 +71,7 @@ def apply_timers_if_writable(db: Database, clock: Clock, *, availability: bool =
 def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_json: bool) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
     from cairn.storage.queries import deadlines, instant
-    from cairn.storage.queries.summaries import deadline_rows
+    from cairn.storage.queries.deadlines import deadline_rows
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))

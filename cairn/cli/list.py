@@ -23,10 +23,10 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
     """The contracts, open ones first and newest first: money, progress, next deadline, attention."""
     from cairn.storage.queries import contract_summaries
     from cairn.storage.queries.fees import fee_sums
-    from cairn.storage.queries.summaries import _iso, instant
+    from cairn.storage.queries.reading import instant, iso_utc
 
     def instant_text(clock) -> str:
-        return _iso(instant(clock))
+        return iso_utc(instant(clock))
 
     clock = ctx.find_object(State).clock
     db = open_existing(db_path_of(ctx, db_path))

@@ -21,7 +21,7 @@ from cairn.storage.money import format_amount
 from cairn.storage.queries import check
 from cairn.storage.queries.board import ContractInfo, contract_info
 from cairn.storage.queries.history import HistoryEntry, history
-from cairn.storage.queries.summaries import _conn, _day, _ts
+from cairn.storage.queries.reading import connection, parse_day, parse_ts
 
 _PLAN_KINDS = ("milestone_added", "milestone_edited", "milestone_deleted", "milestone_moved")
 _CAUSES = ("contract_created", "plan_changed", "change_request_accepted", "plan_from_template")
@@ -73,7 +73,7 @@ class Evidence:
 
 def evidence(db, contract_id: int, clock) -> Evidence | None:
     """Everything the pack holds, read in a few statements; None if the contract does not exist."""
-    conn = _conn(db)
+    conn = connection(db)
     info = contract_info(conn, contract_id)
     if info is None:
         return None
@@ -81,10 +81,10 @@ def evidence(db, contract_id: int, clock) -> Evidence | None:
     events = list(reversed(story.entries))
     raw = {r[0]: r[1:] for r in conn.execute(
         "select id, kind, milestone_id, before_json, after_json from event where contract_id = ?", (contract_id,))}
-    plan = {r[0]: PlanLine(r[0], r[1], r[2], r[3], _day(r[4])) for r in conn.execute(
+    plan = {r[0]: PlanLine(r[0], r[1], r[2], r[3], parse_day(r[4])) for r in conn.execute(
         """select id, position, title, amount_minor, due_date from milestone where contract_id = ?
            and state != 'deleted'""", (contract_id,))}
-    deleted = {r[0]: PlanLine(r[0], r[1], r[2], r[3], _day(r[4])) for r in conn.execute(
+    deleted = {r[0]: PlanLine(r[0], r[1], r[2], r[3], parse_day(r[4])) for r in conn.execute(
         """select id, position, title, amount_minor, due_date from milestone where contract_id = ?
            and state = 'deleted'""", (contract_id,))}
     versions = _versions(events, raw, plan, deleted)
@@ -127,7 +127,7 @@ def _versions(events: list[HistoryEntry], raw: dict, plan: dict[int, PlanLine],
                 line = current[mid]
                 fields = {k: v for k, v in before.items() if k in ("title", "amount_minor", "position")}
                 if "due_date" in before:
-                    fields["due_date"] = _day(before["due_date"][:10]) if before["due_date"] else None
+                    fields["due_date"] = parse_day(before["due_date"][:10]) if before["due_date"] else None
                 current[mid] = replace(line, **fields)
     out.reverse()
     return [replace(v, number=i) for i, v in enumerate(out, 1)]
@@ -160,7 +160,7 @@ def _ledger(conn, contract_id: int) -> list[LedgerLine]:
             paid += amount
         if kind == "refund":
             refunded += amount
-        out.append(LedgerLine(_ts(at), kind, actor, mtitle, amount, note, escrow, credit, paid, refunded))
+        out.append(LedgerLine(parse_ts(at), kind, actor, mtitle, amount, note, escrow, credit, paid, refunded))
     return out
 
 

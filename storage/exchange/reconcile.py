@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from cairn.storage.money import exponent
-from cairn.storage.queries.summaries import _conn, _ts
+from cairn.storage.queries.reading import connection, parse_ts
 
 NEW_LAYOUT = ("Date", "Transaction ID", "Transaction Type", "Transaction Summary", "Amount $",
               "Amount in local currency", "Currency", "Current Balance $", "Payment Method")
@@ -239,12 +239,12 @@ def reconcile(db, data: bytes, *, days: int = 3) -> Reconciliation:
         return Reconciliation(layout, len(rows), ignored)
     start = min(p[2] for p in parsed) - timedelta(days=days)
     end = max(p[2] for p in parsed) + timedelta(days=days + 1)
-    moves = [CairnMove(lid, cid, title, kind, amount, cur, _ts(at), mtitle) for lid, cid, title, kind, amount, cur,
-             at, mtitle in _conn(db).execute(_MOVES, {"start": _iso_day(start - timedelta(days=1)),
+    moves = [CairnMove(lid, cid, title, kind, amount, cur, parse_ts(at), mtitle) for lid, cid, title, kind, amount, cur,
+             at, mtitle in connection(db).execute(_MOVES, {"start": _iso_day(start - timedelta(days=1)),
                                                                       "end": _iso_day(end + timedelta(days=1))})]
     # Every contract a row may name, not only those with movements in the period.
     contracts = {cid: (title, client, cur) for cid, title, client, cur in
-                 _conn(db).execute("select id, title, client_name, currency from contract")}
+                 connection(db).execute("select id, title, client_name, currency from contract")}
     file_rows, raw = [], {}
     for line, row, on, kind in parsed:
         words = " ".join(row[c] for c in text_cols)
@@ -328,7 +328,7 @@ def _derived_fees(db, contract_ids: set[int]) -> dict[int, int]:
     """The fee Cairn derives for each release and bonus of these contracts, by ledger id."""
     from cairn.storage.queries.fees import payments
 
-    conn = _conn(db)
+    conn = connection(db)
     return {p.ledger_id: p.fee for cid in sorted(contract_ids) for p in payments(conn, contract_id=cid)}
 
 

@@ -13,17 +13,10 @@ from typing import TYPE_CHECKING
 
 from cairn.storage.dates import is_overdue
 from cairn.storage.diff import PlanDiff, PlanRow, Row, diff, resulting_plan
+from cairn.storage.queries.deadlines import Deadline, deadlines
+from cairn.storage.queries.earnings import LEDGER_BY_CONTRACT
 from cairn.storage.queries.fees import FeeTotals, payments, totals
-from cairn.storage.queries.summaries import (
-    _LEDGER_BY_CONTRACT,
-    Deadline,
-    _conn,
-    _day,
-    _iso,
-    _now,
-    _ts,
-    deadlines,
-)
+from cairn.storage.queries.reading import connection, instant, iso_utc, parse_day, parse_ts
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -276,8 +269,8 @@ def contract_info(conn, contract_id: int) -> ContractInfo | None:
     if r is None:
         return None
     return ContractInfo(
-        id=r[0], title=r[1], client_name=r[2], kind=r[3], currency=r[4], my_side=r[5], started_on=_day(r[6]),
-        notes=r[7], status=r[8], archived=bool(r[9]), ended_at=_ts(r[10]), ended_by=r[11], end_reason=r[12],
+        id=r[0], title=r[1], client_name=r[2], kind=r[3], currency=r[4], my_side=r[5], started_on=parse_day(r[6]),
+        notes=r[7], status=r[8], archived=bool(r[9]), ended_at=parse_ts(r[10]), ended_by=r[11], end_reason=r[12],
         feedback_rating=r[13], feedback_text=r[14], version=r[15],
         profile=ProfileInfo(*r[16:25], bool(r[25]), _differs(r[18:25], r[26:33], bool(r[25]))), revision_cap=r[33],
     )
@@ -312,13 +305,13 @@ def milestones(conn, contract_id: int, fee_of: dict[int, int] | None = None) -> 
            where m.contract_id = ? and m.state != 'deleted'
            order by m.position, m.id""", (contract_id, contract_id, contract_id))
     fee_of = fee_of or {}
-    return [MilestoneView(r[0], r[1], r[2], r[3], _day(r[4]), r[5], r[6], r[7], _ts(r[8]), _ts(r[9]), r[10],
+    return [MilestoneView(r[0], r[1], r[2], r[3], parse_day(r[4]), r[5], r[6], r[7], parse_ts(r[8]), parse_ts(r[9]), r[10],
                           r[11], r[12], r[13], r[14], fee_of.get(r[0], 0)) for r in rows]
 
 
 def money(conn, contract_id: int, clock: Clock, plan: list[MilestoneView], fee: FeeTotals | None = None) -> Money:
-    r = conn.execute(_LEDGER_BY_CONTRACT.format(where="where contract_id = :cid"),
-                     {"now": _iso(_now(clock)), "cid": contract_id}).fetchone()
+    r = conn.execute(LEDGER_BY_CONTRACT.format(where="where contract_id = :cid"),
+                     {"now": iso_utc(instant(clock)), "cid": contract_id}).fetchone()
     value = sum(m.amount_minor for m in plan if m.state in ("future", "active", "submitted", "released"))
     planned = sum(m.amount_minor for m in plan)
     futures = sum(m.amount_minor for m in plan if m.state == "future")
@@ -337,7 +330,7 @@ def events(conn, contract_id: int, *, limit: int = 200) -> list[EventView]:
              a.undone_at is not null
            from event e left join action a on a.id = e.action_id
            where e.contract_id = ? order by e.at desc, e.id desc limit ?""", (contract_id, limit))
-    return [EventView(r[0], _ts(r[1]), r[2], r[3], r[4], json.loads(r[5]) if r[5] else None,
+    return [EventView(r[0], parse_ts(r[1]), r[2], r[3], r[4], json.loads(r[5]) if r[5] else None,
                       json.loads(r[6]) if r[6] else None, bool(r[7]), r[8], bool(r[9])) for r in rows]
 
 
@@ -346,14 +339,14 @@ def last_action(conn, contract_id: int) -> ActionView | None:
         """select id, kind, actor, at, recorded_at, summary from action
            where contract_id = ? and undone_at is null and kind != 'timer' order by id desc limit 1""",
         (contract_id,)).fetchone()
-    return ActionView(r[0], r[1], r[2], _ts(r[3]), _ts(r[4]), r[5]) if r else None
+    return ActionView(r[0], r[1], r[2], parse_ts(r[3]), parse_ts(r[4]), r[5]) if r else None
 
 
 def _items(conn, column: str, owner_id: int) -> list[Row]:
     rows = conn.execute(
         f"""select milestone_id, title, amount_minor, due_date, description, id, deleted, moved
             from plan_item where {column} = ? order by seq, id""", (owner_id,))
-    return [Row(milestone_id=r[0], title=r[1], amount_minor=r[2], due_date=_day(r[3]), description=r[4],
+    return [Row(milestone_id=r[0], title=r[1], amount_minor=r[2], due_date=parse_day(r[3]), description=r[4],
                 item_id=r[5], deleted=bool(r[6]), moved=bool(r[7])) for r in rows]
 
 
@@ -366,10 +359,10 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
         if r[1] == "pending":
             items = _items(conn, "request_id", r[0])
             plan = resulting_plan(current, items)
-            out.append(RequestView(r[0], r[1], r[2], r[3], _ts(r[4]), None, None, r[7],
+            out.append(RequestView(r[0], r[1], r[2], r[3], parse_ts(r[4]), None, None, r[7],
                                    diff(current, items, plan=plan), plan))
         else:
-            out.append(RequestView(r[0], r[1], r[2], r[3], _ts(r[4]), _ts(r[5]), r[6], r[7], None, None,
+            out.append(RequestView(r[0], r[1], r[2], r[3], parse_ts(r[4]), parse_ts(r[5]), r[6], r[7], None, None,
                                    json.loads(r[8]) if r[8] else None))
     return out
 
@@ -379,7 +372,7 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     from cairn.storage.errors import NotFound
     from cairn.storage.queries.foresight import at_risk
 
-    conn = _conn(db)
+    conn = connection(db)
     info = contract_info(conn, contract_id)
     if info is None:
         raise NotFound("Contract", contract_id)
@@ -403,12 +396,12 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
         """select id, milestone_id, amount_minor, status, requested_at, answer_due_at, note, stage_at
            from refund_request where contract_id = ? and status in ('pending', 'disputed', 'mediation', 'arbitration')
            order by id desc limit 1""", (contract_id,)).fetchone()
-    refund = RefundView(rr[0], rr[1], rr[2], rr[3], _ts(rr[4]), _ts(rr[5]), rr[6], _ts(rr[7])) if rr else None
+    refund = RefundView(rr[0], rr[1], rr[2], rr[3], parse_ts(rr[4]), parse_ts(rr[5]), rr[6], parse_ts(rr[7])) if rr else None
     evs = events(conn, contract_id, limit=event_limit)
     unread = conn.execute("select count(*) from event where contract_id = ? and read = 0",
                           (contract_id,)).fetchone()[0]
     return Board(
-        contract=info, milestones=plan, money=money(conn, contract_id, clock, plan, totals(pays, _iso(_now(clock)))),
+        contract=info, milestones=plan, money=money(conn, contract_id, clock, plan, totals(pays, iso_utc(instant(clock)))),
         deadlines=deadlines(conn, clock, contract_id=contract_id), events=evs, unread=unread, side=side,
         draft=draft, draft_diff=draft_diff, request=pending,
         past_requests=[r for r in requests if r.status != "pending"], refund_request=refund,

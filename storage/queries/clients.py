@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from statistics import median
 
-from cairn.storage.queries.summaries import _conn, _ts
+from cairn.storage.queries.reading import connection, parse_ts
 
 _DAY = 86_400.0
 
@@ -71,7 +71,7 @@ order by l.contract_id, l.at, l.id
 
 def clients(db, *, name: str | None = None) -> list[ClientStats]:
     """Every client where the user is the freelancer, most contracts first (``name``: one client)."""
-    conn = _conn(db)
+    conn = connection(db)
     only, params = "", {}  # one client is picked out below: names match by words, without case
     acc: dict[str, dict] = {}
     client_of: dict[int, str] = {}
@@ -97,7 +97,7 @@ def clients(db, *, name: str | None = None) -> list[ClientStats]:
         a["ids"].append(cid)
     for cid, submitted, released in conn.execute(_REVIEWS.format(only=only), params):
         if cid in client_of:
-            acc[client_of[cid]]["reviews"].append((_ts(released) - _ts(submitted)).total_seconds() / _DAY)
+            acc[client_of[cid]]["reviews"].append((parse_ts(released) - parse_ts(submitted)).total_seconds() / _DAY)
     last_release: dict[int, str] = {}
     for cid, kind, at in conn.execute(_MONEY_TIMES.format(only=only), params):
         if cid not in client_of:
@@ -105,7 +105,7 @@ def clients(db, *, name: str | None = None) -> list[ClientStats]:
         if kind == "release":
             last_release[cid] = at
         elif cid in last_release:  # a funding after a release: the client's gap
-            gap = (_ts(at) - _ts(last_release.pop(cid))).total_seconds() / _DAY
+            gap = (parse_ts(at) - parse_ts(last_release.pop(cid))).total_seconds() / _DAY
             acc[client_of[cid]]["fundings"].append(gap)
     out = [ClientStats(
         a["name"] or "(no client name)", a["contracts"], a["open"], dict(sorted(a["paid"].items())),

@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 
 from cairn.storage.dates import due_instant
 from cairn.storage.queries.clients import client_key, usual_review_days
-from cairn.storage.queries.summaries import _conn, _day, _iso, _now, _ts
+from cairn.storage.queries.reading import connection, instant, iso_utc, parse_day, parse_ts
 
 SERIES = ("certain", "expected", "planned")
 
@@ -106,33 +106,33 @@ def week_starts(now: datetime, weeks: int) -> list[datetime]:
 
 def forecast(db, clock, *, weeks: int = 8) -> list[Forecast]:
     """The cash-flow forecast per currency (see the module's docstring), in one SQL statement."""
-    conn = _conn(db)
-    now = _now(clock)
+    conn = connection(db)
+    now = instant(clock)
     starts = week_starts(now, weeks)
     today = now.astimezone().date()
     monday = today - timedelta(days=today.weekday())
     usual = None
     out: dict[str, Forecast] = {}
     for series, cur, amount, at, submitted, due, cid, title, what, client in conn.execute(
-            _FORECAST, {"now": _iso(now)}):
+            _FORECAST, {"now": iso_utc(now)}):
         f = out.get(cur)
         if f is None:
             f = out[cur] = Forecast(cur, [Week(today if k == 0 else monday + timedelta(days=7 * k))
                                           for k in range(weeks)])
         when: datetime | None
         if series == "certain":
-            when, basis = _ts(at), "available"
+            when, basis = parse_ts(at), "available"
         elif series == "expected":
-            when, basis = _ts(at), "auto-release"
+            when, basis = parse_ts(at), "auto-release"
             if usual is None:
                 usual = usual_review_days(conn)
             days = usual.get(client_key(client or ""))
             if days is not None:
-                sooner = _ts(submitted) + timedelta(days=days)
+                sooner = parse_ts(submitted) + timedelta(days=days)
                 if when is None or sooner < when:
                     when, basis = sooner, "usual review"
         else:
-            when, basis = (due_instant(_day(due)), "due date") if due else (None, "no date")
+            when, basis = (due_instant(parse_day(due)), "due date") if due else (None, "no date")
         if amount <= 0:
             continue
         f.items.append(ForecastItem(series, amount, when, cid, title, what, basis))
@@ -183,10 +183,10 @@ order by c.id desc
 
 def at_risk(db, clock, *, contract_id: int | None = None) -> list[Risk]:
     """Work at risk per open contract where the user is the freelancer (only contracts with some)."""
-    now = _now(clock)
+    now = instant(clock)
     only = "and c.id = :cid" if contract_id is not None else ""
     mine = "and contract_id = :cid" if contract_id is not None else ""  # one board: its own rows, by index
-    rows = _conn(db).execute(_RISK.format(only=only, mine=mine, mine_m=mine.replace("contract_id", "m.contract_id")), {"today": now.astimezone().date().isoformat(),
+    rows = connection(db).execute(_RISK.format(only=only, mine=mine, mine_m=mine.replace("contract_id", "m.contract_id")), {"today": now.astimezone().date().isoformat(),
                                                                   "cid": contract_id})
     return [Risk(*r) for r in rows]
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from cairn.storage.money import format_amount
-from cairn.storage.queries.summaries import _conn, _ts
+from cairn.storage.queries.reading import connection, parse_ts
 
 # What each recorded field is called on screen.
 FIELD_NAMES = {
@@ -86,7 +86,7 @@ def _value(key: str, value: object, currency: str) -> str | datetime | None:
     if key in _MONEY and isinstance(value, int):
         return format_amount(value, currency)
     if key in _INSTANTS and isinstance(value, str):
-        return _ts(value)
+        return parse_ts(value)
     if key == "due_date" and isinstance(value, str):
         return date.fromisoformat(value[:10]).isoformat()
     if isinstance(value, bool):
@@ -119,13 +119,13 @@ def _entry(row: tuple, currency: str, request_messages: dict[int, str]) -> Histo
         old, new = _value(key, before.get(key), currency), _value(key, after.get(key), currency)
         if old != new:
             changes.append(Change(FIELD_NAMES.get(key, key.replace("_", " ")), old, new))
-    return HistoryEntry(eid, _ts(at), actor, kind, without_rule_ids(summary), mtitle, changes, messages,
-                        bool(read), _ts(undone_at))
+    return HistoryEntry(eid, parse_ts(at), actor, kind, without_rule_ids(summary), mtitle, changes, messages,
+                        bool(read), parse_ts(undone_at))
 
 
 def history(db, contract_id: int, *, search: str = "") -> History | None:
     """Every event of one contract, newest first; only those matching ``search`` if given."""
-    conn = _conn(db)
+    conn = connection(db)
     c = conn.execute("select title, currency, my_side from contract where id = ?", (contract_id,)).fetchone()
     if c is None:
         return None

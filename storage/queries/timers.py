@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cairn.storage.queries.summaries import _conn, _iso, _now
+from cairn.storage.queries.reading import connection, instant, iso_utc
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -38,7 +38,7 @@ def timers_due(db, clock: Clock, *, availability: bool = True) -> bool:
     change: P5 writes the "available" event and nothing else (every figure and deadline reads
     ``available_at``), and finding whether it is due scans the whole journal (30-45 ms at
     10,000 contracts, most of what ``cairn report`` adds to the command line's start)."""
-    conn, now = _conn(db), {"now": _iso(_now(clock))}
+    conn, now = connection(db), {"now": iso_utc(instant(clock))}
     if conn.execute(_REVIEWS_AND_REFUNDS, now).fetchone()[0]:
         return True
     return availability and bool(conn.execute(_AVAILABILITY, now).fetchone()[0])

@@ -110,12 +110,14 @@ def test_completion_answers_commands_and_options(tmp_path):
 
 
 def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_in_one_line(demo_db, tmp_path, monkeypatch):
-    from cairn.storage.queries import summaries
+    from importlib import import_module
+
+    deadlines = import_module("cairn.storage.queries.deadlines")  # the module (the package's name is the function)
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(summaries, "deadline_rows", broken)  # what 'cairn due' reads to print
+    monkeypatch.setattr(deadlines, "deadline_rows", broken)  # what 'cairn due' reads to print
     result = run("due", "--db", demo_db)
     log = tmp_path / "user-state" / "cairn" / "cairn.log"
     assert result.exit_code == 1

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from cairn.storage import api
 from cairn.storage.clock import FixedClock
-from cairn.storage.queries.summaries import deadline_rows
+from cairn.storage.queries.deadlines import deadline_rows
 from cairn.storage.queries.timers import timers_due
 from tests.conftest import make_contract
 

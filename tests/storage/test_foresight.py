@@ -10,7 +10,7 @@ from cairn.storage import api
 from cairn.storage.dates import due_instant
 from cairn.storage.queries.clients import clients
 from cairn.storage.queries.foresight import at_risk, forecast, risk_totals, week_starts
-from cairn.storage.queries.summaries import instant
+from cairn.storage.queries.reading import instant
 from tests.conftest import make_contract
 
 

@@ -9,7 +9,7 @@ import io
 from rich.console import Console
 
 from cairn.storage import api
-from cairn.storage.queries.summaries import earnings
+from cairn.storage.queries.earnings import earnings
 from cairn.tui.screens.contract_list import load, refresh
 from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel, View, select
 from cairn.tui.widgets.contract_list.rows import layout, natural_widths

@@ -56,6 +56,7 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
     rows of the default view and no report: the first frame, in milliseconds."""
     from cairn.storage.queries import summaries
+    from cairn.storage.queries.earnings import contract_fees
 
     if first_page:
         page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
@@ -64,7 +65,7 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     from cairn.tui.garbage import long_lived
 
     with long_lived():
-        fees = summaries.contract_fees(db, clock)
+        fees = contract_fees(db, clock)
         # The report first: what it reads on the way is freed before the rows take their room.
         report = money_report(db, clock, fees)
         per = fee_totals(fees)
@@ -84,6 +85,8 @@ def refresh(db, rows: list, *, clock: Clock):
     every contract. Returns (fresh rows, removed ids, earnings or None, now, {id: place in rows})
     or None when so much changed that a full load is simpler. ``rows`` is only read."""
     from cairn.storage.queries import summaries
+    from cairn.storage.queries.earnings import contract_fees
+    from cairn.storage.queries.reading import instant
 
     versions = {r.summary.id: (r.summary.version, r.summary.unread) for r in rows}
     current = summaries.contract_versions(db)
@@ -91,14 +94,14 @@ def refresh(db, rows: list, *, clock: Clock):
     removed = [cid for cid in versions if cid not in current]
     if len(changed) > 1000:
         return None
-    now = summaries.instant(clock)
+    now = instant(clock)
     fresh = summaries.contract_summaries(db, clock, include_ended=True, include_archived=True,
                                          ids=changed) if changed else []
     # Reading events on a board changes only the unread count: no money moved.
     moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
     wanted = set(changed)
     if moved:
-        fees = summaries.contract_fees(db, clock)
+        fees = contract_fees(db, clock)
         earnings, per = money_report(db, clock, fees), fee_totals(fees)
         # A release moves the tier of the client's later payments on other contracts too (P9).
         fresh_rows = [build_row(s, per) for s in fresh]
@@ -119,11 +122,11 @@ def fee_totals(fees: dict[int, tuple[int, int]]) -> dict[int, int]:
 
 def money_report(db, clock: Clock, fees: dict | None = None) -> tuple[list, dict]:
     """What the panel above the list shows: the earnings (P8) and the work at risk, per currency.
-    ``fees``: each contract's fees (``summaries.contract_fees``), when already read for the rows."""
-    from cairn.storage.queries import summaries
+    ``fees``: each contract's fees (``earnings.contract_fees``), when already read for the rows."""
+    from cairn.storage.queries.earnings import earnings
     from cairn.storage.queries.foresight import at_risk, risk_totals
 
-    return summaries.earnings(db, clock, contract_fees=fees), risk_totals(at_risk(db, clock))
+    return earnings(db, clock, contract_fees=fees), risk_totals(at_risk(db, clock))
 
 
 def _edit(db, contract_id: int, *, clock: Clock, **fields):

@@ -12,8 +12,8 @@ from textual.widgets import Static
 from cairn.tui import format as fmt
 
 if TYPE_CHECKING:
+    from cairn.storage.queries.earnings import Earnings
     from cairn.storage.queries.foresight import Risk
-    from cairn.storage.queries.summaries import Earnings
 
 STAGES = (("work_in_progress", "Work in progress"), ("in_review", "In review"), ("pending", "Pending"),
           ("available", "Available"))
