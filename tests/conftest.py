@@ -174,6 +174,38 @@ def _new_databases_from_template(request, monkeypatch):
     monkeypatch.setattr(migrate, "upgrade", upgrade)
 
 
+_ENGINE_SHARES: dict[str, object] = {}
+
+
+@pytest.fixture(autouse=True)
+def _one_dialect_per_process(monkeypatch):
+    """Every engine a test process makes shares the first one's SQLAlchemy dialect and compiled
+    statements, as the operations of one ``cairn`` process share its one engine. SQLAlchemy keys
+    its statement cache by the dialect object, so each new Database (one or more per test, one
+    per Hypothesis example) otherwise compiles every ORM statement and adapts every column type
+    again: a third of the stateful test's time. The engines are otherwise Cairn's own
+    (make_engine: same pool, pragmas and BEGIN IMMEDIATE); every make_engine builds the same
+    dialect (class, driver, settings), so a statement compiled for one is the statement the
+    other would compile. Processes the tests start compile for themselves."""
+    from cairn.storage import db as db_module
+
+    make_engine = db_module.make_engine
+
+    def shared(path):
+        engine = make_engine(path)
+        if not _ENGINE_SHARES:
+            engine.connect().close()  # SQLAlchemy initializes a dialect on its engine's first connection
+            _ENGINE_SHARES.update(dialect=engine.dialect, cache=engine._compiled_cache)
+            return engine
+        dialect = _ENGINE_SHARES["dialect"]
+        assert type(dialect) is type(engine.dialect) and dialect.dbapi is engine.dialect.dbapi
+        engine.dialect = engine.pool._dialect = dialect
+        engine._compiled_cache = _ENGINE_SHARES["cache"]
+        return engine
+
+    monkeypatch.setattr(db_module, "make_engine", shared)
+
+
 @pytest.fixture(autouse=True)
 def _no_start_up_delays(monkeypatch):
     """The dashboard waits a moment after its first frame before loading every contract and
