@@ -468,6 +468,10 @@ async def test_a_stale_board_gets_a_conflict_and_reloads(make_test_app, seeded, 
         db = api.Database.open(db_path)
         api.give_bonus(db, seeded["web"], amount="10", clock=clock)  # another session
         db.close()
+        # The app polls for other sessions' commits twice a second; on a slow machine it would see
+        # this one before the keys below and reload, leaving nothing stale. Taken as seen (as its
+        # own writes are), it leaves the board stale until the conflict reloads it.
+        app._watcher.absorb()
         await pilot.press("r", "enter")
         await settle(pilot)  # the confirmation opens from the form's handler: wait for it
         await pilot.press("y")
