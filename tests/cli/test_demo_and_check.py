@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from datetime import UTC, datetime, timedelta
 
 import pendulum
@@ -81,10 +80,8 @@ def test_demo_refuses_a_non_empty_database_unless_forced(demo_db):
 
 def test_demo_with_synthetic_contracts_passes_check(tmp_path):
     path = tmp_path / "big.db"
-    started = time.perf_counter()
     result = run("demo", "--db", path, "--contracts", "200", "--seed", "3")
     assert result.exit_code == 0, result.output
-    assert time.perf_counter() - started < 20
     assert "200 synthetic" in result.output
     assert _q(path, "select count(*) from contract") == [(209,)]
     counts = _q(path, "select count(*) from milestone where contract_id > 9 group by contract_id")

@@ -18,7 +18,6 @@ import shlex
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -226,8 +225,6 @@ def check_database(path: Path) -> None:
 def test_walk_in_a_real_terminal(tmp_path):
     db = tmp_path / "cairn.db"
     assert not db.exists()
-    started = time.monotonic()
     with Tmux(cairn_command(db), cols=80, rows=24, cwd=str(ROOT)) as t:
         walk(t)
     check_database(db)
-    assert time.monotonic() - started < 120
