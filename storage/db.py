@@ -114,6 +114,12 @@ class Database:
         finally:
             self._local.rehearsing = False
 
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def close(self) -> None:
         for conn in self._readers:
             conn.close()

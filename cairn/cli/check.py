@@ -19,12 +19,9 @@ def check_(ctx: click.Context, db_path: Path | None) -> None:
     from cairn.storage.queries import check
 
     path = db_path_of(ctx, db_path)
-    db = open_existing(path)
-    try:
+    with open_existing(path) as db:
         problems = check.problems(db)
         totals = check.totals(db) if not problems else {}
-    finally:
-        db.close()
     if problems:
         if problems[0].startswith(check.UNREADABLE):  # the file itself: said as every command says it
             from cairn.storage.files import damaged

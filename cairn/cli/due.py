@@ -74,13 +74,10 @@ def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_j
     from cairn.storage.queries.deadlines import deadline_rows
 
     clock = ctx.find_object(State).clock
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         apply_timers_if_writable(db, clock, availability=False)  # no deadline reads P5's event
         # The text needs each deadline's time, contract and words only: the lean reading.
         items = deadlines(db, clock) if as_json else deadline_rows(db, clock)
-    finally:
-        db.close()
     # Filtered here rather than with deadlines(within=...): see the report on read._now.
     now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if within is not None:

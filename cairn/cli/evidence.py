@@ -32,11 +32,8 @@ def evidence(ctx: click.Context, contract: int, db_path: Path | None, output: Pa
         fmt = "md" if output.suffix.lower() in (".md", ".markdown") else "html"
     if str(output) != "-":
         files.output_target(output)  # a device, a folder or a missing folder: refused before any work
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         pack = evidence_of(db, contract, ctx.find_object(State).clock)
-    finally:
-        db.close()
     if pack is None:
         raise CliError(f"contract {contract} does not exist; 'cairn list --all' shows every contract's id.")
     data = (to_markdown(pack) if fmt == "md" else to_html(pack)).encode()

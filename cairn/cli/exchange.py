@@ -34,8 +34,7 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
 
     if str(output) != "-":
         files.output_target(output)  # a device, a folder or a missing folder: refused before any work
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         # Written as it is made, a row at a time: 100,000 contracts are a gigabyte of JSON.
         if fmt == "json":
             from cairn.storage.exchange.json_dump import json_chunks
@@ -56,8 +55,6 @@ def export(ctx: click.Context, db_path: Path | None, fmt: str, output: Path) -> 
             sys.stdout.flush()
         else:
             files.write_private(output, data)  # owner-only, like the database: an export holds everything in it
-    finally:
-        db.close()
     if str(output) != "-":
         echo(f"Exported {fmt.upper()} to {output}.", err=True)
 

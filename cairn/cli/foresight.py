@@ -37,13 +37,10 @@ def forecast(ctx: click.Context, db_path: Path | None, weeks: int, show_items: b
     from cairn.storage.queries.foresight import forecast as forecast_of
 
     clock = ctx.find_object(State).clock
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         apply_timers_if_writable(db, clock)
         rows = forecast_of(db, clock, weeks=weeks)
         risks = at_risk(db, clock)
-    finally:
-        db.close()
     now = clock.now().astimezone(UTC)
     totals = risk_totals(risks)
     if as_json:
@@ -132,11 +129,8 @@ def clients(ctx: click.Context, db_path: Path | None, as_json: bool) -> None:
     from cairn.storage.money import format_amount
     from cairn.storage.queries.clients import clients as clients_of
 
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         stats = clients_of(db)
-    finally:
-        db.close()
     if as_json:
         from cairn.cli import json_out
 

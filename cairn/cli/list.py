@@ -29,14 +29,11 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
         return iso_utc(instant(clock))
 
     clock = ctx.find_object(State).clock
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         apply_timers_if_writable(db, clock)
         rows = contract_summaries(db, clock, include_ended=True, include_archived=True)
         # P9: the platform's fee on what each contract paid, for --json's fee and net (one read).
         fee = fee_sums(db.reader(), instant_text(clock)) if as_json else {}
-    finally:
-        db.close()
     if not show_all:  # the dashboard's default view
         rows = [s for s in rows if s.status == "open" and not s.archived]
     now = datetime.fromtimestamp(clock.now().timestamp(), UTC)

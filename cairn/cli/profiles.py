@@ -54,11 +54,8 @@ def list_profiles(ctx: click.Context, db_path: Path | None = None, as_json: bool
     """Every profile, built-in ones first, with its numbers and how many contracts use it."""
     from cairn.storage.queries import profiles as read
 
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         rows = read(db)
-    finally:
-        db.close()
     if as_json:
         from cairn.cli import json_out
 
@@ -103,11 +100,8 @@ def add(ctx: click.Context, db_path: Path | None, name: str, review, hold, refun
     from cairn.storage.operations.profiles import add_profile
 
     values = _values(review, hold, refund_answer, feedback, minimum, fee, per_contract)
-    db = open_database(db_path_of(ctx, db_path))
-    try:
+    with open_database(db_path_of(ctx, db_path)) as db:
         add_profile(db, name=name, **values)
-    finally:
-        db.close()
     echo(f"Added the profile {name.strip()!r}.")
 
 
@@ -128,11 +122,8 @@ def edit(ctx: click.Context, db_path: Path | None, profile: str, new_name: str |
         values["name"] = new_name
     if not values:
         raise click.UsageError("give at least one number to change (such as --hold 3)")
-    db = open_database(db_path_of(ctx, db_path))
-    try:
+    with open_database(db_path_of(ctx, db_path)) as db:
         edit_profile(db, profile, **values)
-    finally:
-        db.close()
     echo(f"Changed the profile {profile.strip()!r}; contracts created from now on use its new numbers.")
 
 
@@ -156,12 +147,9 @@ def move(ctx: click.Context, db_path: Path | None, contract: int, profile: str |
     if profile is None and fee is None and review is None and cap is None:
         raise click.UsageError("give a PROFILE, --fee, --review or --revision-cap")
     clock = ctx.find_object(State).clock
-    db = open_database(db_path_of(ctx, db_path))
-    try:
+    with open_database(db_path_of(ctx, db_path)) as db:
         b = change_terms(db, contract, profile=profile, fee_rule=fee, review_days=review, clock=clock,
                          revision_cap=KEEP if cap is None else "" if cap.strip().lower() == "none" else cap)
-    finally:
-        db.close()
     p, rounds = b.contract.profile, b.contract.revision_cap
     echo(f"Contract #{b.id} is on {p.name!r}: review {p.review_days if p.review_days is not None else 'none'}, "
          f"hold {p.hold_days} days, fee {p.fee.shown()}, revision cap {rounds if rounds is not None else 'none'}.")

@@ -38,13 +38,11 @@ def reconcile(ctx: click.Context, file: Path, db_path: Path | None, days: int, a
     data = read_input(file, "the transaction-history CSV", limit=_MAX_BYTES + 1)
     if len(data) > _MAX_BYTES:
         raise CliError(f"{file}: larger than {_MAX_BYTES // 1024 // 1024} MB; export a shorter period.")
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
-        result = reconcile_of(db, data, days=days)
-    except ReconcileError as e:
-        raise CliError(f"{file}: {e}") from None
-    finally:
-        db.close()
+    with open_existing(db_path_of(ctx, db_path)) as db:
+        try:
+            result = reconcile_of(db, data, days=days)
+        except ReconcileError as e:
+            raise CliError(f"{file}: {e}") from None
     if as_json:
         _json(result)
     else:

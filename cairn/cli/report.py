@@ -37,15 +37,12 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, net: bo
     from cairn.storage.queries import earnings, instant, payouts
 
     clock = ctx.find_object(State).clock
-    db = open_existing(db_path_of(ctx, db_path))
-    try:
+    with open_existing(db_path_of(ctx, db_path)) as db:
         apply_timers_if_writable(db, clock, availability=False)  # no figure reads P5's event
         # The fees are shown only with --net: without it they are not worked out.
         totals = earnings(db, clock, fees=net)
         rows = earnings(db, clock, per_contract=True, fees=net) if per_contract else []
         paid_out = payouts(db, clock)
-    finally:
-        db.close()
     now = instant(clock)  # a plain UTC datetime: no pendulum to import
     if as_json:
         _json(now, totals, rows if per_contract else None, paid_out, net)
