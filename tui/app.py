@@ -28,7 +28,8 @@ from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
 from cairn.tui.paint_once import PaintOnce
 
 if TYPE_CHECKING:
-    from cairn.storage.queries import Board
+    from rich.text import Text
+
     from cairn.tui.screens.board import BoardScreen
 
 textual_fixes.apply()
@@ -198,18 +199,14 @@ class CairnApp(App):
             return
         self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
 
-    def open_board(self, contract_id: int, initial: Board | None = None) -> None:
-        """Show a contract's board; ``initial`` is its ``Board`` if already read."""
+    def open_board(self, contract_id: int, title: Text | None = None) -> None:
+        """Show a contract's board at once: its read runs in the board's worker, and the one
+        paint waits for it. ``title``: its heading, if known already (the list's row)."""
         self._paint_once.screen_changing()  # before the board is filled in: one paint for all of it
         if self._board is not None and self._board in self.screen_stack:
             return  # already open, under a dialog (a click that got through)
-        if initial is None:  # nothing to show yet: a fresh screen, empty until its read answers
-            from cairn.tui.screens.board import BoardScreen
-
-            self.push_screen(BoardScreen(contract_id))
-            return
         board = self._board_screen()
-        board.show_contract(contract_id, initial=initial)
+        board.show_contract(contract_id, title=title)
         self.push_screen(board)
 
     def poll_database(self) -> bool:

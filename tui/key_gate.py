@@ -34,8 +34,9 @@ from textual.message import Message
 
 # How often to look again while an operation a key started is still running (seconds).
 OPERATION_POLL = 0.01
-# The worker groups of operations a key can start (tui/worker.py's default; the new-contract form).
-OPERATIONS = ("storage", "new-contract")
+# The worker groups of operations a key can start (tui/worker.py's default; the new-contract form),
+# and the board's read: ``enter J`` moves a milestone of the board enter opened, once it is read.
+OPERATIONS = ("storage", "new-contract", "board-read")
 
 if TYPE_CHECKING:
     from textual.app import App

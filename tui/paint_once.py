@@ -31,10 +31,32 @@ PASS = 0.005  # seconds between looks at the screen opening
 READS = ("board-read", "contract-list")  # the reads a screen starts as it opens
 
 
+def _install_held_refresh() -> None:
+    """While paints are held, the screen on top is not rendered at all. Textual renders it on
+    every layout pass in a batch and only then drops the frame (``App._display`` returns early
+    in a batch): opening a board rendered the whole screen four times, ~40 ms each, to paint it
+    once. Its dirty widgets and regions are kept; the release draws them, whole, once."""
+    from textual.screen import Screen
+
+    if getattr(Screen._compositor_refresh, "_held", False):
+        return
+    refresh = Screen._compositor_refresh
+
+    def _compositor_refresh(screen: Screen) -> None:
+        hold = getattr(screen.app, "_paint_once", None)
+        if hold is not None and hold.since is not None and screen is screen.app.screen:
+            return
+        refresh(screen)
+
+    _compositor_refresh._held = True
+    Screen._compositor_refresh = _compositor_refresh
+
+
 class PaintOnce:
     def __init__(self, app: App) -> None:
         self.app = app
         self.since: float | None = None  # holding paints since
+        _install_held_refresh()
 
     def screen_changing(self) -> None:
         if self.since is not None or not self.app.is_running or self.app.is_headless:

@@ -30,6 +30,38 @@ def test_the_internals_paint_once_works_are_there():
     assert hasattr(Compositor(), "_dirty_regions")
 
 
+def test_the_screen_on_top_is_not_rendered_while_paints_are_held():
+    """Textual renders a screen on each layout pass in a batch, then drops the frame: while a
+    screen opens, those renders are skipped (the release draws it whole, once)."""
+    import asyncio
+
+    from textual.app import App
+    from textual.widgets import Static
+
+    from cairn.tui.paint_once import PaintOnce
+
+    class Probe(App):
+        def compose(self):
+            yield Static("probe")
+
+    async def scenario() -> list[int]:
+        rendered: list[int] = []
+        app = Probe()
+        async with app.run_test():
+            app._paint_once = PaintOnce(app)
+            compositor = app.screen._compositor
+            render = compositor.render_update
+            compositor.render_update = lambda *a, **k: rendered.append(1) or render(*a, **k)
+            app._paint_once.since = 0.0  # holding
+            app.screen._compositor_refresh()
+            held = len(rendered)
+            app._paint_once.since = None
+            app.screen._compositor_refresh()
+        return [held, len(rendered)]
+
+    assert asyncio.run(scenario()) == [0, 1]
+
+
 def test_opening_a_board_a_dialog_help_and_the_form_paints_once(tmp_path):
     db = tmp_path / "demo.db"
     subprocess.run([sys.executable, "-m", "cairn", "demo", "--db", str(db)], check=True, cwd=ROOT,

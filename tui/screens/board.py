@@ -43,6 +43,22 @@ def evidence_folder() -> str:
     return os.getcwd()
 
 
+def heading(title: str, client_name: str, *, is_open: bool, archived: bool, hourly: bool) -> Text:
+    """The board's title line. The status first: a long title is cut at the end, never the word
+    "ended"."""
+    text = Text()
+    if not is_open:
+        text.append("■ ended · ", style="bold")
+    if archived:
+        text.append("archived · ", style="bold")
+    if hourly:
+        text.append("hourly · ", style="bold")
+    text.append(clean(title), style="bold")
+    if client_name:
+        text.append(f" · {clean(client_name)}", style="dim")
+    return text
+
+
 def terms(p, revision_cap: int | None = None) -> str:
     """P9: the contract's profile and the numbers it keeps, in a few words; its revision cap (M10)."""
     review = "no auto-release" if p.review_days is None else f"review {p.review_days}d"
@@ -51,6 +67,9 @@ def terms(p, revision_cap: int | None = None) -> str:
     fee = "no fee" if p.fee.kind == "none" else f"fee {p.fee.shown()}"
     cap = "" if revision_cap is None else f", cap {revision_cap} revision{'s' if revision_cap != 1 else ''}"
     return f"{clean(p.name)}: {review}, hold {p.hold_days}d, {fee}{cap}{changed}"
+
+
+SLOW_READ = 0.3  # seconds: a board read that takes longer hides the contract shown before
 
 
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):
@@ -68,11 +87,13 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.show_contract(contract_id, side=side, initial=initial)
 
     def show_contract(self, contract_id: int | None, *, side: str | None = None,
-                      initial: Board | None = None) -> None:
+                      initial: Board | None = None, title: Text | None = None) -> None:
         """Show a contract on this screen. The app keeps one board screen and shows each
         contract opened on it: building the screen anew cost ~25 ms of widgets and styles on
-        every Enter. Answers still on their way for the contract shown before are dropped."""
+        every Enter. Answers still on their way for the contract shown before are dropped.
+        ``title``: the heading, known before the board is read (from the list's row)."""
         self._visit += 1
+        self._title = title
         self.contract_id = contract_id
         self.side = side
         self._initial = initial if side is None or (initial and initial.side == side) else None
@@ -112,6 +133,12 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self._start()
 
     def _start(self) -> None:
+        if self._initial is None and self.board is None:  # nothing of this contract's to show yet
+            if self._title is not None:
+                self._show_if_changed("#board-title", self._title)
+            # The screen is painted once its read answers (paint_once); should the read be slow,
+            # what the contract shown before left on it is not shown under this one's title.
+            self.set_timer(SLOW_READ, self._this_visit(self._hide_until_read))
         table = self.query_one(PlanTable)
         table.move_cursor(row=0, animate=False)
         table.scroll_home(animate=False)
@@ -122,6 +149,10 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
             self.show_board(initial)
         else:
             self.reload()
+
+    def _hide_until_read(self) -> None:
+        if self.board is None:
+            self.query_one("#board-body").display = False
 
     def on_database_changed(self) -> None:
         # Another session (or a timer) committed: show the current state, unless one of our
@@ -157,18 +188,12 @@ class BoardScreen(PlanActions, MoneyActions, Screen[None]):
         self.side = b.side
         c = b.contract
         now = self.app.clock.now()
-        # The status first: a long title is cut at the end, never the word "ended".
-        title = Text()
-        if not c.is_open:
-            title.append("■ ended · ", style="bold")
-        if c.archived:
-            title.append("archived · ", style="bold")
-        if c.kind == "hourly":
-            title.append("hourly · ", style="bold")
-        title.append(clean(c.title), style="bold")
-        if c.client_name:
-            title.append(f" · {clean(c.client_name)}", style="dim")
-        self._show_if_changed("#board-title", title)
+        body = self.query_one("#board-body")
+        if not body.display:  # hidden while a slow read ran: the plan takes back the focus
+            body.display = True
+            self.query_one(PlanTable).focus()
+        self._show_if_changed("#board-title", heading(c.title, c.client_name, is_open=c.is_open, archived=c.archived,
+                                                      hourly=c.kind == "hourly"))
         self._show_if_changed(ActingAs, b.side, c.my_side)
         self._show_if_changed("#request-notice", self._notice(b))
         self.query_one("#request-notice").display = b.request is not None or b.refund_request is not None

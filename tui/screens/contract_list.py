@@ -371,15 +371,11 @@ class ContractListScreen(Screen):
         row = self.table.selected
         if row is None:
             return
-        from cairn.storage import queries as read
+        from cairn.tui.screens.board import heading
 
-        # The board's read is a few indexed queries (~2 ms even with 10,000 contracts): done
-        # here, the board's first frame already shows the contract, with no worker round trip.
-        try:
-            first = read.board(self.app.db, row.id, self.app.clock)
-        except Exception:  # noqa: BLE001 - the board reads again in a worker and reports it
-            first = None
-        self.app.open_board(row.id, initial=first)
+        s = row.summary
+        self.app.open_board(row.id, heading(s.title, s.client_name, is_open=s.status == "open", archived=s.archived,
+                                            hourly=s.kind == "hourly"))
 
     def action_history(self) -> None:
         row = self.table.selected
