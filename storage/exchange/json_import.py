@@ -124,29 +124,46 @@ def _parse(text: bytes) -> Any:
 class _Scratch:
     """The scratch database: the schema's tables (each row with ``_pos``, where it sat in the
     file), filled as rows are read; ``_absent``, the rows with a usable id that could not go in;
-    ``_ref``, the references of rows with problems of their own, as the file wrote them."""
+    ``_ref``, the references of rows with problems of their own, as the file wrote them. Made
+    when the first row goes in: a file refused by its header, or found not to be in Cairn's layout
+    at its first line (then read whole into a new one), never makes one."""
 
     def __init__(self, target: sqlite3.Connection, folder: Path) -> None:
-        fd, name = tempfile.mkstemp(prefix=".cairn-import-", suffix=".db", dir=folder)
+        self._target = target
+        self._folder = folder
+        self._conn: sqlite3.Connection | None = None
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self._conn = self._create()
+        return self._conn
+
+    def _create(self) -> sqlite3.Connection:
+        fd, name = tempfile.mkstemp(prefix=".cairn-import-", suffix=".db", dir=self._folder)
         os.close(fd)
         self.path = Path(name)
-        self.conn = sqlite3.connect(self.path, isolation_level=None)
-        self.conn.execute("PRAGMA journal_mode=MEMORY")  # (OFF would make a rolled-back savepoint undefined)
-        self.conn.execute("PRAGMA synchronous=OFF")
-        self.conn.execute("BEGIN")
-        for table, sql in target.execute("select name, sql from sqlite_master where type = 'table' "
-                                         "and sql is not null and name not like 'sqlite_%'"):
-            self.conn.execute(sql)
-            self.conn.execute(f"alter table {table} add column _pos integer")
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=MEMORY")  # (OFF would make a rolled-back savepoint undefined)
+        conn.execute("PRAGMA synchronous=OFF")
+        conn.execute("BEGIN")
+        for table, sql in self._target.execute("select name, sql from sqlite_master where type = 'table' "
+                                               "and sql is not null and name not like 'sqlite_%'"):
+            conn.execute(sql)
+            conn.execute(f"alter table {table} add column _pos integer")
         # Rows with their own problems (reported already) still go in, so that the sums of the
         # invariants see the same money as the file; only a value SQLite cannot hold keeps a row out.
-        self.conn.execute("PRAGMA ignore_check_constraints = ON")
-        self.conn.execute("create table _absent (tbl text, id integer, pos integer, primary key (tbl, id))")
-        self.conn.execute("create table _ref (tidx integer, tbl text, id integer, fidx integer, col text, "
-                          "parent text, value)")
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute("create table _absent (tbl text, id integer, pos integer, primary key (tbl, id))")
+        conn.execute("create table _ref (tidx integer, tbl text, id integer, fidx integer, col text, "
+                     "parent text, value)")
+        return conn
 
     def close(self) -> None:
-        self.conn.close()
+        if self._conn is None:
+            return
+        self._conn.close()
+        self._conn = None
         for suffix in ("", "-journal", "-wal", "-shm"):
             with suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")
