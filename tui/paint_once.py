@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 # Seconds a paint may be held (a screen slow to open is shown then anyway). The field test holds
 # longer, so that a loaded machine does not split its frame.
 LIMIT = float(os.environ.get("CAIRN_PAINT_HOLD", "1.0"))
-PASS = 0.005  # seconds between looks at the screen opening
+PASS = 0.002  # seconds between looks at the screen opening
 READS = ("board-read", "contract-list")  # the reads a screen starts as it opens
 
 
@@ -79,7 +79,7 @@ class PaintOnce:
             # the layout stands, the screen is painted once.
             top._layout_required = False
             top._refresh_layout()
-            self._again(1)
+            self._again(2)  # one quiet look after a layout will do: what it posted is queued by then
             return
         if (ready and passes >= 2) or late:
             self.since = None
