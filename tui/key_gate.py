@@ -93,7 +93,7 @@ class KeyGate:
 
     def done(self, message: KeyDone) -> None:
         message.stop()
-        if message.seq != self._seq:
+        if message.seq != self._seq or self._app_gone():
             return
         self._seq += 1
         if not self._key_handled:
@@ -134,15 +134,20 @@ class KeyGate:
         self.app.set_timer(OPERATION_POLL, partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
-        # The app's timers still fire while it shuts down, after its last screen has gone:
-        # there is nowhere left for a key to land, so the keys in flight go with the app.
+        if not self._app_gone():
+            callback(*args)
+
+    def _app_gone(self) -> bool:
+        """The app's timers still fire, and a marker still reaches it, while it shuts down after
+        its last screen has gone: there is nowhere left for a key to land, so the keys in flight
+        go with the app."""
         try:
             self.app.screen  # noqa: B018 - raises once no screen is left
         except (ScreenStackError, UnknownModeError):
             self.busy = False
             self.waiting.clear()
-            return
-        callback(*args)
+            return True
+        return False
 
     def _can_answer(self, target) -> bool:  # noqa: ANN001 - a Widget
         """The marker's widget may still pass it up: it is on the screen on top, and running."""

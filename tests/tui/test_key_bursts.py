@@ -173,3 +173,23 @@ def test_a_key_in_flight_when_the_app_shuts_down_goes_with_it():
     gate._later(gate._lost, 7, Gone())
     ShuttingDown.timers.pop()()
     assert gate.idle
+
+
+def test_a_marker_reaching_the_app_after_its_last_screen_goes_with_it():
+    """The marker behind a key can reach the app after its last screen has gone (a test that
+    ended right behind a burst: 'No screens on stack' from KeyGate.done): the keys go with it."""
+    from textual.app import ScreenStackError
+
+    from cairn.tui.key_gate import KeyDone, KeyGate
+
+    class ShuttingDown:
+        @property
+        def screen(self):
+            raise ScreenStackError("No screens on stack")
+
+    gate = KeyGate(ShuttingDown())
+    assert not gate.hold(events.Key("a", "a"))
+    assert gate.hold(events.Key("b", "b"))
+    gate._seq, gate._key_handled = 7, False
+    gate.done(KeyDone(7, None))
+    assert gate.idle
