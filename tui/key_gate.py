@@ -24,6 +24,7 @@ for the refused field (escape is kept: it still closes the form).
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from functools import partial
 from typing import TYPE_CHECKING
@@ -34,6 +35,10 @@ from textual.message import Message
 
 # How often to look again while an operation a key started is still running (seconds).
 OPERATION_POLL = 0.01
+# The longest the keys behind one key wait for what it set going (seconds). Nothing Cairn does
+# takes this long even on a loaded machine; should something never end (a read that hangs),
+# the keys typed behind it go on rather than freeze the dashboard.
+LONGEST_HOLD = 10.0
 # The worker groups of operations a key can start (tui/worker.py's default; the new-contract form),
 # and the board's read: ``enter J`` moves a milestone of the board enter opened, once it is read.
 OPERATIONS = ("storage", "new-contract", "board-read")
@@ -68,6 +73,7 @@ class KeyGate:
         self.busy = False
         self._seq = 0  # the marker in flight; a late one (or a late watch) is ignored
         self._key_handled = False  # the key's own marker is back: what follows are follow-up rounds
+        self._since = 0.0  # when the key in flight went (monotonic)
 
     @property
     def idle(self) -> bool:
@@ -80,6 +86,7 @@ class KeyGate:
             self.waiting.append(event)
             return True
         self.busy = True
+        self._since = time.monotonic()
         return False
 
     def drop(self) -> None:
@@ -163,10 +170,12 @@ class KeyGate:
         no screen opening or closing, nothing queued on the screen, no operation it started
         still running. Otherwise one more round."""
         top = self.app.screen
-        if top is not screen or not top.is_mounted or self._messages_queued(top):
+        if time.monotonic() - self._since > LONGEST_HOLD:
+            self._next()
+        elif top is not screen or not top.is_mounted or self._messages_queued(top):
             self._mark(top)
         elif self._operation_running(top) or self._layout_pending(top):
-            self.app.set_timer(OPERATION_POLL, partial(self._mark, top))
+            self._later(self._mark, top)
         else:
             self._next()
 
@@ -192,6 +201,7 @@ class KeyGate:
 
     def _next(self) -> None:
         if self.waiting:
+            self._since = time.monotonic()
             self.app.post_message(HeldKey(self.waiting.popleft()))  # still busy: it goes first
         else:
             self.busy = False

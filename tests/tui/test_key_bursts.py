@@ -193,3 +193,48 @@ def test_a_marker_reaching_the_app_after_its_last_screen_goes_with_it():
     gate._seq, gate._key_handled = 7, False
     gate.done(KeyDone(7, None))
     assert gate.idle
+
+
+def test_keys_behind_an_operation_that_never_ends_go_on_after_the_longest_hold():
+    """A key's follow-up rounds wait for the operations it set going; should one never end (a
+    read that hangs), the keys typed behind it go on after LONGEST_HOLD instead of freezing the
+    dashboard for good."""
+    import time
+
+    from cairn.tui.key_gate import LONGEST_HOLD, HeldKey, KeyGate
+
+    class Screen:
+        is_mounted = True
+        message_queue_size = 0
+
+        def walk_children(self):
+            return []
+
+    screen = Screen()
+
+    class Hanging:  # a worker of an operation, still running
+        group, is_finished, node = "storage", False, screen
+
+    class App:
+        message_queue_size = 0
+        workers = [Hanging()]
+        posted: list = []
+        timers: list = []
+        screen = None
+
+        def post_message(self, message):
+            self.posted.append(message)
+
+        def set_timer(self, _delay, callback):
+            self.timers.append(callback)
+
+    app = App()
+    app.screen = screen
+    gate = KeyGate(app)
+    assert not gate.hold(events.Key("a", "a"))
+    assert gate.hold(events.Key("b", "b"))
+    gate._when_quiet(screen)  # the operation runs: one more look, the key waits
+    assert app.timers and not app.posted
+    gate._since = time.monotonic() - LONGEST_HOLD - 1
+    gate._when_quiet(screen)
+    assert [m.key.key for m in app.posted if isinstance(m, HeldKey)] == ["b"]
