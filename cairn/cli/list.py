@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -25,18 +25,15 @@ def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: boo
     from cairn.storage.queries.fees import fee_sums
     from cairn.storage.queries.reading import instant, iso_utc
 
-    def instant_text(clock) -> str:
-        return iso_utc(instant(clock))
-
     clock = ctx.find_object(State).clock
     with open_existing(db_path_of(ctx, db_path)) as db:
         apply_timers_if_writable(db, clock)
         rows = contract_summaries(db, clock, include_ended=True, include_archived=True)
         # P9: the platform's fee on what each contract paid, for --json's fee and net (one read).
-        fee = fee_sums(db.reader(), instant_text(clock)) if as_json else {}
+        fee = fee_sums(db.reader(), iso_utc(instant(clock))) if as_json else {}
     if not show_all:  # the dashboard's default view
         rows = [s for s in rows if s.status == "open" and not s.archived]
-    now = datetime.fromtimestamp(clock.now().timestamp(), UTC)
+    now = instant(clock)
     if as_json:
         from cairn.cli import json_out
 

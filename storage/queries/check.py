@@ -29,6 +29,8 @@ import sqlite3
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from cairn.storage.queries.reading import connection
+
 if TYPE_CHECKING:
     from cairn.storage.db import Database
 
@@ -55,10 +57,6 @@ select c.id, c.title,
 from contract c left join ledger_entry l on l.contract_id = c.id
 group by c.id
 """
-
-
-def _conn(db: Database | sqlite3.Connection) -> sqlite3.Connection:
-    return db if isinstance(db, sqlite3.Connection) else db.reader()
 
 
 def _money(n: int) -> str:
@@ -328,7 +326,7 @@ def terms_invariants(conn: sqlite3.Connection, *, numbers: bool = True) -> list[
 
 def problems(db: Database | sqlite3.Connection) -> list[str]:
     """Everything wrong with the database; an empty list means it passes ``cairn check``."""
-    conn = _conn(db)
+    conn = connection(db)
     try:
         return integrity(conn) + ledger_invariants(conn) + state_invariants(conn) + terms_invariants(conn)
     except sqlite3.DatabaseError as exc:
@@ -337,6 +335,6 @@ def problems(db: Database | sqlite3.Connection) -> list[str]:
 
 def totals(db: Database | sqlite3.Connection) -> dict[str, int]:
     """How much was checked, for the "OK ..." line."""
-    conn = _conn(db)
+    conn = connection(db)
     return {t: conn.execute(f"select count(*) from {t}").fetchone()[0]
             for t in ("contract", "milestone", "ledger_entry", "event")}
