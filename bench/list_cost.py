@@ -1,7 +1,7 @@
 """The full contract list's build beside its floor, in one process of its own:
 
 - floor: the list's summary SQL alone (``summaries_statement``, executed and fetched);
-- build: what the dashboard's worker does for the full list (``contract_list.load``: every
+- build: what the dashboard's worker does for the full list (``contract_list.loading.load``: every
   contract's row, the earnings report, the columns' widths and the rows of the default view),
   ready to hand to the table.
 
@@ -24,8 +24,8 @@ def main() -> None:
     from cairn.storage.db import Database
     from cairn.storage.queries import summaries
     from cairn.storage.queries.reading import instant
-    from cairn.tui.screens.contract_list import load
     from cairn.tui.widgets.contract_list import View
+    from cairn.tui.widgets.contract_list.loading import load
 
     db = Database.open(path)
     clock = SystemClock()

@@ -10,8 +10,8 @@ from rich.console import Console
 
 from cairn.storage import api
 from cairn.storage.queries.earnings import earnings
-from cairn.tui.screens.contract_list import load, refresh
 from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel, View, select
+from cairn.tui.widgets.contract_list.loading import load, refresh
 from cairn.tui.widgets.contract_list.rows import layout, natural_widths
 from tests.tui.asynctest import drive, settle
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -21,10 +21,9 @@ from cairn.tui.widgets.contract_list import (
     ContractTable,
     EarningsPanel,
     View,
-    build_row,
-    select,
 )
-from cairn.tui.widgets.contract_list.rows import SORTABLE, natural_widths
+from cairn.tui.widgets.contract_list.loading import Loaded, load, refresh
+from cairn.tui.widgets.contract_list.rows import SORTABLE
 from cairn.tui.worker import call_storage
 
 if TYPE_CHECKING:
@@ -36,97 +35,6 @@ EMPTY = ("No contracts yet. Press n to create your first contract (a template ca
 
 MIN_FIRST_PAGE = 40  # rows in the first frame, or the terminal's height if taller
 FULL_LOAD_DELAY = 0.15  # seconds after the first frame; tests set it to 0
-
-
-@dataclass
-class Loaded:
-    """The list's data as a worker hands it over: nothing per row is left for the UI thread."""
-
-    rows: list
-    earnings: tuple[list, dict] | None  # earnings and work at risk (money_report); None for the first page
-    natural: dict[str, int] | None = None  # each column's widest value
-    shown: list | None = None  # the rows of ``view``
-    view: View | None = None
-    hidden: int | None = None  # rows the default view hides (ended or archived)
-
-
-def load(db, *, clock: Clock, first_page: int | None = None, view: View | None = None) -> Loaded:
-    """The list's data, built in a thread: every contract's row (ended and archived too, so
-    the toggle needs no query), the earnings report, and what the table would otherwise work
-    out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
-    rows of the default view and no report: the first frame, in milliseconds."""
-    from cairn.storage.queries import summaries
-    from cairn.storage.queries.earnings import contract_fees
-
-    if first_page:
-        page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
-                                            limit=first_page)
-        return Loaded([build_row(s) for s in page], None)
-    from cairn.tui.garbage import long_lived
-
-    with long_lived():
-        fees = contract_fees(db, clock)
-        # The report first: what it reads on the way is freed before the rows take their room.
-        report = money_report(db, clock, fees)
-        per = fee_totals(fees)
-        del fees
-        rows = [build_row(s, per) for s in summaries.contract_summaries(db, clock, include_ended=True,
-                                                                        include_archived=True)]
-        loaded = Loaded(rows, report, natural_widths(rows))
-        if view is not None:
-            loaded.view, loaded.shown = view, select(rows, view)
-        loaded.hidden = sum(r.hidden_by_default for r in rows)
-    return loaded
-
-
-def refresh(db, rows: list, *, clock: Clock):
-    """What changed since ``rows`` were read, by contract version: only those rows are re-read,
-    so coming back from a board or another session's commit costs milliseconds, not a reload of
-    every contract. Returns (fresh rows, removed ids, earnings or None, now, {id: place in rows})
-    or None when so much changed that a full load is simpler. ``rows`` is only read."""
-    from cairn.storage.queries import summaries
-    from cairn.storage.queries.earnings import contract_fees
-    from cairn.storage.queries.reading import instant
-
-    versions = {r.summary.id: (r.summary.version, r.summary.unread) for r in rows}
-    current = summaries.contract_versions(db)
-    changed = [cid for cid, v in current.items() if versions.get(cid) != v]
-    removed = [cid for cid in versions if cid not in current]
-    if len(changed) > 1000:
-        return None
-    now = instant(clock)
-    fresh = summaries.contract_summaries(db, clock, include_ended=True, include_archived=True,
-                                         ids=changed) if changed else []
-    # Reading events on a board changes only the unread count: no money moved.
-    moved = removed or any(versions.get(cid, (None, 0))[0] != current[cid][0] for cid in changed)
-    wanted = set(changed)
-    if moved:
-        fees = contract_fees(db, clock)
-        earnings, per = money_report(db, clock, fees), fee_totals(fees)
-        # A release moves the tier of the client's later payments on other contracts too (P9).
-        fresh_rows = [build_row(s, per) for s in fresh]
-        fresh_rows += [r._replace(fee=per.get(r.summary.id, 0)) for r in rows if r.fee is not None
-                       and r.fee != per.get(r.summary.id, 0) and r.summary.id not in wanted]
-        wanted.update(r.summary.id for r in fresh_rows)
-    else:
-        earnings, fee_of = None, {r.summary.id: r.fee for r in rows if r.summary.id in wanted}
-        fresh_rows = [build_row(s)._replace(fee=fee_of.get(s.id)) for s in fresh]
-    places = {r.summary.id: i for i, r in enumerate(rows) if r.summary.id in wanted} if wanted else {}
-    return fresh_rows, removed, earnings, now, places
-
-
-def fee_totals(fees: dict[int, tuple[int, int]]) -> dict[int, int]:
-    """Each contract's fees on pending and available money together: the list's Fee column."""
-    return {cid: pending + available for cid, (pending, available) in fees.items()}
-
-
-def money_report(db, clock: Clock, fees: dict | None = None) -> tuple[list, dict]:
-    """What the panel above the list shows: the earnings (P8) and the work at risk, per currency.
-    ``fees``: each contract's fees (``earnings.contract_fees``), when already read for the rows."""
-    from cairn.storage.queries.earnings import earnings
-    from cairn.storage.queries.foresight import at_risk, risk_totals
-
-    return earnings(db, clock, contract_fees=fees), risk_totals(at_risk(db, clock))
 
 
 def _edit(db, contract_id: int, *, clock: Clock, **fields):

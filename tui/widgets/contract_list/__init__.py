@@ -1,4 +1,5 @@
-"""The contract list's parts: the table, its rows and the earnings panel."""
+"""The contract list's parts: the table, its rows, the earnings panel, and the data a worker loads
+for them (``loading``)."""
 
 from .earnings import EarningsPanel
 from .rows import COLUMNS, ContractRow, View, build_row, select
