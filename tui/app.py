@@ -154,6 +154,7 @@ class CairnApp(App):
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.
+        garbage.first_frame()
         after = getattr(self.screen, "after_first_frame", None)
         if after is not None:
             after()
