@@ -34,6 +34,7 @@ class EarningsPanel(Static):
 
     shown: list[Earnings] = []
     _args: tuple = ()
+    _laid_out_for = 0  # the width the layout was chosen for
 
     def show(self, rows: list[Earnings], risk: dict[str, Risk] | None = None) -> None:
         self._args = (rows, risk)
@@ -48,6 +49,7 @@ class EarningsPanel(Static):
         # The widest layout that fits: all labels in full; then closer columns and a shorter first
         # label, so Fee still shows at 80 columns; then the net alone (gross is pending + available).
         width = (self.size.width or self.app.size.width) - 2
+        self._laid_out_for = width
         fees = FEES if any(r.fee for r in rows) else ()
         for stages, gap in ((STAGES + fees, 2), (NARROW + fees, 1), (NARROW + fees[1:], 1)):
             if _width(rows, risk, stages, gap) <= width:
@@ -55,7 +57,9 @@ class EarningsPanel(Static):
         self.update(_table(rows, risk, stages, gap))
 
     def on_resize(self) -> None:
-        if self._args:
+        # Only the width chooses the layout. Growing to the report's height is a resize too: drawing
+        # the report again then cost a second layout of the whole screen as the full list arrived.
+        if self._args and self.size.width - 2 != self._laid_out_for:
             self.show(*self._args)
 
 
