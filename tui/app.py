@@ -39,6 +39,12 @@ log = logging.getLogger("cairn")
 TERMINAL_THEMES = ("ansi-dark", "ansi-light")
 #: Seconds after mounting before the first timer pass (after the first paint); tests set it to 0.
 TIMERS_DELAY = 0.5
+#: Python's switch interval while the dashboard runs. Storage calls in threads hold the GIL while
+#: they build Python objects (the full list: seconds), and each time the screen's thread, or
+#: Textual's input and writer threads, want it back they wait up to this long -- several times
+#: per key. Python's 5 ms let keys wait 65-99 ms while 100,000 contracts loaded on a busy
+#: machine, 1 ms 49-111 (medians 80 and 67 ms over 8 runs each, bench/run.py --only load).
+SWITCH_INTERVAL = 0.001
 
 
 def _driver_class():
@@ -108,6 +114,8 @@ class CairnApp(App):
         # 16 colours (or fewer): the cursor row is drawn in the terminal's own colours (app.tcss).
         self.set_class(not self.is_headless and self.console.color_system in ("standard", "windows"), "-few-colours")
         self.set_interval(garbage.CHECK_SECONDS, self._garbage.tick)
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL)
         self._watcher = DataVersionWatcher(self.db.path)
         self.set_interval(POLL_SECONDS, self.poll_database)
         # Timers (M11 auto-release, P6 silence, P5 availability) as of now, after the first
@@ -303,6 +311,8 @@ class CairnApp(App):
         # Storage calls still running in threads find the database closed; they end quietly.
         self.closing = True
         garbage.restore()
+        if hasattr(self, "_switch_interval"):
+            sys.setswitchinterval(self._switch_interval)
         if hasattr(self, "_watcher"):
             self._watcher.close()
         self.db.close()

@@ -30,6 +30,20 @@ def test_opens_on_the_contract_list_and_q_quits(seeded, make_test_app):
     drive(make_test_app(), scenario)
 
 
+def test_threads_give_the_gil_back_to_the_screen_promptly_while_it_runs(seeded, make_test_app):
+    """A storage call building a big list in a thread holds the GIL; the screen's thread waits
+    up to the switch interval each time it wants it back (Python's 5 ms: several per key)."""
+    from cairn.tui import app as app_module
+
+    before = sys.getswitchinterval()
+
+    async def scenario(pilot):
+        assert sys.getswitchinterval() == app_module.SWITCH_INTERVAL < before
+
+    drive(make_test_app(), scenario)
+    assert sys.getswitchinterval() == before  # given back when the app ends
+
+
 def test_terminal_theme_from_the_environment(monkeypatch, make_test_app):
     monkeypatch.setenv("CAIRN_THEME", "ansi")
     assert make_test_app().theme == "ansi-dark"
