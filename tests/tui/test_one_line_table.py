@@ -128,3 +128,47 @@ def test_a_plan_of_a_thousand_is_shown_and_dragged():
         assert table.get_row_at(899)[0].plain == ""
 
     run(PlanApp(), scenario)
+
+
+def test_a_move_draws_only_the_lines_that_changed():
+    """A move in a draft (its marks column already there) refills the table and moves the cursor:
+    only the two swapped rows are drawn again, not every visible line (DataTable's line cache is keyed with the cursor's place and
+    emptied on every refill). Fails if DataTable stops drawing lines through ``_render_line``."""
+    rows = [PlanRow(f"m{i}", i, Row(milestone_id=i, title=f"Step {i}", amount_minor=10_000),
+                    frozenset({"edited"} if i == 5 else ())) for i in range(1, 1001)]
+    moved = [PlanRow("m2", 1, rows[1].row), PlanRow("m1", 2, rows[0].row, frozenset({"moved"})), *rows[2:]]
+
+    async def scenario(pilot):
+        from datetime import UTC, datetime
+
+        table = pilot.app.query_one(PlanTable)
+        table.focus()
+        now = datetime(2026, 11, 20, tzinfo=UTC)
+        table.show(rows, "USD", now, follow="m1")
+        await pilot.pause()
+        drawn = []
+        original = DataTable._render_line_in_row
+
+        def counting(self, row_key, *args, **kwargs):
+            if row_key.value is not None:  # the header's own line: DataTable's path
+                drawn.append(row_key.value)
+            return original(self, row_key, *args, **kwargs)
+
+        DataTable._render_line_in_row = counting
+        try:
+            table.show(moved, "USD", now, follow="m1")
+            await pilot.pause()
+            assert table.cursor_row == 1 and table.selected_key == "m1"
+            assert sorted(drawn) == ["m1", "m2"]  # of the ~20 lines on screen
+            line = "".join(s.text for s in table.render_line(1))
+            assert "Step 2" in line and "↕" not in line
+            assert "↕" in "".join(s.text for s in table.render_line(2))
+            drawn.clear()
+            table.show(rows, "USD", now, follow="m1")  # and back: both lines as first drawn
+            await pilot.pause()
+            assert drawn == [] and table.cursor_row == 0
+            assert "Step 1" in "".join(s.text for s in table.render_line(1))
+        finally:
+            DataTable._render_line_in_row = original
+
+    run(PlanApp(), scenario)

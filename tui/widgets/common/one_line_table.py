@@ -10,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Region
+from textual.strip import Strip
 from textual.widgets import DataTable
 from textual.widgets._data_table import Coordinate, Row, RowKey, RowRenderables
 
@@ -147,6 +148,7 @@ class OneLineTable(DataTable):
         self._index_by_key: dict[str, int] | None = None
         super().__init__(*args, **kwargs)
         self._cells_drawn: dict[tuple, list] = {}
+        self._lines_drawn: dict[tuple, Strip] = {}
         self._generation = 0  # bumped when the styles change: every cell is drawn anew
         self._frame_style: Style | None = None
 
@@ -246,6 +248,7 @@ class OneLineTable(DataTable):
         super().notify_style_update()  # DataTable empties its caches: a class came or went
         self._generation += 1
         self._cells_drawn.clear()
+        self._lines_drawn.clear()
 
     def render_lines(self, crop):  # noqa: ANN001, ANN201 - Widget's signature
         self._frame_style = super().rich_style
@@ -277,6 +280,28 @@ class OneLineTable(DataTable):
             raise LookupError(f"no row at line {y}")
         return self._key_at(y), 0
 
+    # DataTable keys its line cache with the cursor's place and a count bumped on every change, so a
+    # cursor move or a refill (a plan move) drew every visible line again: ~0.7 ms a line, most of
+    # a move's frame. Here a body line is kept by what it shows -- its cells, whether the cursor
+    # or the hover is on it, where it is -- so only the lines that changed are drawn.
+    def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
+        index = y - (self.header_height if self.show_header else 0)
+        if (index < 0 or index >= len(self._source) or self.cursor_type != "row" or self.fixed_rows
+                or (self._labelled_row_exists and self.show_row_labels)):
+            return super()._render_line(y, x1, x2, base_style)
+        cells = self._get_row_renderables(index).cells
+        key = (y, x1, x2, self.size.width, base_style, tuple(_shown(cell) for cell in cells),
+               self.cursor_row == index, self.show_cursor, self.hover_row == index, self._show_hover_cursor,
+               tuple(c.get_render_width(self) for c in self.ordered_columns), self.fixed_columns,
+               self.zebra_stripes, self._pseudo_class_state, self._generation)
+        lines = self._lines_drawn
+        strip = lines.get(key)
+        if strip is None:
+            if len(lines) > 2_000:
+                lines.clear()
+            strip = lines[key] = super()._render_line(y, x1, x2, base_style)
+        return strip
+
     def _render_cell(self, row_index: int, column_index: int, base_style: Style, width: int,
                      cursor: bool = False, hover: bool = False):  # noqa: ANN202 - DataTable's signature
         if row_index < 0 or column_index < 0:  # the header and row labels: DataTable's own path
@@ -288,8 +313,7 @@ class OneLineTable(DataTable):
         else:
             text = cell.__rich__() if hasattr(cell, "__rich__") else Text(str(cell))
         # The row's place is in the key for the click metadata drawn into the cell.
-        key = (text.plain, tuple(text.spans), text.style, text.justify, text.overflow, row_index, column_index,
-               base_style, cursor, hover, self._show_hover_cursor, self._generation, self._pseudo_class_state,
+        key = (_text_key(text), row_index, column_index, base_style, cursor, hover, self._show_hover_cursor, self._generation, self._pseudo_class_state,
                width)
         cache = self._cells_drawn
         if len(cache) > 20_000:
@@ -322,3 +346,14 @@ class OneLineTable(DataTable):
             lines = [list(Segment.apply_style(segments, style, post))]
             cache[key] = lines
         return lines
+
+
+def _text_key(text: Text) -> tuple:
+    """What a cell's text looks like drawn: two texts with the same key draw the same."""
+    return text.plain, tuple(text.spans), text.style, text.justify, text.overflow
+
+
+def _shown(cell: object) -> object:
+    if isinstance(cell, Text):
+        return _text_key(cell)
+    return _text_key(cell.__rich__()) if hasattr(cell, "__rich__") else str(cell)
