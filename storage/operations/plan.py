@@ -126,11 +126,15 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
     named = {r.milestone_id for r in rows if r.milestone_id is not None}
     missing = [m for m in current if m.state == MilestoneState.FUTURE and m.milestone_id not in named]
     if missing:
-        unit.session.execute(insert(PlanItem.__table__), [
+        # The new items' ids come back in the order given: their rows are made here, not read again.
+        t = PlanItem.__table__
+        ids = unit.session.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), [
             {"draft_id": d.id, "seq": n, "milestone_id": m.milestone_id, "title": m.title, "deleted": False,
              "description": m.description, "due_date": m.due_date, "amount_minor": m.amount_minor, "moved": False}
-            for n, m in enumerate(missing, start=len(rows))])
-        rows, stored = draft_rows(unit, d.id)
+            for n, m in enumerate(missing, start=len(rows))]).scalars().all()
+        for n, (m, item_id) in enumerate(zip(missing, ids, strict=True), start=len(rows)):
+            rows.append(replace(m, state="future", item_id=item_id))
+            stored[item_id] = n
     d.updated_at = unit.now
     unit.session.add(d)
     return _Draft(c, d, current, rows, stored)
@@ -272,7 +276,9 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
             vis = iter(visible)
             dr.rows = [r if r.deleted else next(vis) for r in dr.rows]
         _finish(unit, dr, f"\"{it.title}\" moved in the {side}'s draft")
-    return board(db, contract_id, clock, side=side)
+        written = (dr.contract.version, dr.rows)
+    # The draft's rows as just written: the board doesn't read 1,000 items again.
+    return board(db, contract_id, clock, side=side, draft_items=written)
 
 
 def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) -> Board:

@@ -139,8 +139,11 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
     return out
 
 
-def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_limit: int = 200) -> Board:
-    """Everything the milestone board shows for one contract."""
+def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_limit: int = 200,
+          draft_items: tuple[int, list[Row]] | None = None) -> Board:
+    """Everything the milestone board shows for one contract. ``draft_items``: the contract's
+    version and the side's draft items as an operation just committed them, so they are not
+    read again (used only while the contract is still at that version)."""
     from cairn.storage.errors import NotFound
     from cairn.storage.queries.foresight import at_risk
 
@@ -159,7 +162,8 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     draft = draft_diff = None
     d = conn.execute("select id from plan_draft where contract_id = ? and side = ?", (contract_id, side)).fetchone()
     if d:
-        items = _items(conn, "draft_id", d[0])
+        known = draft_items is not None and draft_items[0] == info.version
+        items = draft_items[1] if known else _items(conn, "draft_id", d[0])
         draft = resulting_plan(current, items)
         draft_diff = diff(current, items, plan=draft)
     requests = change_requests(conn, contract_id, current)
