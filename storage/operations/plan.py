@@ -27,14 +27,15 @@ from cairn.storage.models import (
     RequestStatus,
     Side,
 )
+from cairn.storage.operations.history import raw
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit, require_fixed
-from cairn.storage.queries.board import board
+from cairn.storage.queries.board import Written, board, milestones
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
     from cairn.storage.db import Database
-    from cairn.storage.queries.board import Board
+    from cairn.storage.queries.board import Board, MilestoneView
 
 _UNSET = object()
 
@@ -81,12 +82,17 @@ class _Draft:
 
     contract: Contract
     draft: PlanDraft
-    current: list[Row]  # the current plan (an operation on a draft changes no milestone)
+    plan: list[MilestoneView]  # the current plan as the board shows it (a draft changes no milestone)
+    current: list[Row]  # the same, as diff rows
     rows: list[Row]  # the draft's items in their order (``item_id`` set)
     stored_seq: dict[int, int]  # item id -> seq as stored, to write only what changes
 
     def index(self, item_id: int) -> int:
         return next(i for i, r in enumerate(self.rows) if r.item_id == item_id)
+
+    def written(self) -> Written:
+        """For the board the operation returns (after ``_finish``)."""
+        return Written(self.contract.version, self.plan, self.rows)
 
 
 def draft_rows(unit: Unit, draft_id: int) -> tuple[list[Row], dict[int, int]]:
@@ -110,7 +116,10 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
     if side == Side.CLIENT and (req := pending_request(unit, c)):
         raise DomainError("R3", f"a change request from the freelancer is pending (sent "
                                 f"{req.created_at:%Y-%m-%d}); accept or decline it before changing the plan.")
-    current = current_rows(unit, c)
+    # The plan read once, as the board shows it, on the transaction's own connection: the board
+    # returned after the operation takes it as it is (``Written``).
+    plan = milestones(raw(unit.session), c.id)
+    current = [m.row() for m in plan]
     d = draft_of(unit, c, side)
     if d is None:
         d = PlanDraft(contract_id=c.id, side=side, created_at=unit.now, updated_at=unit.now)
@@ -126,18 +135,21 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
     named = {r.milestone_id for r in rows if r.milestone_id is not None}
     missing = [m for m in current if m.state == MilestoneState.FUTURE and m.milestone_id not in named]
     if missing:
-        # The new items' ids come back in the order given: their rows are made here, not read again.
-        t = PlanItem.__table__
-        ids = unit.session.execute(insert(t).returning(t.c.id, sort_by_parameter_order=True), [
+        unit.session.execute(insert(PlanItem.__table__), [
             {"draft_id": d.id, "seq": n, "milestone_id": m.milestone_id, "title": m.title, "deleted": False,
              "description": m.description, "due_date": m.due_date, "amount_minor": m.amount_minor, "moved": False}
-            for n, m in enumerate(missing, start=len(rows))]).scalars().all()
-        for n, (m, item_id) in enumerate(zip(missing, ids, strict=True), start=len(rows)):
-            rows.append(replace(m, state="future", item_id=item_id))
-            stored[item_id] = n
+            for n, m in enumerate(missing, start=len(rows))])
+        # Their rows are what was just inserted: only the new ids are read back (RETURNING in
+        # order costs one statement per row on SQLite).
+        item_of = dict(unit.session.execute(select(PlanItem.milestone_id, PlanItem.id)
+                                            .where(PlanItem.draft_id == d.id)
+                                            .where(col(PlanItem.milestone_id).is_not(None))).all())
+        for n, m in enumerate(missing, start=len(rows)):
+            rows.append(replace(m, item_id=item_of[m.milestone_id]))
+            stored[item_of[m.milestone_id]] = n
     d.updated_at = unit.now
     unit.session.add(d)
-    return _Draft(c, d, current, rows, stored)
+    return _Draft(c, d, plan, current, rows, stored)
 
 
 def _find(unit: Unit, dr: _Draft, key: str, verb: str) -> Row:
@@ -208,7 +220,8 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
         dr.rows.insert(seq, item_row(it))  # the rows after it are renumbered by _finish
         dr.stored_seq[it.id] = seq
         _finish(unit, dr, f"\"{f['title']}\" added to the {side}'s draft")
-    return board(db, contract_id, clock, side=side)
+        written = dr.written()
+    return board(db, contract_id, clock, side=side, written=written)
 
 
 def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
@@ -224,7 +237,8 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
         unit.session.add(it)
         dr.rows[dr.index(it.id)] = item_row(it)
         _finish(unit, dr, f"\"{it.title}\" edited in the {side}'s draft")
-    return board(db, contract_id, clock, side=side)
+        written = dr.written()
+    return board(db, contract_id, clock, side=side, written=written)
 
 
 def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
@@ -245,7 +259,8 @@ def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: 
             what = "marked for deletion in" if it.deleted else "restored in"
         unit.session.flush()
         _finish(unit, dr, f"\"{it.title}\" {what} the {side}'s draft")
-    return board(db, contract_id, clock, side=side)
+        written = dr.written()
+    return board(db, contract_id, clock, side=side, written=written)
 
 
 def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: int = 0,
@@ -276,9 +291,8 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
             vis = iter(visible)
             dr.rows = [r if r.deleted else next(vis) for r in dr.rows]
         _finish(unit, dr, f"\"{it.title}\" moved in the {side}'s draft")
-        written = (dr.contract.version, dr.rows)
-    # The draft's rows as just written: the board doesn't read 1,000 items again.
-    return board(db, contract_id, clock, side=side, draft_items=written)
+        written = dr.written()
+    return board(db, contract_id, clock, side=side, written=written)
 
 
 def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) -> Board:

@@ -6,6 +6,7 @@ the contract list's queries are in ``summaries``; ``cairn.storage.queries`` offe
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from cairn.storage.diff import Row, diff, resulting_plan
@@ -139,11 +140,20 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
     return out
 
 
+@dataclass(frozen=True)
+class Written:
+    """What an operation on a draft read and wrote in its transaction, handed to the board it
+    returns so that 1,000 milestones and items are not read again. Used only while the contract
+    is still at ``version`` (no other session has committed to it since)."""
+
+    version: int  # the contract's version the operation committed
+    milestones: list[MilestoneView]  # the plan as ``milestones`` reads it, without fees
+    draft_items: list[Row]  # the side's draft items in order (unused when the draft is gone)
+
+
 def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_limit: int = 200,
-          draft_items: tuple[int, list[Row]] | None = None) -> Board:
-    """Everything the milestone board shows for one contract. ``draft_items``: the contract's
-    version and the side's draft items as an operation just committed them, so they are not
-    read again (used only while the contract is still at that version)."""
+          written: Written | None = None) -> Board:
+    """Everything the milestone board shows for one contract (``written``: see ``Written``)."""
     from cairn.storage.errors import NotFound
     from cairn.storage.queries.foresight import at_risk
 
@@ -157,13 +167,16 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     for p in pays:
         if p.milestone_id is not None:
             fee_of[p.milestone_id] = fee_of.get(p.milestone_id, 0) + p.fee
-    plan = milestones(conn, contract_id, fee_of)
+    known = written if written is not None and written.version == info.version else None
+    if known is not None:
+        plan = [replace(m, fee_minor=fee_of[m.id]) if m.id in fee_of else m for m in known.milestones]
+    else:
+        plan = milestones(conn, contract_id, fee_of)
     current = [m.row() for m in plan]
     draft = draft_diff = None
     d = conn.execute("select id from plan_draft where contract_id = ? and side = ?", (contract_id, side)).fetchone()
     if d:
-        known = draft_items is not None and draft_items[0] == info.version
-        items = draft_items[1] if known else _items(conn, "draft_id", d[0])
+        items = known.draft_items if known is not None else _items(conn, "draft_id", d[0])
         draft = resulting_plan(current, items)
         draft_diff = diff(current, items, plan=draft)
     requests = change_requests(conn, contract_id, current)
