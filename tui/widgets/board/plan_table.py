@@ -99,7 +99,10 @@ class PlanTable(OneLineTable):
             widths[1] = max(widths[1], *(len(str(pr.position)) for pr in plan if pr.position is not None), 0)
             widths[3] = max(widths[3], cell_len(money(max(pr.row.amount_minor for pr in plan), currency)),
                             cell_len(money(min(pr.row.amount_minor for pr in plan), currency)))
-            dues = {(pr.row.due_date, self._overdue(pr)) for pr in plan if pr.row.due_date is not None}
+            # Whether a due date is overdue is worked out once per distinct date and state, not per row.
+            dated = {(pr.row.due_date, pr.row.state, "deleted" in pr.marks) for pr in plan
+                     if pr.row.due_date is not None}
+            dues = {(d, not deleted and is_overdue(state, d, now)) for d, state, deleted in dated}
             widths[4] = max(widths[4], *(cell_len(d.isoformat() + (" ⚠ overdue" if late else "")) for d, late in dues),
                             0)
             states = {_state_text(pr) for pr in plan}
