@@ -117,7 +117,9 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
         raise DomainError("R3", f"a change request from the freelancer is pending (sent "
                                 f"{req.created_at:%Y-%m-%d}); accept or decline it before changing the plan.")
     # The plan read once, as the board shows it, on the transaction's own connection: the board
-    # returned after the operation takes it as it is (``Written``).
+    # returned after the operation takes it as it is (``Written``). Flushed first: a timer that
+    # fired as the operation began may have changed a milestone the raw read would miss.
+    unit.session.flush()
     plan = milestones(raw(unit.session), c.id)
     current = [m.row() for m in plan]
     d = draft_of(unit, c, side)

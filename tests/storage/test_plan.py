@@ -348,3 +348,35 @@ def test_the_moved_marker_names_the_milestone_the_user_moved(db, clock):
         marks = {pr.key: pr.marks for pr in b.plan}
         assert "moved" in marks[key[moved]] and "moved" not in marks[key[other]], moved
         assert [m.milestone_id for m in b.draft_diff.moved] == [int(key[moved][1:])]
+
+
+def test_a_draft_operation_returns_the_board_a_fresh_read_gives(db, clock):
+    """Draft operations hand the board the plan and items they read and wrote (``Written``):
+    what they return is what reading the board again gives, fees on released milestones included;
+    and after another session's commit the board reads everything again."""
+    from cairn.storage.queries.board import Written, board
+
+    b = make_contract(db, clock, 5)
+    api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+    api.release_payment(db, b.id, amount="100.00", clock=clock)  # M1 released, with its fee
+    api.fund_next_milestone(db, b.id, actor="client", clock=clock)  # M2 active
+    k = keys(board(db, b.id, clock))
+
+    def same(returned):
+        fresh = board(db, b.id, clock, side="freelancer")
+        assert returned.milestones == fresh.milestones and returned.plan == fresh.plan
+        assert returned.draft_diff == fresh.draft_diff and returned.contract == fresh.contract
+        return returned
+
+    assert same(board(db, b.id, clock)).milestones[0].fee_minor > 0
+    same(api.draft_move(db, b.id, side="freelancer", key=k["M5"], delta=-1, clock=clock))
+    same(api.draft_add(db, b.id, side="freelancer", title="Extra", amount="50.00", after_key=k["M3"],
+                       clock=clock))
+    same(api.draft_edit(db, b.id, side="freelancer", key=k["M4"], title="Renamed", clock=clock))
+    same(api.draft_delete(db, b.id, side="freelancer", key=k["M3"], clock=clock))
+    moved = same(api.draft_move(db, b.id, side="freelancer", key=k["M5"], delta=2, clock=clock))
+    assert [pr.row.title for pr in moved.plan][2:] == ["M3", "Extra", "Renamed", "M5"]
+    # Handed a plan that is no longer the contract's (another session committed since), the
+    # board reads it again.
+    stale = Written(moved.contract.version - 1, [], [])
+    assert board(db, b.id, clock, side="freelancer", written=stale).plan == moved.plan
