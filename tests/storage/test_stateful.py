@@ -360,17 +360,26 @@ class CairnMachine(RuleBasedStateMachine):
     def advance(self, hours):
         self.clock.advance(hours=hours)
 
-    @rule()
-    def timers(self):
-        # The plain-SQL look that lets the CLI skip the ORM agrees with what applying would do.
+    @rule(one_by_one=st.booleans())
+    def timers(self, one_by_one):
+        # The plain-SQL look (the CLI's, and apply_due's own before its ORM queries) agrees with
+        # what the ORM queries apply, across all contracts and for each one.
         from cairn.storage.operations.timers import apply_due
         from cairn.storage.operations.unit import Unit
-        from cairn.storage.queries.timers import timers_due
+        from cairn.storage.queries.reading import instant, iso_utc
+        from cairn.storage.queries.timers import due_on, timers_due
 
+        now = iso_utc(instant(self.clock))
         due = timers_due(self.db, self.clock)
-        with self.db.session() as session:
-            fired = apply_due(Unit(session, self.clock))
-        assert due == (fired > 0)
+        each = {cid: due_on(self.conn, now, contract_id=cid) for (cid,) in self.conn.execute("select id from contract")}
+        assert due == any(each.values())
+        if one_by_one:
+            for cid, due_here in each.items():
+                with self.db.session() as session:
+                    assert due_here == (apply_due(Unit(session, self.clock), contract_id=cid, look_first=False) > 0)
+        else:
+            with self.db.session() as session:
+                assert due == (apply_due(Unit(session, self.clock), look_first=False) > 0)
         assert not timers_due(self.db, self.clock)
 
     # --- invariants ----------------------------------------------------------------------
