@@ -18,7 +18,7 @@ from contextlib import contextmanager
 QUIET_SECONDS = 1.0
 CHECK_SECONDS = 0.5
 LONGEST_WAIT = 30.0
-DEFAULT_THRESHOLD = gc.get_threshold()
+_found: tuple[int, ...] | None = None  # the thresholds settle() replaced
 
 
 class QuietCollector:
@@ -63,14 +63,21 @@ def settle() -> None:
     """Once the big, long-lived data is loaded: collect, move what survives out of the
     collector's sight (it lives as long as the app), and leave full passes to the
     ``QuietCollector``; young garbage is still collected as usual (cheap)."""
+    global _found
+    if _found is None:
+        _found = gc.get_threshold()
     gc.collect()
     gc.freeze()
     gc.set_threshold(700, 10, 1_000_000)
 
 
 def restore() -> None:
+    """The collector as ``settle`` found it (a process may run more than one app: the tests)."""
+    global _found
     gc.unfreeze()
-    gc.set_threshold(*DEFAULT_THRESHOLD)
+    if _found is not None:
+        gc.set_threshold(*_found)
+        _found = None
 
 
 @contextmanager
