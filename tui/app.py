@@ -58,9 +58,13 @@ def _driver_class():
 
 class CairnApp(App):
     TITLE = "Cairn"
-    # The first screen's styles load with the app's: a screen bringing its own makes Textual
-    # re-parse every stylesheet before the first frame (as does a first screen given in MODES).
-    CSS_PATH = ["app.tcss", "screens/contract_list.tcss"]
+    # Every screen's styles load with the app's, parsed once (7 ms) before the first frame: a
+    # screen bringing its own CSS_PATH makes Textual re-parse every stylesheet, with new copies of
+    # the theme's variables, when it is first shown (17-40 ms on the first dialog, form, help...).
+    # A screen's own sheet is not scoped to it anyway: once loaded, it applies everywhere.
+    CSS_PATH = ["app.tcss", "screens/contract_list.tcss", "screens/board.tcss", "screens/change_request.tcss",
+                "screens/new_contract.tcss", "screens/history.tcss", "screens/profiles.tcss",
+                "screens/report.tcss", "screens/help.tcss", "dialogs/dialogs.tcss"]
     COMMANDS = App.COMMANDS | {CairnCommands}
     BINDINGS = [
         Binding("question_mark", "help", "Help", id="help",
@@ -183,7 +187,6 @@ class CairnApp(App):
         def done(fired: int) -> None:
             if fired:  # the worker took the commit for our own: the screens must still show it
                 self._tell_screens()
-            self._warm_board_styles()
 
         call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None, done=done)
 
@@ -195,18 +198,6 @@ class CairnApp(App):
             # Installed, so Textual keeps it (and its widgets and styles) when it is popped.
             self.install_screen(self._board, "board")
         return self._board
-
-    def _warm_board_styles(self) -> None:
-        """Build the board screen (not mounted yet) and parse its stylesheet early, while nothing
-        happens, rather than on the first Enter (Textual re-parses every sheet when a new screen
-        brings its own). It holds the screen's thread for tens of milliseconds, so it waits for
-        a moment without keys: someone typing while the list loads is never held up by it."""
-        if self._board is not None:
-            return
-        if not self._garbage.quiet():
-            self.set_timer(garbage.QUIET_SECONDS / 2, self._warm_board_styles)
-            return
-        self._load_screen_css(self._board_screen())  # Textual's own loader (pinned below 9)
 
     def open_board(self, contract_id: int, title: Text | None = None) -> None:
         """Show a contract's board at once: its read runs in the board's worker, and the one

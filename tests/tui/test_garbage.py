@@ -51,27 +51,6 @@ def test_the_app_tells_the_collector_about_keys(seeded, make_test_app):
     drive(make_test_app(), scenario)
 
 
-def test_the_board_styles_wait_for_a_moment_without_keys(seeded, make_test_app):
-    """Parsing the board's stylesheet holds the screen's thread: never while someone types."""
-    from tests.tui.test_contract_list import drive
-
-    async def scenario(pilot):
-        app = pilot.app
-        now = FakeTime()
-        app._garbage = garbage.QuietCollector(now)
-        if app._board is not None:  # the start-up already warmed it: start again without one
-            app.uninstall_screen("board")
-            app._board = None
-        app._garbage.input_seen()
-        app._warm_board_styles()
-        assert app._board is None  # a key a moment ago: later
-        now.t += garbage.QUIET_SECONDS
-        app._warm_board_styles()
-        assert app._board is not None
-
-    drive(make_test_app(), scenario)
-
-
 def test_what_start_up_built_is_out_of_the_collectors_sight_once_the_first_frame_is_out(
         seeded, make_test_app, monkeypatch):
     """The first full pass, while the list loads and keys come in, must not scan start-up's

@@ -39,7 +39,6 @@ WHEN_PLACEHOLDER = "e.g. 2026-11-20 14:30 · yesterday · 3d ago"
 class FormDialog(ModalScreen[Board | None]):
     """Subclasses set ``TITLE_TEXT``, ``OK_LABEL``, implement ``compose_fields`` and ``values``."""
 
-    CSS_PATH = "dialogs.tcss"
     TITLE_TEXT = ""
     OK_LABEL = "Save"
     ALIASES: dict[str, str] = FIELD_ALIASES

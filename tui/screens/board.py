@@ -73,7 +73,6 @@ SLOW_READ = 0.3  # seconds: a board read that takes longer hides the contract sh
 
 
 class BoardScreen(PlanActions, MoneyActions, Screen[None]):
-    CSS_PATH = "board.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # short: the activity feed folds away
     BINDINGS = board_keys.BINDINGS

@@ -30,7 +30,6 @@ ANSWERS = {
 
 
 class ChangeRequestScreen(Screen[Board | None]):
-    CSS_PATH = "change_request.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back", id="request.back"),
         Binding("c", "show_changes", "Show changes", id="request.show_changes"),

@@ -33,7 +33,6 @@ def _table(actions: list[BoundAction]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """Lists the bindings of ``screen`` (and the keys that work everywhere)."""
 
-    CSS_PATH = "help.tcss"
     BINDINGS = [
         Binding("escape,question_mark", "close", "Close help", id="close_help"),
     ]

@@ -67,7 +67,6 @@ def history_text(h: History, search: str) -> Text:
 
 class HistoryScreen(Screen[None]):
     HELP_TITLE = "History"
-    CSS_PATH = "history.tcss"
     BINDINGS = [
         Binding("slash", "search", "Search", id="history.search",
                 tooltip="Show only the events that mention a word (a title, an amount, a message)"),

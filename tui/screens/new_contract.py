@@ -97,7 +97,6 @@ def _parts_named(form: dict) -> int:
 class NewContractScreen(ModalScreen[int | None]):
     """Dismisses with the new contract's id, or ``None`` when cancelled."""
 
-    CSS_PATH = "new_contract.tcss"
     BINDINGS = [
         Binding("ctrl+s", "create", "Create contract", id="create_contract",
                 tooltip="Create the contract with the plan shown in the preview"),

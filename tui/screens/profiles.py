@@ -67,7 +67,6 @@ def cells(p: ProfileRow, columns: tuple[str, ...] = COLUMNS) -> tuple[Text, ...]
 
 class ProfilesScreen(Screen[None]):
     HELP_TITLE = "Platform profiles"
-    CSS_PATH = "profiles.tcss"
     AUTO_FOCUS = "#profiles"
     BINDINGS = [
         Binding("a", "add", "Add profile", id="profiles.add",
@@ -201,7 +200,6 @@ class ProfileFormScreen(ModalScreen[int | None]):
     """Add a profile (``None``) or edit one; dismisses with its id, or ``None`` when cancelled."""
 
     HELP_TITLE = "Platform profile"
-    CSS_PATH = "profiles.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save profile", id="profile_form.save",
                 tooltip="Save the profile; contracts created from now on use its numbers"),

@@ -28,7 +28,6 @@ def report_bindings(prefix: str) -> list[Binding]:
 
 
 class ReportScreen(Screen[None]):
-    CSS_PATH = "report.tcss"
     NAME: ClassVar[str] = "report"  # the ids of its parts: #<name>-title, #<name>-body
     WITH_CLOCK: ClassVar[bool] = True
 
