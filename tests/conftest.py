@@ -56,7 +56,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test under tests/field/ (real processes, terminals, SSH, Litestream) is ``slow``; slow
-    tests run first, so with ``-n 2`` the long ones overlap with everything else instead of
+    tests run first, so with ``-n 3`` the long ones overlap with everything else instead of
     running alone at the end. ``-m "not slow"`` is the quick part of the suite (tests/README.md)."""
     for item in items:
         if "/tests/field/" in str(item.path).replace("\\", "/"):
