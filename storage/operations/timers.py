@@ -58,8 +58,7 @@ def apply_due(unit: Unit, *, contract_id: int | None = None, look_first: bool = 
 
 def _anything_due(unit: Unit, contract_id: int | None) -> bool:
     unit.session.flush()  # the plain connection sees this transaction's rows only once flushed
-    raw = unit.session.connection().connection.driver_connection
-    return due_on(raw, iso_utc(unit.now), contract_id=contract_id)
+    return due_on(history.raw(unit.session), iso_utc(unit.now), contract_id=contract_id)
 
 
 def _review_ends(unit: Unit, m: Milestone, c: Contract) -> int:
