@@ -2,7 +2,7 @@
 
 Memory stays flat however large the file (100,000 contracts are a gigabyte of JSON):
 
-- Reading. Cairn writes its export one row per line (``json_dump.render``). A file laid out
+- Reading (``json_reading``). Cairn writes its export one row per line (``json_dump.render``). A file laid out
   exactly so is read line by line and each row parsed on its own. Any other layout (compact,
   reformatted by another tool, hostile) is parsed whole with ``json.loads``, as before; so is a
   laid-out file in which a line does not parse or ids do not rise, so that every refusal is the
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from cairn.storage.errors import StorageError
+from cairn.storage.exchange import json_reading
 from cairn.storage.exchange.json_dump import (
     FORMAT,
     FORMAT_VERSION,
@@ -37,6 +38,7 @@ from cairn.storage.exchange.json_dump import (
     columns,
     is_empty,
 )
+from cairn.storage.exchange.json_reading import ReadWhole, laid_out, lines
 from cairn.storage.exchange.rows import ADDED_LATER, SQLITE_INT, check_row, plan, show
 from cairn.storage.files import connect_raw
 from cairn.storage.migrate import HEAD
@@ -47,77 +49,6 @@ if TYPE_CHECKING:
     from cairn.storage.db import Database
 
 BATCH = 500  # rows written to the scratch database at a time
-
-
-class _ReadWhole(Exception):
-    """The file is not in Cairn's own layout, or one of its lines does not parse: read it whole."""
-
-
-# --- reading ---------------------------------------------------------------------------------------
-def _header_lines() -> tuple[bytes, ...]:
-    return (b"{\n", b' "format": "%s",\n' % FORMAT.encode(), b' "format_version": ', b' "schema_revision": ',
-            b' "tables": {\n')
-
-
-def _laid_out(lines: Iterator[bytes]) -> Iterator[tuple[str, Any]]:
-    """Events of a file in Cairn's layout: ("header", (version, revision)), then per table
-    ("table", name) and ("row", value) for each row, and ("end", None). Raises ``_ReadWhole`` at
-    the first line that is not exactly as Cairn writes it."""
-    start, fmt, version, revision, tables = _header_lines()
-
-    def value_after(line: bytes, prefix: bytes) -> Any:
-        if not line.startswith(prefix) or not line.endswith(b",\n"):
-            raise _ReadWhole
-        return _parse(line[len(prefix):-2])
-
-    if next(lines, None) != start or next(lines, None) != fmt:
-        raise _ReadWhole
-    header = (value_after(next(lines, b""), version), value_after(next(lines, b""), revision))
-    if next(lines, None) != tables:
-        raise _ReadWhole
-    yield "header", header
-    seen: set[str] = set()
-    line = next(lines, b"")
-    while True:
-        if not (line.startswith(b'  "') and line.endswith(b'": [\n')):
-            raise _ReadWhole
-        name = _parse(line[2:-4])
-        if not isinstance(name, str) or name in seen:
-            raise _ReadWhole  # a table twice: json.loads keeps the last one
-        seen.add(name)
-        yield "table", name
-        line = next(lines, b"")
-        last = False
-        while not line.startswith(b"  ]"):
-            if last or not line.startswith(b"   "):
-                raise _ReadWhole
-            last = not line.endswith(b",\n")
-            body = line[3:-1] if last else line[3:-2]
-            if last and not line.endswith(b"\n"):
-                raise _ReadWhole
-            yield "row", _parse(body)
-            line = next(lines, b"")
-        if line == b"  ]\n":
-            break
-        if line != b"  ],\n":
-            raise _ReadWhole
-        line = next(lines, b"")
-    if next(lines, None) != b" }\n" or next(lines, None) != b"}\n":
-        raise _ReadWhole
-    if any(rest.strip() for rest in lines):
-        raise _ReadWhole
-    yield "end", None
-
-
-_decode = json.JSONDecoder().decode  # what json.loads uses, without its checks of the argument per row
-
-
-def _parse(text: bytes) -> Any:
-    try:
-        # As json.loads decodes bytes (a line of spaces and JSON is UTF-8 to its detector).
-        return _decode(text.decode("utf-8", "surrogatepass"))
-    except (ValueError, RecursionError):
-        raise _ReadWhole from None
 
 
 # --- checking --------------------------------------------------------------------------------------
@@ -187,7 +118,7 @@ class _Checker:
 
     def table(self, table: str, rows: Iterable, *, in_order: bool) -> None:
         """Check ``table``'s rows in file order; into the scratch database by id (``in_order``:
-        the file gives them by rising id, else ``_ReadWhole``; otherwise they are sorted here)."""
+        the file gives them by rising id, else ``ReadWhole``; otherwise they are sorted here)."""
         cols = columns(self.target, table)
         names = [c[0] for c in cols]
         later = [(n, ADDED_LATER[(table, n)]) for n in names if (table, n) in ADDED_LATER]
@@ -215,7 +146,7 @@ class _Checker:
                 continue
             if in_order:
                 if rid <= last:
-                    raise _ReadWhole  # a repeated or falling id: the whole reading reports it in its order
+                    raise ReadWhole  # a repeated or falling id: the whole reading reports it in its order
                 last = rid
             elif rid in seen:
                 problems.append(f"{table} row {i} (id {rid}): id: another row of {table} has id {rid}.")
@@ -353,7 +284,7 @@ def _check_laid_out(checker: _Checker, events: Iterator[tuple[str, Any]]) -> lis
 
         if table in TABLES:
             if [t for t in TABLES if t in present or t == table] != [*present, table]:
-                raise _ReadWhole  # tables out of order: the whole reading reports them in its order
+                raise ReadWhole  # tables out of order: the whole reading reports them in its order
             for missing in TABLES[TABLES.index(present[-1]) + 1 if present else 0:TABLES.index(table)]:
                 checker.missing_table(missing)
             present.append(table)
@@ -416,12 +347,12 @@ def import_json(db: Database, source: bytes | str | Path | BinaryIO) -> dict[str
     try:
         checker = _Checker(target, scratch)
         try:
-            stopped = _check_laid_out(checker, _laid_out(_lines(source)))
-        except _ReadWhole:
+            stopped = _check_laid_out(checker, laid_out(lines(source)))
+        except ReadWhole:
             scratch.close()
             scratch = _Scratch(target, db.path.parent)
             checker = _Checker(target, scratch)
-            stopped = _check_whole(checker, _whole(source))
+            stopped = _check_whole(checker, json_reading.whole(source))
         problems = stopped if stopped is not None else checker.finish()
         if problems:
             raise ImportRefused(problems)
@@ -430,31 +361,6 @@ def import_json(db: Database, source: bytes | str | Path | BinaryIO) -> dict[str
         return checker.counts
     finally:
         scratch.close()
-
-
-def _lines(source: bytes | str | Path | BinaryIO) -> Iterator[bytes]:
-    if isinstance(source, bytes):
-        return iter(source.splitlines(keepends=True))
-    if isinstance(source, str):
-        return (line.encode("utf-8", "surrogatepass") for line in source.splitlines(keepends=True))
-    if isinstance(source, Path):
-        return _file_lines(source)
-    source.seek(0)
-    return iter(source)
-
-
-def _file_lines(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as fh:
-        yield from fh
-
-
-def _whole(source: bytes | str | Path | BinaryIO) -> bytes | str:
-    if isinstance(source, bytes | str):
-        return source
-    if isinstance(source, Path):
-        return source.read_bytes()
-    source.seek(0)
-    return source.read()
 
 
 def _copy(db: Database, scratch: Path) -> None:

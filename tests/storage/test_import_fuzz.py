@@ -309,11 +309,11 @@ def test_ledgers_that_balance_on_paper_are_still_refused(fuzz):
 def test_an_export_file_is_read_a_row_at_a_time(fuzz, tmp_path, monkeypatch):
     """Importing the export's own file never reads it whole (a gigabyte for 100,000 contracts), and
     leaves no scratch database behind, accepted or refused."""
-    from cairn.storage.exchange import json_import
+    from cairn.storage.exchange import json_reading
 
     path = tmp_path / "export.json"
     path.write_text(render(HEAD, fuzz.base["tables"]), encoding="utf-8")
-    monkeypatch.setattr(json_import, "_whole", lambda source: pytest.fail("the file was read whole"))
+    monkeypatch.setattr(json_reading, "whole", lambda source: pytest.fail("the file was read whole"))
     assert import_json(fuzz.target, path)["contract"] == len(fuzz.base["tables"]["contract"])
     fuzz._reset()
     broken = copy.deepcopy(fuzz.base)
