@@ -9,11 +9,14 @@ import signal
 import threading
 import time
 
+import pytest
+
 from tests.field.helpers import acked, cairn_check, driver, recorded, seed_shared_contract
 
 ROUNDS = 8
 
 
+@pytest.mark.cost(14)
 def test_sigkill_during_operations_loses_nothing_acknowledged(tmp_path):
     path = tmp_path / "crash.db"
     cid = seed_shared_contract(path, milestones=200)

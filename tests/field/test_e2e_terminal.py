@@ -222,6 +222,7 @@ def check_database(path: Path) -> None:
     assert check.stdout.startswith("OK"), check.stdout
 
 
+@pytest.mark.cost(12)
 def test_walk_in_a_real_terminal(tmp_path):
     db = tmp_path / "cairn.db"
     assert not db.exists()

@@ -62,6 +62,7 @@ def test_the_screen_on_top_is_not_rendered_while_paints_are_held():
     assert asyncio.run(scenario()) == [0, 1]
 
 
+@pytest.mark.cost(13)
 def test_opening_a_board_a_dialog_help_and_the_form_paints_once(tmp_path):
     db = tmp_path / "demo.db"
     subprocess.run([sys.executable, "-m", "cairn", "demo", "--db", str(db)], check=True, cwd=ROOT,

@@ -73,6 +73,7 @@ def resize_around(t: Tmux, expected: dict[tuple[int, int], object]) -> None:
             assert "Traceback" not in screen, screen
 
 
+@pytest.mark.cost(10)
 def test_resizing_never_crashes_and_panels_come_back(tmp_path):
     db = tmp_path / "demo.db"
     subprocess.run([*cairn_argv(), "--db", str(db), "demo"], cwd=ROOT, check=True, capture_output=True,

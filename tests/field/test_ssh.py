@@ -24,6 +24,7 @@ pytestmark = [
 ]
 
 
+@pytest.mark.cost(12)
 def test_walk_over_ssh(tmp_path):
     db = tmp_path / "cairn.db"
     seen_term = tmp_path / "remote-term"
@@ -40,6 +41,7 @@ def test_walk_over_ssh(tmp_path):
     check_database(db)
 
 
+@pytest.mark.cost(5)
 def test_a_release_typed_ahead_in_one_burst_over_ssh_records_exactly_that_amount(tmp_path):
     """Issue 11 §1: the filter, opening the board, acting as the client, the release dialog, its
     amount and the confirmation, all in one write through SSH: exactly 1,234.56 is released."""

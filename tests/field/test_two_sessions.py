@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from tests.field.helpers import acked, cairn_check, driver, recorded, seed_shared_contract
 
 
+@pytest.mark.cost(18)
 def test_1000_interleaved_operations_from_two_processes(tmp_path):
     path = tmp_path / "shared.db"
     cid = seed_shared_contract(path)

@@ -112,8 +112,8 @@ class Fuzz:
         conn = db.reader()
         return {t: conn.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
 
-    def variants(self, values: list):
-        for table in TABLES:
+    def variants(self, values: list, tables: tuple[str, ...] = TABLES):
+        for table in tables:
             rows = self.sweep_base["tables"][table]
             if not rows:
                 continue
@@ -152,14 +152,17 @@ class Fuzz:
         self.failures.append(f"{label}: {why}")
         return kind
 
-    def run(self, values: list, *, laid_out: list = ()) -> Counter[str]:
-        """Each variant read whole; those of the ``laid_out`` values also in the export's own
-        layout (read a row at a time), which must give the same problems in the same order."""
-        for label, doc, value in self.variants(values):
-            self.outcomes[self._one(label, doc)] += 1
+    def run(self, values: list, *, laid_out: list = (), tables: tuple[str, ...] = TABLES) -> Counter[str]:
+        """Each variant of ``tables`` read whole; those of the ``laid_out`` values also in the
+        export's own layout (read a row at a time), which must give the same problems in the same
+        order. The outcomes of this run (``self.outcomes`` keeps every run's)."""
+        outcomes: Counter[str] = Counter()
+        for label, doc, value in self.variants(values, tables):
+            outcomes[self._one(label, doc)] += 1
             if any(value is v for v in laid_out):
                 self._compare_laid_out(label, doc)
-        return self.outcomes
+        self.outcomes += outcomes
+        return outcomes
 
     def _compare_laid_out(self, label: str, doc: dict) -> None:
         whole = self.last_problems
@@ -196,17 +199,26 @@ def fuzz(tmp_path_factory):
     f.target.close()
 
 
+# One test per table: the sweep is a few thousand imports, and in pieces the workers share it
+# instead of one of them running it alone (tests/conftest.py schedules the slow tests).
+@pytest.mark.cost(4)
 @pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
-def test_every_field_of_every_table_with_hostile_values(fuzz):
+@pytest.mark.parametrize("table", TABLES)
+def test_every_field_of_every_table_with_hostile_values(fuzz, table):
     """Every variant is read whole; those of a few values are also written in the export's own
     layout, which is read a row at a time and must give the same problems (same words, same
     order). One sweep for both: the variants read whole are the same."""
-    outcomes = fuzz.run(HOSTILE, laid_out=LAID_OUT)
-    assert fuzz.failures == [], "\n".join(fuzz.failures[:20])
+    assert fuzz.sweep_base["tables"][table], f"the demo export has no {table} row to change"
+    assert fuzz.sweep_base["tables"][table][0] == fuzz.base["tables"][table][0]
+    failures, compared = len(fuzz.failures), fuzz.compared
+    outcomes = fuzz.run(HOSTILE, laid_out=LAID_OUT, tables=(table,))
+    assert fuzz.failures[failures:] == [], "\n".join(fuzz.failures[failures:][:20])
     assert outcomes["traceback"] == 0 and outcomes["accepted-but-invalid"] == 0
-    assert outcomes["refused"] > outcomes["accepted"] > 0, outcomes  # both doors are exercised
-    assert all(fuzz.sweep_base["tables"][t][0] == fuzz.base["tables"][t][0] for t in TABLES if fuzz.base["tables"][t])
-    assert fuzz.compared > 300
+    assert outcomes["refused"] > outcomes["accepted"], outcomes
+    # Both doors are exercised: some hostile value passes every table's checks but plan_draft's (no
+    # field of a draft takes any of them).
+    assert (outcomes["accepted"] > 0) is (table != "plan_draft"), outcomes
+    assert fuzz.compared - compared >= len(fuzz.columns[table]) * len(LAID_OUT)
 
 
 def test_the_unmutated_demo_export_is_accepted_in_any_row_order(fuzz):
@@ -232,6 +244,7 @@ def test_any_json_at_the_top_is_refused_never_raised(fuzz, value):
     assert fuzz._counts(fuzz.target) == fuzz.pristine
 
 
+@pytest.mark.cost(10)
 @pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
@@ -331,6 +344,19 @@ def _problems(fuzz: Fuzz, doc: dict) -> list[str]:
     return info.value.problems
 
 
+
+def test_a_check_that_reads_the_rest_of_the_row_is_never_remembered_by_value(fuzz):
+    """Each column's verdict is remembered per value, except where it depends on other fields:
+    review_per_contract is fine beside review_days and refused without it, whatever came before."""
+    from cairn.storage.exchange.rows import check_row, plan
+
+    checks = plan("profile", fuzz.columns["profile"])
+    base = dict(fuzz.base["tables"]["profile"][0])
+    for days, refused in ((None, True), (5, False), (None, True)):
+        found = check_row("profile", {**base, "review_per_contract": True, "review_days": days}, checks)
+        assert any(f == "review_per_contract" for f, _ in found) is refused, (days, found)
+
+
 def main() -> None:
     values = WIDE if "--wide" in sys.argv else HOSTILE
     with tempfile.TemporaryDirectory() as folder:
@@ -348,16 +374,3 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
-
-
-
-def test_a_check_that_reads_the_rest_of_the_row_is_never_remembered_by_value(fuzz):
-    """Each column's verdict is remembered per value, except where it depends on other fields:
-    review_per_contract is fine beside review_days and refused without it, whatever came before."""
-    from cairn.storage.exchange.rows import check_row, plan
-
-    checks = plan("profile", fuzz.columns["profile"])
-    base = dict(fuzz.base["tables"]["profile"][0])
-    for days, refused in ((None, True), (5, False), (None, True)):
-        found = check_row("profile", {**base, "review_per_contract": True, "review_days": days}, checks)
-        assert any(f == "review_per_contract" for f, _ in found) is refused, (days, found)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cairn.tui.screens.contract_list import ContractListScreen
 from cairn.tui.screens.new_contract import NewContractScreen
 from tests.tui.test_contract_list import drive, settle, summaries
@@ -102,6 +104,7 @@ def test_empty_title_marks_the_field_and_keeps_what_was_typed(db_path, clock, ma
     assert [s.title for s in summaries(db_path, clock)] == ["Fixed"]
 
 
+@pytest.mark.cost(12)
 def test_each_refusal_lands_on_its_field(db_path, clock, make_test_app):
     cases = [
         (dict(currency="XYZ", total="100"), "currency", "ISO 4217"),
@@ -199,6 +202,7 @@ def test_editing_keys_in_a_burst_apply_in_the_order_typed(make_test_app):
     drive(make_test_app(), scenario)
 
 
+@pytest.mark.cost(6)
 def test_any_text_in_the_preview_is_refused_not_a_crash(make_test_app):
     """Issue 10: 1e9999999 in Custom percentages raised decimal.Overflow and the form was lost."""
     async def scenario(pilot):
