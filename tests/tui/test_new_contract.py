@@ -288,3 +288,13 @@ def test_at_80x24_with_custom_percentages_the_buttons_stay_in_sight(make_test_ap
             assert region.height > 0 and screen.contains_region(region), (button, region)
 
     drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_the_rows_shown_before_the_total_count_only_plain_digits():
+    """"²" is a digit to str.isdigit but not to int(): typed as the number of milestones it
+    crashed the form's row count. Only 0-9 count, between spaces as storage reads them (which
+    refuses anything else, naming the field)."""
+    from cairn.tui.screens.new_contract_fields import parts_named
+
+    form = {"template": "equal", "percentages": ""}
+    assert [parts_named({**form, "n": n}) for n in ("²", "4\x1f", " 5 ", "٣", "1000")] == [0, 4, 5, 0, 0]
