@@ -78,9 +78,10 @@ def split_typed(total: str, currency: str, template: str, *, n: str = "", percen
     minor = parse_amount(total, currency, field="total")
     count = None
     if template == "equal":
-        if not re.fullmatch(r"\s*[0-9]{1,3}\s*", n or ""):
+        typed = re.fullmatch(r"\s*([0-9]{1,3})\s*", n or "")
+        if typed is None:
             raise DomainError("G2", "an equal split needs a number of milestones from 1 to 100.", field="n")
-        count = int(n)
+        count = int(typed[1])  # the digits alone: \s is wider than int()'s whitespace ("0\x1f")
     # Percentages are separated by semicolons, or by commas where a comma is not the decimal mark.
     separators = r"[;]" if numbers().decimal == "," else r"[;,]"
     parts = re.split(separators, percentages or "") if template == "custom" else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cairn.storage import api, validate
@@ -78,6 +78,8 @@ def test_the_split_reads_what_people_type():
 @settings(max_examples=300, deadline=None)
 @given(total=st.text(max_size=40), n=st.text(max_size=8), percentages=st.text(max_size=60),
        template=st.sampled_from(["25/50/25", "thirds", "equal", "custom", "x"]))
+@example(total="0", n="0\x1f", percentages="", template="equal")  # found under load: int() raised
+@example(total="100", n="²", percentages="", template="equal")
 def test_any_text_in_the_new_contract_form_is_split_or_refused(total, n, percentages, template):
     try:
         parts = split_typed(total, "USD", template, n=n, percentages=percentages)
