@@ -141,8 +141,16 @@ class KeyGate:
         self.app.set_timer(OPERATION_POLL, partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
-        if not self._app_gone():
-            callback(*args)
+        if self._app_gone():
+            return
+        if self.busy and time.monotonic() - self._since > LONGEST_HOLD:
+            # Every wait ends: a marker that never came back while its widget stayed (seen under
+            # load: the keys behind the key stayed held for good) or a screen that never mounts.
+            # The next key goes, and whatever is still out for this one is ignored when it comes.
+            self._seq += 1
+            self._next()
+            return
+        callback(*args)
 
     def _app_gone(self) -> bool:
         """The app's timers still fire, and a marker still reaches it, while it shuts down after

@@ -27,7 +27,7 @@ class NeverSettled(AssertionError):
     """The app kept working past ``settle``'s limit: a loop of reloads, or a worker that hangs."""
 
 
-async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
+async def settle(pilot, rounds: int | None = None, *, limit: int = 2000) -> None:
     """Wait until the app is settled, a state with a name rather than a time:
 
     - every message queue of the app and the current screen is empty (``pilot.pause``);
@@ -36,8 +36,10 @@ async def settle(pilot, rounds: int | None = None, *, limit: int = 200) -> None:
     - the first timer pass has started (``CairnApp.timers_started``; tests make it immediate);
     - the database holds no commit the screens have not been told of (``poll_database``).
 
-    Checked until one round finds nothing left to do; ``NeverSettled`` after ``limit`` rounds.
-    ``rounds`` is accepted for old callers and ignored.
+    Checked until one round finds nothing left to do; ``NeverSettled`` after ``limit`` rounds
+    (as many as ``wait_until``'s: under load, 200 were once used up while the key gate held a key
+    it lets go after ``LONGEST_HOLD`` at the latest). ``rounds`` is accepted for old callers and
+    ignored.
     """
     from textual.worker import WorkerCancelled, WorkerState
 

@@ -238,3 +238,41 @@ def test_keys_behind_an_operation_that_never_ends_go_on_after_the_longest_hold()
     gate._since = time.monotonic() - LONGEST_HOLD - 1
     gate._when_quiet(screen)
     assert [m.key.key for m in app.posted if isinstance(m, HeldKey)] == ["b"]
+
+
+def test_keys_behind_a_marker_that_never_comes_back_go_on_after_the_longest_hold():
+    """Under load a key's marker was once never seen back while its widget stayed on screen: the
+    gate looked for it every 10 ms for good, and every key typed after it was held (the dashboard
+    took no key for 45 s and more). Every wait now ends after LONGEST_HOLD."""
+    import time
+
+    from cairn.tui.key_gate import LONGEST_HOLD, HeldKey, KeyGate
+
+    class Widget:  # attached, on the screen on top, running: it could still pass the marker up
+        is_attached, _closing, _closed = True, False, False
+
+    class App:
+        posted: list = []
+        timers: list = []
+        screen = object()
+
+        def post_message(self, message):
+            self.posted.append(message)
+
+        def set_timer(self, _delay, callback):
+            self.timers.append(callback)
+
+    app = App()
+    widget = Widget()
+    widget.screen = app.screen
+    gate = KeyGate(app)
+    assert not gate.hold(events.Key("a", "a"))
+    assert gate.hold(events.Key("b", "b"))
+    gate._seq = 7
+    gate._later(gate._lost, 7, widget)
+    app.timers.pop()()  # the marker is not back: look again
+    assert len(app.timers) == 1 and not app.posted
+    gate._since = time.monotonic() - LONGEST_HOLD - 1
+    app.timers.pop()()
+    assert [m.key.key for m in app.posted if isinstance(m, HeldKey)] == ["b"]
+    assert not app.timers  # nothing more is out for "a"
