@@ -73,19 +73,42 @@ def _percentages(texts: list[str]) -> list[Decimal]:
 def split_typed(total: str, currency: str, template: str, *, n: str = "", percentages: str = "") -> list[int]:
     """G2 from what a person typed in the new-contract form: the total, the number of milestones and
     the percentages as text. Any text gives a split or a refusal naming its field, never a crash."""
-    from cairn.storage.money import numbers, parse_amount
+    from cairn.storage.money import parse_amount
 
     minor = parse_amount(total, currency, field="total")
     count = None
     if template == "equal":
-        typed = re.fullmatch(r"\s*([0-9]{1,3})\s*", n or "")
-        if typed is None:
+        count = _typed_count(n)
+        if count is None:
             raise DomainError("G2", "an equal split needs a number of milestones from 1 to 100.", field="n")
-        count = int(typed[1])  # the digits alone: \s is wider than int()'s whitespace ("0\x1f")
-    # Percentages are separated by semicolons, or by commas where a comma is not the decimal mark.
-    separators = r"[;]" if numbers().decimal == "," else r"[;,]"
-    parts = re.split(separators, percentages or "") if template == "custom" else None
+    parts = _typed_percentages(percentages) if template == "custom" else None
     return split(minor, template, n=count, percentages=parts)
+
+
+def parts_typed(template: str, *, n: str = "", percentages: str = "") -> int:
+    """How many milestones a structure makes, read as ``split_typed`` reads it, before the total is
+    known (0 while it cannot tell): the form shows their rows at once."""
+    if template in TEMPLATES:
+        return len(TEMPLATES[template])
+    if template == "equal":
+        return min(_typed_count(n) or 0, 100)
+    if template == "custom":
+        return min(len([p for p in _typed_percentages(percentages) if p.strip()]), 100)
+    return 0
+
+
+def _typed_count(n: str) -> int | None:
+    typed = re.fullmatch(r"\s*([0-9]{1,3})\s*", n or "")
+    # The digits alone: \s is wider than int()'s whitespace ("0\x1f"), and isdigit takes "²".
+    return int(typed[1]) if typed else None
+
+
+def _typed_percentages(percentages: str) -> list[str]:
+    """Separated by semicolons, or by commas where a comma is not the decimal mark."""
+    from cairn.storage.money import numbers
+
+    separators = r"[;]" if numbers().decimal == "," else r"[;,]"
+    return re.split(separators, percentages or "")
 
 
 def template_titles(count: int) -> list[str]:

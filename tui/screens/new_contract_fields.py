@@ -4,10 +4,9 @@ the contract (in a thread; storage splits the total and decides)."""
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from cairn.storage.money import numbers
+from cairn.storage.templates import parts_typed
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -67,15 +66,6 @@ def create(db, form: dict, *, clock: Clock):
 
 
 def parts_named(form: dict) -> int:
-    """How many milestones the chosen structure makes, before the total is typed: their rows show
-    at once, so keys typed straight on (one SSH burst) find them."""
-    template = form["template"]
-    if template in ("25/50/25", "thirds"):
-        return 3
-    if template == "equal":
-        n = form["n"].strip()
-        return min(int(n), 100) if re.fullmatch(r"[0-9]{1,3}", n) else 0  # (isdigit takes "²")
-    if template == "custom":  # separated as storage reads them (split_typed)
-        separators = r";" if numbers().decimal == "," else r"[,;]"
-        return min(len([p for p in re.split(separators, form["percentages"]) if p.strip()]), 100)
-    return 0
+    """How many milestone rows to show before the total is typed, so keys typed straight on (one
+    SSH burst) find them: as storage reads the structure."""
+    return parts_typed(form["template"], n=form["n"], percentages=form["percentages"])
