@@ -102,7 +102,6 @@ class Fuzz:
         conn = self.target.reader()
         self.columns = {t: columns(conn, t) for t in TABLES}
         self.pristine = self._counts(self.target)
-        self.outcomes: Counter[str] = Counter()
         self.failures: list[str] = []
         self.last_problems: list[str] | None = None  # the last variant's refusal, read whole
         self.compared = 0  # variants also read in the export's layout
@@ -155,13 +154,12 @@ class Fuzz:
     def run(self, values: list, *, laid_out: list = (), tables: tuple[str, ...] = TABLES) -> Counter[str]:
         """Each variant of ``tables`` read whole; those of the ``laid_out`` values also in the
         export's own layout (read a row at a time), which must give the same problems in the same
-        order. The outcomes of this run (``self.outcomes`` keeps every run's)."""
+        order. Returns how each variant ended."""
         outcomes: Counter[str] = Counter()
         for label, doc, value in self.variants(values, tables):
             outcomes[self._one(label, doc)] += 1
             if any(value is v for v in laid_out):
                 self._compare_laid_out(label, doc)
-        self.outcomes += outcomes
         return outcomes
 
     def _compare_laid_out(self, label: str, doc: dict) -> None:
@@ -200,7 +198,7 @@ def fuzz(tmp_path_factory):
 
 
 # One test per table: the sweep is a few thousand imports, and in pieces the workers share it
-# instead of one of them running it alone (tests/conftest.py schedules the slow tests).
+# instead of one of them running it alone (tests/conftest.py deals out the long tests).
 @pytest.mark.cost(4)
 @pytest.mark.slow  # a sweep of hundreds of imports: not in the quick part
 @pytest.mark.parametrize("table", TABLES)
@@ -343,7 +341,6 @@ def _problems(fuzz: Fuzz, doc: dict) -> list[str]:
     with pytest.raises(ImportRefused) as info:
         import_json(fuzz.target, json.dumps(doc))
     return info.value.problems
-
 
 
 def test_a_check_that_reads_the_rest_of_the_row_is_never_remembered_by_value(fuzz):
