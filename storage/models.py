@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Index, UniqueConstraint
+from sqlalchemy import CheckConstraint, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from cairn.storage.types import UTCDateTime
@@ -113,6 +113,9 @@ class Contract(SQLModel, table=True):
     __table_args__ = (
         CheckConstraint("status in ('open', 'ended')", name="contract_status"),
         CheckConstraint("my_side in ('client', 'freelancer')", name="contract_side"),
+        # The contracts of "the same client" for fee tiers (P9; migration 0008, queries/fees.CLIENT).
+        Index("ix_contract_client", "profile_id", "my_side", "currency",
+              text("(case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end)")),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -34,12 +34,15 @@ select id, contract_id, milestone_id, kind, amount_minor, available_at, fee_rule
 from paid {where} order by contract_id, id
 """
 
-# Only the contracts billed to the same clients as the ones asked for take part in the window.
-_SAME_CLIENTS = """where (profile_id, my_side, currency,
-    case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end) in (
-  select profile_id, my_side, currency,
-    case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end
-  from contract where id = :cid)"""
+# The client a contract bills, as fees count "the same client". The index ix_contract_client
+# (migration 0008) is on this expression, word for word: SQLite uses it only for the same text.
+CLIENT = "case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end"
+
+# Only the contracts billed to the same client as the one asked for take part in the window:
+# equalities on every column of ix_contract_client, so they are found by index, not by a scan.
+_SAME_CLIENTS = f"""where (profile_id, my_side, currency) = (select profile_id, my_side, currency from contract
+                                                      where id = :cid)
+  and {CLIENT} = (select {CLIENT} from contract where id = :cid)"""
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,30 @@ def test_tiers_count_lifetime_billings_with_the_same_client_on_the_same_platform
     assert api.board(db, first.id, clock).money.fee == 100_00
 
 
+def test_the_same_client_is_the_trimmed_name_letter_case_aside_and_found_by_index(db, clock):
+    from cairn.storage.queries import fees as fee_reads
+    from cairn.storage.queries.reading import connection
+
+    def billed(client_name: str):
+        clock.advance(hours=1)
+        return released(db, clock, api.create_contract(db, title="Work", client_name=client_name, clock=clock,
+                                                       milestones=[api.MilestoneIn("M1", 500_00)]))
+
+    api.edit_profile(db, "Marketplace", fee_rule=TIERS)
+    billed("Acme")
+    same = billed("  ACME ")
+    assert same.money.fee == 50_00  # all of it at 10%: Acme was billed 500.00 before
+    # No client name: each such contract is a client of its own.
+    billed(" ")
+    alone = billed("")
+    assert alone.money.fee == 100_00
+    # The board's read finds those contracts by ix_contract_client (migration 0008), not by a
+    # scan of every contract: the expression in the query must stay the index's, word for word.
+    sql = fee_reads._PAYMENTS.format(scope=fee_reads._SAME_CLIENTS, ledger="", where="")
+    plan = " ".join(row[-1] for row in connection(db).execute("explain query plan " + sql, {"cid": same.id}))
+    assert "USING INDEX ix_contract_client (profile_id=? AND my_side=? AND currency=? AND <expr>=?)" in plan
+
+
 def test_the_fee_is_derived_so_correcting_the_rule_corrects_it(db, clock):
     b = released(db, clock, make_contract(db, clock, 1))
     assert b.money.fee == 10_00  # the marketplace's 10%
