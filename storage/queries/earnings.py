@@ -66,13 +66,24 @@ class Earnings:
         return self.available - self.fee_available
 
 
-def contract_fees(db, clock: Clock) -> dict[int, tuple[int, int]]:
+def contract_fees(db, clock: Clock, *, ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
     """The platform's fees of each contract where the user is the freelancer, as (on pending
     money, on available money); contracts with no fee left out. One pass over the payments,
-    shared by the list's rows and its earnings (``earnings(contract_fees=...)``)."""
-    from cairn.storage.queries.fees import fee_sums
+    shared by the list's rows and its earnings (``earnings(contract_fees=...)``). ``ids``: only
+    these contracts, each read by index (the list's first screenful), not a pass over them all."""
+    from cairn.storage.queries.fees import fee_sums, payments, totals
 
-    return fee_sums(connection(db), iso_utc(instant(clock)), only="and c.my_side = 'freelancer'")
+    conn, now = connection(db), iso_utc(instant(clock))
+    if ids is None:
+        return fee_sums(conn, now, only="and c.my_side = 'freelancer'")
+    out = {}
+    mine = [cid for cid, side in conn.execute(
+        f"select id, my_side from contract where id in ({', '.join('?' * len(ids))})", ids) if side == "freelancer"]
+    for cid in mine:
+        t = totals(payments(conn, contract_id=cid), now)
+        if t.fee:
+            out[cid] = (t.fee_pending, t.fee_available)
+    return out
 
 
 def earnings(db, clock: Clock, *, per_contract: bool = False, contract_id: int | None = None,

@@ -189,6 +189,7 @@ def test_the_lists_fee_totals_equal_the_payments_fees(tmp_path_factory, specs):
     """The earnings' fees (flat rates summed in SQL, tiers through the window) agree with every
     payment's own fee, whatever the rules, amounts (up to Cairn's largest) and clients."""
     from cairn.storage.clock import FixedClock
+    from cairn.storage.queries.earnings import contract_fees
     from cairn.storage.queries.fees import fee_sums, payments, totals
 
     db = api.Database.open(tmp_path_factory.mktemp("sums") / "cairn.db")
@@ -208,4 +209,12 @@ def test_the_lists_fee_totals_equal_the_payments_fees(tmp_path_factory, specs):
     expected = {cid: (t.fee_pending, t.fee_available) for cid, ps in by.items()
                 if (t := totals(ps, now)).fee}
     assert {cid: v for cid, v in sums.items() if any(v)} == expected
+    # One contract's payments (a board's read; a flat rule reads its own rows, a tiered one the
+    # window over its client's contracts) are the same as in the pass over them all.
+    for cid, ps in by.items():
+        assert payments(conn, contract_id=cid) == ps
+    # The list's first screenful reads its contracts' fees one by one: the same as the pass.
+    everyone = contract_fees(db, clock)
+    assert contract_fees(db, clock, ids=list(by)[:3]) == {cid: everyone[cid] for cid in list(by)[:3]
+                                                          if cid in everyone}
     db.close()

@@ -30,14 +30,17 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query), the earnings report, and what the table would otherwise work
     out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
-    rows of the default view and no report: the first frame, in milliseconds."""
+    rows of the default view, with their fees, and no report: the first frame, in milliseconds."""
     from cairn.storage.queries import summaries
     from cairn.storage.queries.earnings import contract_fees
 
     if first_page:
         page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
                                             limit=first_page)
-        return Loaded([build_row(s) for s in page], None)
+        # With their fees, as the full load will show them: its arrival then redraws no row of
+        # this page (a line is kept by what it shows), only the report and the status line.
+        fees = fee_totals(contract_fees(db, clock, ids=[s.id for s in page]))
+        return Loaded([build_row(s, fees) for s in page], None)
     from cairn.tui.garbage import long_lived
 
     with long_lived():
