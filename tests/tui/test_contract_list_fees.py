@@ -98,3 +98,33 @@ def test_the_earnings_panel_shows_fee_and_net_at_80_columns(db_path, clock, make
         assert "$80.00" in usd and "$320.00" in usd and len(usd.rstrip()) <= 78
 
     drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_the_earnings_panel_never_cuts_an_amount_short(db_path, clock, make_test_app):
+    """Tens of millions in three currencies at 80 columns: Fee is left out, whole, and the title
+    says so; every amount shown is shown in full."""
+    db = api.Database.open(db_path)
+    try:
+        for currency in ("USD", "EUR", "GBP"):
+            for title in ("Big", "Bigger"):
+                b = api.create_contract(db, title=title, client_name="Acme", currency=currency, clock=clock,
+                                        milestones=[api.MilestoneIn("Work", 13_420_240_00),
+                                                    api.MilestoneIn("More", 27_107_650_00)])
+                api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+                api.release_payment(db, b.id, actor="client", clock=clock)
+                api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+    finally:
+        db.close()
+
+    async def scenario(pilot):
+        await settle(pilot)
+        panel = pilot.app.screen.query_one(EarningsPanel)
+        out = Console(width=panel.size.width - 2, file=io.StringIO(), color_system=None)
+        out.print(panel.content)
+        text = out.file.getvalue()
+        assert "…" not in text, text
+        assert text.startswith("Earnings as freelancer · Fee left out: widen the terminal to see them")
+        usd = next(line for line in text.splitlines() if line.lstrip().startswith("USD"))
+        assert "$54,215,300.00" in usd and "$26,840,480.00" in usd, usd  # in progress, pending
+
+    drive(make_test_app(), scenario, size=(80, 24))

@@ -47,14 +47,17 @@ class EarningsPanel(Static):
             return
         # P9: what was paid (pending and available) is gross; the platform's fee and the net beside it.
         # The widest layout that fits: all labels in full; then closer columns and a shorter first
-        # label, so Fee still shows at 80 columns; then the net alone (gross is pending + available).
+        # label, so Fee still shows at 80 columns; then the net alone (gross is pending + available);
+        # then the four stages and the work at risk alone. An amount is never cut short: a column
+        # that does not fit is left out whole, and the title says which.
         width = (self.size.width or self.app.size.width) - 2
         self._laid_out_for = width
         fees = FEES if any(r.fee for r in rows) else ()
-        for stages, gap in ((STAGES + fees, 2), (NARROW + fees, 1), (NARROW + fees[1:], 1)):
+        for stages, gap in ((STAGES + fees, 2), (NARROW + fees, 1), (NARROW + fees[1:], 1), (NARROW, 1)):
             if _width(rows, risk, stages, gap) <= width:
                 break
-        self.update(_table(rows, risk, stages, gap))
+        left_out = [label for key, label in fees if (key, label) not in stages]
+        self.update(_table(rows, risk, stages, gap, left_out))
 
     def on_resize(self) -> None:
         # Only the width chooses the layout. Growing to the report's height is a resize too: drawing
@@ -79,9 +82,12 @@ def _width(rows: list[Earnings], risk: dict[str, Risk], stages, gap: int) -> int
     return sum(widths) + gap * len(widths)  # the last column is padded too
 
 
-def _table(rows: list[Earnings], risk: dict[str, Risk], stages, gap: int) -> Table:
+def _table(rows: list[Earnings], risk: dict[str, Risk], stages, gap: int, left_out: list[str]) -> Table:
+    title = Text("Earnings as freelancer", style="bold")
+    if left_out:
+        title.append(f" · {' and '.join(left_out)} left out: widen the terminal to see them", style="dim")
     table = Table(box=None, padding=(0, gap, 0, 0), show_edge=False, expand=False,
-                  title="Earnings as freelancer", title_justify="left", title_style="bold")
+                  title=title, title_justify="left")
     table.add_column("", no_wrap=True)
     for _, label in stages:
         table.add_column(label, justify="right", no_wrap=True, header_style="bold")
