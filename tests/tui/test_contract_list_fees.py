@@ -75,6 +75,15 @@ def test_fee_and_net_columns_show_only_when_there_is_room(db, clock):
     assert any("net" in layout(w, natural) and "fee" not in layout(w, natural) for w in range(100, 220))
 
 
+async def _panel_text(pilot) -> str:
+    """The earnings panel once the full list is in, as plain text at the panel's width."""
+    await settle(pilot)
+    panel = pilot.app.screen.query_one(EarningsPanel)
+    out = Console(width=panel.size.width - 2, file=io.StringIO(), color_system=None)
+    out.print(panel.content)
+    return out.file.getvalue()
+
+
 def test_the_earnings_panel_shows_fee_and_net_at_80_columns(db_path, clock, make_test_app):
     db = api.Database.open(db_path)
     try:
@@ -86,11 +95,7 @@ def test_the_earnings_panel_shows_fee_and_net_at_80_columns(db_path, clock, make
         db.close()
 
     async def scenario(pilot):
-        await settle(pilot)
-        panel = pilot.app.screen.query_one(EarningsPanel)
-        out = Console(width=panel.size.width - 2, file=io.StringIO(), color_system=None)
-        out.print(panel.content)
-        text = out.file.getvalue()
+        text = await _panel_text(pilot)
         assert pilot.app.screen.query_one(ContractTable).rows_all[0].fee is not None  # the full load
         header = next(line for line in text.splitlines() if "Pending" in line)
         assert "Fee" in header and "Net paid" in header and "At risk" in header
@@ -117,11 +122,7 @@ def test_the_earnings_panel_never_cuts_an_amount_short(db_path, clock, make_test
         db.close()
 
     async def scenario(pilot):
-        await settle(pilot)
-        panel = pilot.app.screen.query_one(EarningsPanel)
-        out = Console(width=panel.size.width - 2, file=io.StringIO(), color_system=None)
-        out.print(panel.content)
-        text = out.file.getvalue()
+        text = await _panel_text(pilot)
         assert "…" not in text, text
         assert text.startswith("Earnings as freelancer · Fee left out: widen the terminal to see them")
         usd = next(line for line in text.splitlines() if line.lstrip().startswith("USD"))
