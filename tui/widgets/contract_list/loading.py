@@ -37,8 +37,9 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
     if first_page:
         page = summaries.contract_summaries(db, clock, include_ended=False, include_archived=False,
                                             limit=first_page)
-        # With their fees, as the full load will show them: its arrival then redraws no row of
-        # this page (a line is kept by what it shows), only the report and the status line.
+        # With their fees (read contract by contract, by index: under a millisecond), so the first
+        # frame shows the Fee and Net columns of a wide terminal filled in, not blank until the
+        # full list arrives.
         fees = fee_totals(contract_fees(db, clock, ids=[s.id for s in page]))
         return Loaded([build_row(s, fees) for s in page], None)
     from cairn.tui.garbage import long_lived
