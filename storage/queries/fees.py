@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from cairn.storage import fees
 
 # "The same client": the same trimmed name, letter case aside, on the same profile and side, in the
-# same currency. A contract with no client name is a client of its own.
+# same currency. A contract with no client name is a client of its own. The index ix_contract_client
+# (migration 0008) is on this expression, word for word: SQLite uses it only for the same text.
+CLIENT = "case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end"
+
 _PAYMENTS = """
 with scope as (
-  select id, profile_id, currency, fee_rule, my_side,
-    case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end as client
+  select id, profile_id, currency, fee_rule, my_side, """ + CLIENT + """ as client
   from contract {scope}),
 paid as (
   select l.id, l.contract_id, l.milestone_id, l.kind, l.amount_minor, l.available_at, s.fee_rule, s.currency,
@@ -33,10 +35,6 @@ paid as (
 select id, contract_id, milestone_id, kind, amount_minor, available_at, fee_rule, currency, before
 from paid {where} order by contract_id, id
 """
-
-# The client a contract bills, as fees count "the same client". The index ix_contract_client
-# (migration 0008) is on this expression, word for word: SQLite uses it only for the same text.
-CLIENT = "case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end"
 
 # Only the contracts billed to the same client as the one asked for take part in the window:
 # equalities on every column of ix_contract_client, so they are found by index, not by a scan.
@@ -136,10 +134,8 @@ where +l.kind in ('release', 'bonus') {only} group by l.contract_id
 
 # Tiers need what the client was billed before each payment: the window runs only over the
 # clients of contracts with tiered rules.
-_TIERED_CLIENTS = """where (profile_id, my_side, currency,
-    case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end) in (
-  select profile_id, my_side, currency,
-    case when trim(client_name) = '' then '#' || id else lower(trim(client_name)) end
+_TIERED_CLIENTS = "where (profile_id, my_side, currency, " + CLIENT + """) in (
+  select profile_id, my_side, currency, """ + CLIENT + """
   from contract where fee_rule in ({rules}))"""
 
 
