@@ -42,7 +42,11 @@ from cairn.storage.operations.plan import (
 from cairn.storage.operations.profiles import add_profile, change_terms, edit_profile
 from cairn.storage.operations.timers import apply_due
 from cairn.storage.operations.work import fund_next_milestone, request_changes, submit_work
-from cairn.storage.queries import board, contract_summaries, deadlines, earnings, profiles
+from cairn.storage.queries.board import board
+from cairn.storage.queries.deadlines import deadlines
+from cairn.storage.queries.earnings import earnings
+from cairn.storage.queries.profiles import profiles
+from cairn.storage.queries.summaries import contract_summaries
 
 __all__ = [
     "Clock", "FixedClock", "SystemClock", "Database", "Conflict", "DomainError", "NotFound", "StorageError",

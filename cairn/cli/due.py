@@ -70,8 +70,8 @@ def apply_timers_if_writable(db: Database, clock: Clock, *, availability: bool =
 @no_collector_passes()
 def due(ctx: click.Context, db_path: Path | None, within: timedelta | None, as_json: bool) -> None:
     """Deadlines (G3), soonest first, in local time with the UTC instant."""
-    from cairn.storage.queries import deadlines, instant
-    from cairn.storage.queries.deadlines import deadline_rows
+    from cairn.storage.queries.deadlines import deadline_rows, deadlines
+    from cairn.storage.queries.reading import instant
 
     clock = ctx.find_object(State).clock
     with open_existing(db_path_of(ctx, db_path)) as db:

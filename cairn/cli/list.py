@@ -21,9 +21,9 @@ SIDE = {"freelancer": "freel.", "client": "client"}
 @click.pass_context
 def list_(ctx: click.Context, db_path: Path | None, show_all: bool, as_json: bool) -> None:
     """The contracts, open ones first and newest first: money, progress, next deadline, attention."""
-    from cairn.storage.queries import contract_summaries
     from cairn.storage.queries.fees import fee_sums
     from cairn.storage.queries.reading import instant, iso_utc
+    from cairn.storage.queries.summaries import contract_summaries
 
     clock = ctx.find_object(State).clock
     with open_existing(db_path_of(ctx, db_path)) as db:

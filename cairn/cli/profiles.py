@@ -52,7 +52,7 @@ def profiles(ctx: click.Context, db_path: Path | None) -> None:
 @click.pass_context
 def list_profiles(ctx: click.Context, db_path: Path | None = None, as_json: bool = False) -> None:
     """Every profile, built-in ones first, with its numbers and how many contracts use it."""
-    from cairn.storage.queries import profiles as read
+    from cairn.storage.queries.profiles import profiles as read
 
     with open_existing(db_path_of(ctx, db_path)) as db:
         rows = read(db)

@@ -34,7 +34,8 @@ def report(ctx: click.Context, db_path: Path | None, per_contract: bool, net: bo
     client, on its own lines. With --net, what was paid is shown gross, fee and net, and pending
     and available are net of the fee."""
     from cairn.storage.money import format_amount
-    from cairn.storage.queries import earnings, instant, payouts
+    from cairn.storage.queries.earnings import earnings, payouts
+    from cairn.storage.queries.reading import instant
 
     clock = ctx.find_object(State).clock
     with open_existing(db_path_of(ctx, db_path)) as db:

@@ -9,30 +9,8 @@ by the operations (``cairn.storage.operations.timers``).
 - ``foresight``: the cash-flow forecast and the work at risk; ``clients``: each client's habits.
 - ``profiles``: the platform profiles (P9); ``fees``: each payment's fee and net, derived.
 - ``check``: the integrity check and every ledger invariant (``cairn check``, import).
+
+Each query is imported from its own module (``from cairn.storage.queries.deadlines import
+deadlines``). This package imports nothing: ``cairn due`` then loads the deadlines' reads alone,
+not the board's dataclasses and the diff (about 25 ms it never used).
 """
-
-from cairn.storage.dates import due_instant
-from cairn.storage.queries.board import (
-    ActionView,
-    Board,
-    ContractInfo,
-    EventView,
-    MilestoneView,
-    Money,
-    ProfileInfo,
-    RefundView,
-    RequestView,
-    board,
-)
-from cairn.storage.queries.deadlines import Deadline, deadlines
-from cairn.storage.queries.earnings import Earnings, Payouts, earnings, payouts
-from cairn.storage.queries.profiles import ProfileRow, profiles
-from cairn.storage.queries.reading import instant
-from cairn.storage.queries.summaries import ContractSummary, contract_summaries, contract_versions
-
-__all__ = [
-    "ActionView",
-    "Board", "ContractInfo", "EventView", "MilestoneView", "Money", "ProfileInfo", "RefundView", "RequestView",
-    "board", "ContractSummary", "Deadline", "Earnings", "contract_summaries", "contract_versions", "deadlines",
-    "due_instant", "earnings", "instant", "Payouts", "payouts", "ProfileRow", "profiles",
-]

@@ -112,7 +112,7 @@ def test_completion_answers_commands_and_options(tmp_path):
 def test_an_unexpected_error_is_logged_with_its_traceback_and_shown_in_one_line(demo_db, tmp_path, monkeypatch):
     from importlib import import_module
 
-    deadlines = import_module("cairn.storage.queries.deadlines")  # the module (the package's name is the function)
+    deadlines = import_module("cairn.storage.queries.deadlines")
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")

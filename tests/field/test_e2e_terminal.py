@@ -173,14 +173,15 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
 
 def check_database(path: Path) -> None:
     """What the walk must have left in the file: states, amounts, ledger, request, ending."""
-    from cairn.storage import queries as read
     from cairn.storage.clock import SystemClock
     from cairn.storage.db import Database
+    from cairn.storage.queries.board import board
+    from cairn.storage.queries.summaries import contract_summaries
 
     db = Database.open(path)
     try:
-        (summary,) = read.contract_summaries(db, SystemClock(), include_ended=True, include_archived=True)
-        b = read.board(db, summary.id, SystemClock())
+        (summary,) = contract_summaries(db, SystemClock(), include_ended=True, include_archived=True)
+        b = board(db, summary.id, SystemClock())
     finally:
         db.close()
     c = b.contract

@@ -14,9 +14,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cairn.storage import api, validate
+from cairn.storage.dates import due_instant
 from cairn.storage.errors import DomainError
 from cairn.storage.money import parse_amount
-from cairn.storage.queries import due_instant
 from cairn.storage.templates import split_typed
 from tests.conftest import dump, refused
 

@@ -156,7 +156,7 @@ def test_an_undone_outcome_reads_as_taken_back_in_the_history(db, clock):
 
 
 def test_p6_the_list_says_which_stage_a_dispute_is_in_until_it_is_settled(db, clock):
-    from cairn.storage.queries import contract_summaries
+    from cairn.storage.queries.summaries import contract_summaries
 
     def attention():
         (s,) = contract_summaries(db, clock)

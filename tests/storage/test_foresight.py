@@ -166,7 +166,7 @@ def test_due_date_boundary_is_the_end_of_the_day(db, clock):
 
 
 def test_the_board_carries_its_contracts_work_at_risk(db, clock):
-    from cairn.storage.queries import board
+    from cairn.storage.queries.board import board
 
     b = _dated(db, clock, [-1, 5])
     other = _dated(db, clock, [-1])

@@ -200,13 +200,16 @@ def test_read_path_does_not_import_sqlalchemy(tmp_path):
         import sys
         from cairn.storage.db import Database
         from cairn.storage.clock import FixedClock
-        from cairn.storage import queries as read
+        from cairn.storage.queries.board import board
+        from cairn.storage.queries.deadlines import deadlines
+        from cairn.storage.queries.earnings import earnings
+        from cairn.storage.queries.summaries import contract_summaries
         db = Database.open({str(path)!r})
         clock = FixedClock("2026-03-02T12:00:00Z")
-        summaries = read.contract_summaries(db, clock)
-        read.board(db, summaries[0].id, clock)
-        read.earnings(db, clock)
-        read.deadlines(db, clock)
+        summaries = contract_summaries(db, clock)
+        board(db, summaries[0].id, clock)
+        earnings(db, clock)
+        deadlines(db, clock)
         print(len(summaries), sorted(m for m in sys.modules if m.split(".")[0] in
                                      ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "textual")))
     """)

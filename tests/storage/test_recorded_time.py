@@ -6,8 +6,8 @@ import pendulum
 import pytest
 
 from cairn.storage import api
-from cairn.storage.queries import board as read_board
-from cairn.storage.queries import deadlines
+from cairn.storage.queries.board import board as read_board
+from cairn.storage.queries.deadlines import deadlines
 from tests.conftest import make_contract, refused
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cairn.storage import api
-from cairn.storage.queries import board as read_board
+from cairn.storage.queries.board import board as read_board
 from cairn.tui.screens.board import BoardScreen
 from tests.tui.asynctest import asynctest, settle
 

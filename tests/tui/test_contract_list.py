@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from cairn.storage import api
-from cairn.storage.queries import contract_summaries
+from cairn.storage.queries.summaries import contract_summaries
 from cairn.tui.screens.contract_list import ContractListScreen
 from cairn.tui.widgets.contract_list import ContractTable, EarningsPanel
 
@@ -17,7 +17,7 @@ from tests.tui.asynctest import drive, settle  # noqa: E402  (shared with the ot
 def made_summary(as_of, **fields):
     """A list row's summary without a database: an open fixed-price contract under way, with
     ``fields`` changed."""
-    from cairn.storage.queries import ContractSummary
+    from cairn.storage.queries.summaries import ContractSummary
 
     base = dict(
         id=1, title="Logo", client_name="Acme", my_side="freelancer", status="open", archived_flag=0,

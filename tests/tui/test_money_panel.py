@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from cairn.storage.queries import Money
+from cairn.storage.queries.board_views import Money
 from cairn.tui.widgets.board.money_panel import MoneyPanel
 
 MILLIONS = Money(value=1_234_567_00, funded=1_234_567_00, paid=1_129_000_00, pending=0, available=1_129_000_00,

@@ -222,7 +222,7 @@ def test_any_text_in_the_preview_is_refused_not_a_crash(make_test_app):
 
 def _boards(db_path, clock):
     from cairn.storage import api
-    from cairn.storage.queries import board
+    from cairn.storage.queries.board import board
 
     db = api.Database.open(db_path)
     try:

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from cairn.storage import api
-from cairn.storage.queries import board as read_board
+from cairn.storage.queries.board import board as read_board
 from cairn.tui.commands import NOT_NOW, CairnCommands, bound_actions
 from cairn.tui.dialogs import (
     AnswerRefundDialog,

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Select
 
-from cairn.storage.queries import ContractInfo
+from cairn.storage.queries.board_views import ContractInfo
 from cairn.tui.widgets.common.text_input import TextInput
 
 from .form import FIELD_ALIASES, FormDialog, field

@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from cairn.storage.errors import Conflict, DomainError
-from cairn.storage.queries import Board
+from cairn.storage.queries.board_views import Board
 from cairn.tui.key_gate import drop_typed_ahead
 from cairn.tui.widgets.common import Field
 from cairn.tui.widgets.common.text_input import TextInput, next_text_field

@@ -18,7 +18,7 @@ from textual.widgets import Static
 
 from cairn.storage import api
 from cairn.storage.errors import Conflict
-from cairn.storage.queries import Board
+from cairn.storage.queries.board_views import Board
 from cairn.tui.format import local, money
 from cairn.tui.screens import board_keys, board_refusals
 from cairn.tui.screens.board_actions import MoneyActions, PlanActions

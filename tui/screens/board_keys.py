@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from cairn.storage.queries import Board
+from cairn.storage.queries.board_views import Board
 
 PLAN_ACTIONS = {"add_milestone", "edit_milestone", "delete_milestone", "move_up", "move_down"}
 

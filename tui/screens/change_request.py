@@ -15,7 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cairn.storage.queries import Board, RequestView
+from cairn.storage.queries.board_views import Board, RequestView
 from cairn.tui.format import local, money
 from cairn.tui.widgets.board import ActingAs, DiffView, PlanTable
 from cairn.tui.widgets.board._text import clean

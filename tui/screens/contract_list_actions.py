@@ -103,11 +103,11 @@ class ContractActions(_Base):
         row = self.table.selected
         if row is None:
             return
-        from cairn.storage import queries as read
+        from cairn.storage.queries.board import board
 
         # The contract as stored now (read off the event loop; the key gate holds keys typed
         # behind "i" until the dialog is up).
-        call_storage(self, read.board, row.id, done=self._edit_dialog, group="edit")
+        call_storage(self, board, row.id, done=self._edit_dialog, group="edit")
 
     def _edit_dialog(self, b) -> None:
         from cairn.tui.dialogs import EditContractDialog

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from cairn.storage.queries import EventView
+from cairn.storage.queries.board_views import EventView
 from cairn.storage.queries.history import without_rule_ids
 from cairn.tui.format import local
 

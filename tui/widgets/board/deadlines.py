@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cairn.storage.dates import end_of_day_label
-from cairn.storage.queries import Deadline
+from cairn.storage.queries.deadlines import Deadline
 from cairn.tui.format import countdown, local
 
 from ._text import clean

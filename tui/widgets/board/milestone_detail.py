@@ -7,7 +7,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from cairn.storage.diff import PlanRow
-from cairn.storage.queries import MilestoneView
+from cairn.storage.queries.board_views import MilestoneView
 from cairn.tui.format import local, money
 
 from ._text import clean

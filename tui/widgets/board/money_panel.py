@@ -6,7 +6,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from cairn.storage.queries import Money
+from cairn.storage.queries.board_views import Money
 from cairn.tui.format import money as fmt
 
 
