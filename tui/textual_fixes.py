@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from textual import events
+from textual import _time, events
 from textual._styles_cache import StylesCache
 from textual._xterm_parser import XTermParser
 from textual.color import Color
 from textual.style import Style
+from textual.timer import EventTargetGone, Timer
 
 
 @lru_cache(1024)
@@ -35,6 +36,50 @@ def _escape_then_key(self: XTermParser, sequence: str, alt: bool = False):  # no
     yield from _sequence_to_key_events(self, sequence)
 
 
+def skipped_to(count: int, start: float, now: float, interval: float) -> int:
+    """A repeating timer woke late: the count of the last tick whose time has passed, so the
+    next one it waits for is the first still ahead (``count + 1`` at least: the loop moves on
+    even if rounding lands on a passed tick, or the interval is zero)."""
+    if interval <= 0:
+        return count + 1
+    return max(count + 1, int((now - start) / interval))
+
+
+async def _timer_run(self: Timer) -> None:
+    """Textual 8.2.8's ``Timer._run``, but for the count after a late wake (``skipped_to``)."""
+    count = 0
+    _repeat = self._repeat
+    _interval = self._interval
+    self._active  # noqa: B018 - Force instantiation in same thread
+    await self._active.wait()
+    start = _time.get_time()
+
+    while _repeat is None or count <= _repeat:
+        next_timer = start + ((count + 1) * _interval)
+        now = _time.get_time()
+        if self._skip and next_timer < now:
+            count = skipped_to(count, start, now, _interval)
+            continue
+        now = _time.get_time()
+        wait_time = max(0, next_timer - now)
+        await _time.sleep(wait_time)
+        count += 1
+        await self._active.wait()
+        if self._reset:
+            start = _time.get_time()
+            count = 0
+            self._reset = False
+            continue
+        try:
+            await self._tick(next_timer=next_timer, count=count)
+        except EventTargetGone:
+            break
+
+
+#: Textual's own, kept for the test that tells when Textual changes it.
+TEXTUAL_TIMER_RUN = Timer._run
+
+
 def apply() -> None:
     # Textualize/textual#6665: StylesCache.get_inner_outer is an lru_cache'd *method*, so its
     # cache keeps the last 1,024 StylesCache objects, and every line they drew, alive long
@@ -45,3 +90,9 @@ def apply() -> None:
     # key in the same read became alt+key, or vanished before tab and enter, so "escape j" did
     # not close a dialog over SSH and "escape enter" submitted it.
     XTermParser._sequence_to_key_events = _escape_then_key  # type: ignore[method-assign]
+    # A late repeating timer skips one tick too many (Textualize/textual#5465 replaced
+    # ``count += 1``, a busy loop, with ``int((now - start) / interval + 1)``; no issue is
+    # filed for the extra tick). The screen's update timer (1/60 s) wakes late after every
+    # frame longer than 17 ms, so the frame after it waited 17-33 ms instead of 0-17: a key
+    # pressed while the full list arrived waited 50-65 ms for its echo.
+    Timer._run = _timer_run  # type: ignore[method-assign]

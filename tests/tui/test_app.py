@@ -239,3 +239,91 @@ def test_escape_and_the_key_behind_it_in_one_read_are_two_keys():
     assert keys("\x1b\r") == ["escape", "enter"]
     assert keys("a\x1bq") == ["a", "escape", "q"]
     assert keys("\x1b[A") == ["up"] and keys("\x1b") == ["escape"]
+
+
+def test_a_late_timer_waits_for_the_first_tick_still_ahead_not_the_one_after():
+    """The screen draws on a 1/60 s timer. A frame of 30 ms makes it wake late; it must then
+    draw at the next tick (33 ms after the first), not skip one more (50 ms): Textual's own
+    count did, and a key pressed during a long frame waited up to 17 ms longer for its echo."""
+    from cairn.tui.textual_fixes import skipped_to
+
+    interval = 1 / 60
+    count = skipped_to(0, 0.0, 0.030, interval)  # woke 30 ms after the start, before tick 2
+    assert count + 1 == 2  # the loop waits for tick count + 1
+    assert skipped_to(0, 0.0, 0.0001, interval) == 1  # never back: the loop moves on
+    assert skipped_to(5, 0.0, 3600.0, interval) == 216_000  # an hour late: at once, no busy loop
+    assert skipped_to(3, 0.0, 1.0, 0.0) == 4  # a zero interval does not divide by zero
+
+
+def test_the_timer_fix_is_textuals_loop_but_for_the_late_count():
+    """``textual_fixes`` replaces Textual's ``Timer._run`` with a copy that counts late wakes
+    with ``skipped_to``. If Textual changes its loop (perhaps fixing the count), this fails:
+    port the change, or drop the fix if the extra tick is gone."""
+    import inspect
+
+    from textual.timer import Timer
+
+    from cairn.tui import textual_fixes
+
+    def body(fn) -> list[str]:
+        lines = inspect.getsource(fn).splitlines()[1:]  # not the def line
+        out = []
+        for line in lines:
+            code = line.split("#")[0].strip()
+            if code and not code.startswith(('"""', "'''")):
+                out.append(code.replace("_time.sleep(", "sleep("))
+        return out
+
+    ours, textuals = body(textual_fixes._timer_run), body(textual_fixes.TEXTUAL_TIMER_RUN)
+    textual_count = "count = int((now - start) / _interval + 1)"
+    assert textual_count in textuals, "Textual's late count changed: is the extra tick fixed upstream?"
+    assert [("count = skipped_to(count, start, now, _interval)" if c == textual_count else c)
+            for c in textuals] == ours
+    assert Timer._run is textual_fixes._timer_run  # applied when the app module is imported
+
+
+def test_a_late_repeating_timer_ticks_at_the_next_tick_after_a_long_callback():
+    """The fixed loop, run: a 1/60 s timer's tick at 16.7 ms whose callback takes 30 ms (a long
+    frame, to 46.7 ms) is followed by the tick at 50 ms, the first still ahead, not the one at
+    66.7 ms Textual's count waited for. Time is a fake clock the timer reads."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from textual import _time
+    from textual._context import active_app
+    from textual.timer import Timer
+
+    import cairn.tui.app  # noqa: F401 - applies the fixes
+
+    now = [0.0]
+    ticks: list[float] = []
+    errors: list[Exception] = []
+
+    async def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    def callback() -> None:
+        ticks.append(round(now[0], 4))
+        now[0] += 0.030  # a long frame
+
+    class Target:
+        pass
+
+    async def main() -> None:
+        active_app.set(SimpleNamespace(_exit=False, features=frozenset(), _handle_exception=errors.append))
+        target = Target()
+        timer = Timer(target, 1 / 60, callback=callback, repeat=2)
+        timer._start()
+        await timer._task
+
+    import textual.timer as timer_module
+
+    original = (_time.get_time, _time.sleep, timer_module.sleep)
+    _time.get_time, _time.sleep, timer_module.sleep = (lambda: now[0]), fake_sleep, fake_sleep
+    try:
+        asyncio.run(main())
+    finally:
+        _time.get_time, _time.sleep, timer_module.sleep = original
+    assert not errors
+    assert ticks == [round(1 / 60, 4), round(3 / 60, 4)]
