@@ -436,3 +436,41 @@ def test_a_filter_typed_in_one_burst_lands_in_the_filter(seeded, make_test_app):
         assert screen.query_one("#filter", Input).value == "logo/"
 
     drive(make_test_app(), scenario)
+
+
+def test_the_earnings_report_shows_while_the_rows_are_still_being_built(seeded, make_test_app, monkeypatch):
+    """The full list at 100,000 contracts takes seconds to build; its report is read first and
+    shown at once, in a frame of its own, not in the full list's frame (which a key pressed
+    then waits for). Here the rows' build is held until the report is on screen."""
+    import asyncio
+    import threading
+
+    from cairn.storage.queries import summaries as summary_reads
+    from tests.tui.asynctest import wait_until
+
+    rows_may_come = threading.Event()
+    build = summary_reads.contract_summaries
+
+    def held(db, clock, **kw):
+        if kw.get("include_ended") and threading.current_thread() is not threading.main_thread():
+            rows_may_come.wait(timeout=60)
+        return build(db, clock, **kw)
+
+    monkeypatch.setattr(summary_reads, "contract_summaries", held)
+
+    async def main() -> None:
+        app = make_test_app()
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = pilot.app.screen
+            panel = screen.query_one(EarningsPanel)
+            try:
+                await wait_until(pilot, lambda: bool(panel.shown), "the earnings report shown")
+                assert not screen._loaded, "the report came before the full list"
+                [usd] = panel.shown
+                assert (usd.currency, usd.work_in_progress, usd.available) == ("USD", 120000, 50000)
+            finally:
+                rows_may_come.set()
+            await settle(pilot)
+            assert screen._loaded and panel.shown == [usd]
+
+    asyncio.run(main())

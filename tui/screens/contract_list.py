@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
@@ -35,6 +36,16 @@ FULL_LOAD_DELAY = 0.15  # seconds after the first frame; tests set it to 0
 
 class EmptyNote(Static, can_focus=True):
     """Why no contract is shown; focused then, so every key of the screen still works."""
+
+
+class ReportRead(Message):
+    """The earnings report of load ``seq``, read before its rows are built: shown in a frame of
+    its own, seconds before the full list (100,000 rows) arrives, and not in that list's frame,
+    which a key pressed then has to wait for."""
+
+    def __init__(self, seq: int, report: tuple[list, dict]) -> None:
+        super().__init__()
+        self.seq, self.report = seq, report
 
 
 class ContractListScreen(ContractActions, Screen):
@@ -79,6 +90,7 @@ class ContractListScreen(ContractActions, Screen):
         self._loaded = False
         self._select_after_load: int | None = None
         self._full_load: Callable[[], object] | None = None
+        self._report_shown = 0  # the load whose report the panel shows (ReportRead)
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -128,9 +140,7 @@ class ContractListScreen(ContractActions, Screen):
             # 10,000 rows holds the GIL.
             page = max(MIN_FIRST_PAGE, self.app.size.height)
             self._loaded_data(seq, load(self.app.db, clock=self.app.clock, first_page=page))
-            self._full_load = lambda: call_storage(
-                self, load, view=self.view, done=lambda full: self._loaded_data(seq, full),
-                group="contract-list")
+            self._full_load = lambda: self._load_all(seq)
             if self.app._dom_ready:  # the first frame is already out
                 self.after_first_frame()
             return
@@ -138,8 +148,12 @@ class ContractListScreen(ContractActions, Screen):
             call_storage(self, refresh, self.table.rows_all, done=lambda delta: self._refreshed(seq, delta),
                          group="contract-list")
             return
-        call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
-                     group="contract-list")
+        self._load_all(seq)
+
+    def _load_all(self, seq: int) -> None:
+        # post_message is thread-safe: the report is shown while the worker builds the rows.
+        call_storage(self, load, view=self.view, on_report=lambda report: self.post_message(ReportRead(seq, report)),
+                     done=lambda result: self._loaded_data(seq, result), group="contract-list")
 
     def after_first_frame(self) -> None:
         """Called by the app once the first frame has been rendered (Textual's Ready)."""
@@ -156,8 +170,7 @@ class ContractListScreen(ContractActions, Screen):
         if seq != self._load_seq or not self.is_mounted:
             return
         if delta is None:
-            call_storage(self, load, view=self.view, done=lambda result: self._loaded_data(seq, result),
-                         group="contract-list")
+            self._load_all(seq)
             return
         fresh, removed, earnings, now, places = delta
         table = self.table
@@ -199,7 +212,8 @@ class ContractListScreen(ContractActions, Screen):
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
             self.call_after_refresh(settle)
-        self.query_one(EarningsPanel).show(*result.earnings)
+        if self._report_shown != seq:
+            self.query_one(EarningsPanel).show(*result.earnings)
         table.view = self.view
         table.now = None
         # The rows the worker selected are right unless the view changed meanwhile (typing).
@@ -207,6 +221,11 @@ class ContractListScreen(ContractActions, Screen):
                        shown=result.shown if result.view == self.view else None)
         self._select_pending()
         self._after_populate()
+
+    def on_report_read(self, message: ReportRead) -> None:
+        if message.seq == self._load_seq and self.is_mounted:
+            self._report_shown = message.seq
+            self.query_one(EarningsPanel).show(*message.report)
 
     def _select_pending(self) -> None:
         table = self.table

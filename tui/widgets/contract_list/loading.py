@@ -4,6 +4,7 @@ thread."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,11 +27,13 @@ class Loaded:
     hidden: int | None = None  # rows the default view hides (ended or archived)
 
 
-def load(db, *, clock: Clock, first_page: int | None = None, view: View | None = None) -> Loaded:
+def load(db, *, clock: Clock, first_page: int | None = None, view: View | None = None,
+         on_report: Callable[[tuple[list, dict]], None] | None = None) -> Loaded:
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query), the earnings report, and what the table would otherwise work
     out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
-    rows of the default view, with their fees, and no report: the first frame, in milliseconds."""
+    rows of the default view, with their fees, and no report: the first frame, in milliseconds.
+    ``on_report`` hears the report as soon as it is read, before the rows are built."""
     from cairn.storage.queries import summaries
     from cairn.storage.queries.earnings import contract_fees
 
@@ -48,6 +51,8 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
         fees = contract_fees(db, clock)
         # The report first: what it reads on the way is freed before the rows take their room.
         report = money_report(db, clock, fees)
+        if on_report is not None:
+            on_report(report)
         per = fee_totals(fees)
         del fees
         rows = [build_row(s, per) for s in summaries.contract_summaries(db, clock, include_ended=True,
