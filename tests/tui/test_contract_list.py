@@ -441,25 +441,31 @@ def test_a_filter_typed_in_one_burst_lands_in_the_filter(seeded, make_test_app):
 def test_the_earnings_report_shows_while_the_rows_are_still_being_built(seeded, make_test_app, monkeypatch):
     """The full list at 100,000 contracts takes seconds to build; its report is read first and
     shown at once, in a frame of its own, not in the full list's frame (which a key pressed
-    then waits for). Here the rows' build is held until the report is on screen."""
+    then waits for). The load waits for that frame before it builds the rows: drawn while they
+    are built, it shared the GIL and took twice as long. Here the rows' build is held until the
+    report is on screen."""
     import asyncio
     import threading
 
     from cairn.storage.queries import summaries as summary_reads
+    from cairn.tui.screens import contract_list
     from tests.tui.asynctest import wait_until
 
+    monkeypatch.setattr(contract_list, "REPORT_DRAW_WAIT", 60)  # waited for by state, not time
     rows_may_come = threading.Event()
     build = summary_reads.contract_summaries
+    drawn_before_rows = []
+    app = make_test_app()
 
     def held(db, clock, **kw):
         if kw.get("include_ended") and threading.current_thread() is not threading.main_thread():
+            drawn_before_rows.append(app.screen._report_shown != 0)
             rows_may_come.wait(timeout=60)
         return build(db, clock, **kw)
 
     monkeypatch.setattr(summary_reads, "contract_summaries", held)
 
     async def main() -> None:
-        app = make_test_app()
         async with app.run_test(size=(120, 36)) as pilot:
             screen = pilot.app.screen
             panel = screen.query_one(EarningsPanel)
@@ -472,5 +478,6 @@ def test_the_earnings_report_shows_while_the_rows_are_still_being_built(seeded, 
                 rows_may_come.set()
             await settle(pilot)
             assert screen._loaded and panel.shown == [usd]
+            assert drawn_before_rows == [True]
 
     asyncio.run(main())
