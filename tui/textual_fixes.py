@@ -36,17 +36,20 @@ def _escape_then_key(self: XTermParser, sequence: str, alt: bool = False):  # no
     yield from _sequence_to_key_events(self, sequence)
 
 
-def skipped_to(count: int, start: float, now: float, interval: float) -> int:
-    """A repeating timer woke late: the count of the last tick whose time has passed, so the
-    next one it waits for is the first still ahead (``count + 1`` at least: the loop moves on
-    even if rounding lands on a passed tick, or the interval is zero)."""
-    if interval <= 0:
-        return count + 1
-    return max(count + 1, int((now - start) / interval))
+def skipped_to(count: int, start: float, now: float, interval: float, repeat: int | None) -> int:
+    """A timer woke late: the count of the last tick whose time has passed, so the next one it
+    waits for is the first still ahead (``count + 1`` at least: the loop moves on even if
+    rounding lands on a passed tick, or the interval is zero). Never past its last tick
+    (``repeat``): that one fires, late. Textual's count skipped it too, so a one-shot timer
+    (``set_timer``) whose thread lost the GIL for longer than its delay between reading the
+    clock twice never fired at all."""
+    ahead = count + 1 if interval <= 0 else max(count + 1, int((now - start) / interval))
+    return ahead if repeat is None else min(ahead, repeat)
 
 
 async def _timer_run(self: Timer) -> None:
-    """Textual 8.2.8's ``Timer._run``, but for the count after a late wake (``skipped_to``)."""
+    """Textual 8.2.8's ``Timer._run``, but for the count after a late wake (``skipped_to``): no
+    tick after the first still ahead is waited for, and the last tick is never skipped."""
     count = 0
     _repeat = self._repeat
     _interval = self._interval
@@ -58,8 +61,10 @@ async def _timer_run(self: Timer) -> None:
         next_timer = start + ((count + 1) * _interval)
         now = _time.get_time()
         if self._skip and next_timer < now:
-            count = skipped_to(count, start, now, _interval)
-            continue
+            late = skipped_to(count, start, now, _interval, _repeat)
+            if late > count:
+                count = late
+                continue
         now = _time.get_time()
         wait_time = max(0, next_timer - now)
         await _time.sleep(wait_time)
@@ -90,9 +95,11 @@ def apply() -> None:
     # key in the same read became alt+key, or vanished before tab and enter, so "escape j" did
     # not close a dialog over SSH and "escape enter" submitted it.
     XTermParser._sequence_to_key_events = _escape_then_key  # type: ignore[method-assign]
-    # A late repeating timer skips one tick too many (Textualize/textual#5465 replaced
-    # ``count += 1``, a busy loop, with ``int((now - start) / interval + 1)``; no issue is
-    # filed for the extra tick). The screen's update timer (1/60 s) wakes late after every
+    # A late timer skips one tick too many, and may skip its last (Textualize/textual#5465
+    # replaced ``count += 1``, a busy loop, with ``int((now - start) / interval + 1)``; no
+    # issue is filed for either). The screen's update timer (1/60 s) wakes late after every
     # frame longer than 17 ms, so the frame after it waited 17-33 ms instead of 0-17: a key
-    # pressed while the full list arrived waited 50-65 ms for its echo.
+    # pressed while the full list arrived waited 50-65 ms for its echo. And a one-shot timer
+    # (``set_timer``) never fired when its thread lost the GIL for longer than its delay at the
+    # wrong moment: under load, the key gate's and paint-once's looks could stop for good.
     Timer._run = _timer_run  # type: ignore[method-assign]

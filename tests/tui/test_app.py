@@ -248,37 +248,42 @@ def test_a_late_timer_waits_for_the_first_tick_still_ahead_not_the_one_after():
     from cairn.tui.textual_fixes import skipped_to
 
     interval = 1 / 60
-    count = skipped_to(0, 0.0, 0.030, interval)  # woke 30 ms after the start, before tick 2
+    count = skipped_to(0, 0.0, 0.030, interval, None)  # woke 30 ms after the start, before tick 2
     assert count + 1 == 2  # the loop waits for tick count + 1
-    assert skipped_to(0, 0.0, 0.0001, interval) == 1  # never back: the loop moves on
-    assert skipped_to(5, 0.0, 3600.0, interval) == 216_000  # an hour late: at once, no busy loop
-    assert skipped_to(3, 0.0, 1.0, 0.0) == 4  # a zero interval does not divide by zero
+    assert skipped_to(0, 0.0, 0.0001, interval, None) == 1  # never back: the loop moves on
+    assert skipped_to(5, 0.0, 3600.0, interval, None) == 216_000  # an hour late: at once, no busy loop
+    assert skipped_to(3, 0.0, 1.0, 0.0, None) == 4  # a zero interval does not divide by zero
+    # Never past the last tick: a one-shot timer (repeat 0) woken late still fires.
+    assert skipped_to(0, 0.0, 0.030, 0.0005, 0) == 0
+    assert skipped_to(2, 0.0, 1.0, interval, 5) == 5
 
 
 def test_the_timer_fix_is_textuals_loop_but_for_the_late_count():
     """``textual_fixes`` replaces Textual's ``Timer._run`` with a copy that counts late wakes
     with ``skipped_to``. If Textual changes its loop (perhaps fixing the count), this fails:
     port the change, or drop the fix if the extra tick is gone."""
+    import ast
     import inspect
+    import textwrap
 
     from textual.timer import Timer
 
     from cairn.tui import textual_fixes
 
     def body(fn) -> list[str]:
-        lines = inspect.getsource(fn).splitlines()[1:]  # not the def line
-        out = []
-        for line in lines:
-            code = line.split("#")[0].strip()
-            if code and not code.startswith(('"""', "'''")):
-                out.append(code.replace("_time.sleep(", "sleep("))
-        return out
+        """The function's statements, a line each as ``ast`` writes them: no docstring, no comments."""
+        (tree,) = ast.parse(textwrap.dedent(inspect.getsource(fn))).body
+        statements = tree.body[1:] if ast.get_docstring(tree) else tree.body
+        code = "\n".join(ast.unparse(s) for s in statements)
+        return [line.strip().replace("_time.sleep(", "sleep(") for line in code.splitlines()]
 
     ours, textuals = body(textual_fixes._timer_run), body(textual_fixes.TEXTUAL_TIMER_RUN)
     textual_count = "count = int((now - start) / _interval + 1)"
-    assert textual_count in textuals, "Textual's late count changed: is the extra tick fixed upstream?"
-    assert [("count = skipped_to(count, start, now, _interval)" if c == textual_count else c)
-            for c in textuals] == ours
+    assert textual_count in textuals, "Textual's late count changed: are the skipped ticks fixed upstream?"
+    at = textuals.index(textual_count)
+    assert textuals[at + 1] == "continue"
+    assert textuals[:at] + ["late = skipped_to(count, start, now, _interval, _repeat)", "if late > count:",
+                            "count = late"] + textuals[at + 1:] == ours
     assert Timer._run is textual_fixes._timer_run  # applied when the app module is imported
 
 
@@ -327,3 +332,51 @@ def test_a_late_repeating_timer_ticks_at_the_next_tick_after_a_long_callback():
         _time.get_time, _time.sleep, timer_module.sleep = original
     assert not errors
     assert ticks == [round(1 / 60, 4), round(3 / 60, 4)]
+
+
+def test_a_one_shot_timer_woken_late_still_fires():
+    """``set_timer`` is a timer of one tick. If its task reads the clock twice with more than
+    its delay between (its thread lost the GIL to a storage call), Textual's loop counted the
+    tick as skipped and the callback never ran: the key gate's and paint-once's next looks were
+    lost, and keys or paints stayed held. The clock here jumps 5 ms between the two reads."""
+    import asyncio
+    from types import SimpleNamespace
+
+    import textual.timer as timer_module
+    from textual import _time
+    from textual._context import active_app
+    from textual.timer import Timer
+
+    import cairn.tui.app  # noqa: F401 - applies the fixes
+
+    now = [0.0]
+    reads = [0]
+    fired: list[float] = []
+
+    def clock() -> float:
+        reads[0] += 1
+        if reads[0] == 2:  # between the start and the first look: the thread stalled
+            now[0] += 0.005
+        return now[0]
+
+    async def fake_sleep(seconds: float) -> None:
+        now[0] += seconds
+        await asyncio.sleep(0)
+
+    class Target:
+        pass
+
+    async def main() -> None:
+        active_app.set(SimpleNamespace(_exit=False, features=frozenset(), _handle_exception=print))
+        target = Target()
+        timer = Timer(target, 0.0005, callback=lambda: fired.append(now[0]), repeat=0)
+        timer._start()
+        await timer._task
+
+    original = (_time.get_time, _time.sleep, timer_module.sleep)
+    _time.get_time, _time.sleep, timer_module.sleep = clock, fake_sleep, fake_sleep
+    try:
+        asyncio.run(main())
+    finally:
+        _time.get_time, _time.sleep, timer_module.sleep = original
+    assert fired == [0.005]  # late, but fired
