@@ -111,12 +111,12 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("c", all_of("Plan — changes in your draft", 'moved   "Kick-off"  from 1 → 3'))
     press("c", all_of("Plan — your draft (client)", order_is("Main delivery", "Final revisions", "Kick-off")))
     press("s", all_of("Send these changes?", "1 moved.", "Send (enter)", "When it happened"))
-    press("y", all_of("Plan changed by the client", "Plan · Marketplace", order_is("Main delivery", "Final revisions",
+    press("Enter", all_of("Plan changed by the client", "Plan · Marketplace", order_is("Main delivery", "Final revisions",
                                                                       "Kick-off")))
 
     # --- fund (client), submit (freelancer) ----------------------------------------------------
     press("f", all_of('Fund and activate "Main delivery"?', "Fund (enter)"))
-    press("y", all_of('"Main delivery" funded with $500.00', row("Main delivery", "$500.00", "active")))
+    press("Enter", all_of('"Main delivery" funded with $500.00', row("Main delivery", "$500.00", "active")))
     act_as("freelancer", "u Submit work")
     press("u", all_of('Submits "Main delivery" for review', "Message to the client"))
     t.type("Drafts in the shared folder")
@@ -149,12 +149,12 @@ def walk(t: Tmux, timeout: float = STEP) -> None:
     press("v", all_of("Change request · " + TITLE, "Proposed by the freelancer", "One more round",
                       '+ added   "Extra polish"', "g Accept change request"))
     press("g", all_of("Accept the change request?", "Accept (enter)"))
-    press("y", all_of("Change request accepted by the client", "Acting as: client (other party)",
+    press("Enter", all_of("Change request accepted by the client", "Acting as: client (other party)",
                       order_is("Main delivery", "Final revisions", "Kick-off", "Extra polish")))
 
     # --- fund the next milestone: the carried credit pays most of it (M5, P3) -----------------
     press("f", all_of('Fund and activate "Final revisions"?', "less $200.00 carried credit"))
-    press("y", all_of('"Final revisions" funded with $250.00', "carried credit) and activated",
+    press("Enter", all_of('"Final revisions" funded with $250.00', "carried credit) and activated",
                       row("Final revisions", "$250.00", "active")))
 
     # --- end the contract (client): escrow released, future milestones voided (C3) -------------

@@ -80,14 +80,14 @@ async def test_walk_reorder_propose_accept_fund_submit_release_in_part_end(make_
         assert screen.side == "client"
         await pilot.press("v")
         await settle(pilot)
-        await pilot.press("g", "y")  # accept, confirmed
+        await pilot.press("g", "enter")  # accept, confirmed
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and titles(b) == ["Design", "Launch", "Build"]
         assert pilot.app.screen is screen
         # Fund (confirm), switch, submit, switch, release in part with the rest carried.
         await pilot.press("f")
-        await pilot.press("y")
+        await pilot.press("enter")
         await settle(pilot)
         assert states(db_board(db_path, clock, cid))["Design"] == "active"
         await pilot.press("w")
@@ -212,7 +212,7 @@ async def test_send_changes_as_client_applies_the_draft(make_test_app, seeded, d
         await pilot.press("shift+up")
         await settle(pilot)
         await pilot.press("s")
-        await pilot.press("y")
+        await pilot.press("enter")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
     assert titles(b) == ["Wireframes", "Visual design", "Handover", "Build and launch"]
@@ -258,7 +258,7 @@ async def test_fund_next_milestone_as_client(make_test_app, db_path, clock):
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, cid, side="client")
-        await pilot.press("f", "y")
+        await pilot.press("f", "enter")
         await settle(pilot)
     b = db_board(db_path, clock, cid)
     assert states(b)["Design"] == "active" and b.money.escrow == 100000
@@ -323,7 +323,7 @@ async def test_refund_escrow_as_freelancer(make_test_app, seeded, db_path, clock
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, seeded["web"])
-        await pilot.press("R", "y")
+        await pilot.press("R", "enter")
         await settle(pilot)
     b = db_board(db_path, clock, seeded["web"])
     assert states(b)["Visual design"] == "refunded" and b.money.escrow == 0
@@ -430,7 +430,7 @@ async def test_withdraw_change_request_as_freelancer(make_test_app, seeded, db_p
         await pilot.press("w")
         await settle(pilot)
         assert screen.side == "freelancer"
-        await pilot.press("W", "y")
+        await pilot.press("W", "enter")
         await settle(pilot)
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"
 

@@ -45,7 +45,7 @@ async def test_withdraw_in_the_pane_as_freelancer(make_test_app, seeded, db_path
         await pilot.press("v")
         await settle(pilot)
         assert not pilot.app.screen.applies_now("accept_request")
-        await pilot.press("W", "y")
+        await pilot.press("W", "enter")
         await settle(pilot)
         assert pilot.app.screen is screen
     assert db_board(db_path, clock, seeded["logo"]).past_requests[0].status == "withdrawn"

@@ -16,12 +16,27 @@ from tests.tui.test_board_actions import (
 
 
 @asynctest
+async def test_a_time_typed_right_after_the_key_that_asks_is_when_it_happened(make_test_app, db_path, clock):
+    """"f today 8:00 enter" in one burst, as SSH delivers it: the confirmation starts in its When
+    field, so the time lands there and the funding is dated 8:00. With the confirm button focused
+    the typed time went nowhere, and enter recorded the funding as now."""
+    cid = fresh_contract(db_path, clock, my_side="client")
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_board(pilot, cid)
+        await pilot.press("f", *"today", "space", *"8:00", "enter")
+        await settle(pilot)
+        funded = next(e for e in db_board(db_path, clock, cid).events if e.kind == "funded")
+        assert (funded.at.hour, funded.at.minute) == (8, 0)
+
+
+@asynctest
 async def test_fund_dated_yesterday_then_undo_it(make_test_app, db_path, clock):
     cid = fresh_contract(db_path, clock, my_side="client")
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_board(pilot, cid)
-        await pilot.press("f", "tab")
+        await pilot.press("f")  # the When field has the focus
         await type_text(pilot, "today 8:00")
         await pilot.press("enter")
         await settle(pilot)
@@ -48,7 +63,7 @@ async def test_a_time_in_the_future_marks_the_when_field_and_keeps_it(make_test_
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_board(pilot, cid)
-        await pilot.press("f", "tab")
+        await pilot.press("f")  # the When field has the focus
         await type_text(pilot, "today 23:00")
         await pilot.press("enter")
         await settle(pilot)

@@ -297,7 +297,7 @@ def case_show_changes():
 
 def case_send_changes():
     async def check(pilot, screen, cid, db_path, clock):
-        await pilot.press("y")
+        await pilot.press("enter")  # the When field has the focus: enter confirms
         await settle(pilot)
         assert [m.title for m in db_board(db_path, clock, cid).milestones][-1] == "Extra page"
     return Case(draft_as_client, check)
@@ -323,7 +323,7 @@ def case_discard_changes():
 
 def case_accept_request():
     async def check(pilot, screen, cid, db_path, clock):
-        await pilot.press("y")
+        await pilot.press("enter")  # the When field has the focus: enter confirms
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and [m.title for m in b.milestones][-1] == "Extra page"
@@ -343,7 +343,7 @@ def case_decline_request():
 
 def case_withdraw_request():
     async def check(pilot, screen, cid, db_path, clock):
-        await pilot.press("y")
+        await pilot.press("enter")  # the When field has the focus: enter confirms
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.request is None and b.past_requests[0].status == "withdrawn"
@@ -352,7 +352,7 @@ def case_withdraw_request():
 
 def case_fund():
     async def check(pilot, screen, cid, db_path, clock):
-        await pilot.press("y")
+        await pilot.press("enter")  # the When field has the focus: enter confirms
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.locked.title == "Design" and b.locked.state == "active" and b.money.escrow == 100000
@@ -391,7 +391,7 @@ def case_release():
 
 def case_refund_escrow():
     async def check(pilot, screen, cid, db_path, clock):
-        await pilot.press("y")
+        await pilot.press("enter")  # the When field has the focus: enter confirms
         await settle(pilot)
         b = db_board(db_path, clock, cid)
         assert b.money.escrow == 0 and b.money.refunded == 100000

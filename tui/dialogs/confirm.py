@@ -3,10 +3,11 @@ records something that happened on the platform, when it happened.
 
 ``ConfirmDialog(operation, contract_id, question=..., detail=..., **arguments)`` runs the
 operation itself when confirmed and dismisses with its answer (a ``Board``), like every form;
-with ``operation=None`` it only asks and dismisses with ``True``. The confirm button has the
-focus: enter or ``y`` confirms, escape or ``n`` cancels; tab reaches the When field (empty: now),
-where enter confirms too. A refusal is shown in the dialog, on the When field when it is about
-the time, and the dialog stays open.
+with ``operation=None`` it only asks and dismisses with ``True``. An action that records
+something starts in its When field (empty: now), so what is typed after the key that asked is
+when it happened; enter confirms, escape cancels. A question alone has the confirm button
+focused: enter or ``y`` confirms, escape or ``n`` cancels. A refusal is shown in the dialog, on
+the When field when it is about the time, and the dialog stays open.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Button
+from textual.widgets import Button, Input
 
 from .form import FormDialog
 
@@ -45,6 +46,10 @@ class ConfirmDialog(FormDialog):
         yield Button(f"{self.OK_LABEL} (enter)", id="ok", variant="warning")
 
     def on_mount(self) -> None:
-        self.query_one("#ok", Button).focus()
-        if not self.RECORDS_TIME:
+        if self.RECORDS_TIME:
+            # What is typed after the key that asked is when it happened ("f 2d ago enter"): with
+            # the button focused, those keys went nowhere and enter recorded now.
+            self.query_one("#at", Input).focus()
+        else:
+            self.query_one("#ok", Button).focus()
             self.query_one("#dialog-fields").display = False
