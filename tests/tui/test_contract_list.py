@@ -481,3 +481,57 @@ def test_the_earnings_report_shows_while_the_rows_are_still_being_built(seeded, 
             assert drawn_before_rows == [True]
 
     asyncio.run(main())
+
+
+def test_a_board_opens_while_the_full_list_is_still_being_read(seeded, make_test_app, monkeypatch, db_path,
+                                                              clock):
+    """At 100,000 contracts the full list takes seconds to read; the first screenful's rows open
+    their boards meanwhile (enter did nothing, silently, until it landed). Coming back does not
+    start a second full load beside the first; what changed on the board is read once the list
+    lands."""
+    import asyncio
+    import threading
+
+    from cairn.storage.queries import summaries as summary_reads
+    from cairn.tui.screens.board import BoardScreen
+    from tests.tui.asynctest import wait_until
+
+    rows_may_come = threading.Event()
+    build = summary_reads.contract_summaries
+    full_loads = []
+
+    def held(db, clock, **kw):
+        rows = build(db, clock, **kw)  # read before the change below; held till it is made
+        full = kw.get("include_ended") and kw.get("ids") is None  # not the refresh of a few
+        if full and threading.current_thread() is not threading.main_thread():
+            full_loads.append(1)
+            rows_may_come.wait(timeout=60)
+        return rows
+
+    monkeypatch.setattr(summary_reads, "contract_summaries", held)
+    app = make_test_app()
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            screen = pilot.app.screen
+            try:
+                await wait_until(pilot, lambda: bool(full_loads), "the full load under way")
+                assert not screen._loaded
+                first = screen.table.selected
+                await pilot.press("enter")
+                await wait_until(pilot, lambda: isinstance(pilot.app.screen, BoardScreen), "the board open")
+                db = api.Database.open(db_path)  # a change made while the list is still being read
+                try:
+                    api.edit_contract(db, first.id, title="Renamed meanwhile", clock=clock)
+                finally:
+                    db.close()
+                await pilot.press("escape")
+                await wait_until(pilot, lambda: pilot.app.screen is screen, "back on the list")
+            finally:
+                rows_may_come.set()
+            await settle(pilot)
+            assert screen._loaded and len(full_loads) == 1
+            assert screen.table.selected.id == first.id
+            assert screen.table.selected.summary.title == "Renamed meanwhile"
+
+    asyncio.run(main())

@@ -25,7 +25,7 @@ from cairn.tui.widgets.contract_list import (
     View,
 )
 from cairn.tui.widgets.contract_list.loading import Loaded, load, refresh
-from cairn.tui.worker import call_storage
+from cairn.tui.worker import call_storage, show_refusal
 
 EMPTY = ("No contracts yet. Press n to create your first contract (a template can split the total "
          "into milestones), or quit with q and run `cairn demo` to explore a demo database.")
@@ -97,6 +97,8 @@ class ContractListScreen(ContractActions, Screen):
         self._select_after_load: int | None = None
         self._full_load: Callable[[], object] | None = None
         self._report_shown = 0  # the load whose report the panel shows (ReportRead)
+        self._full_in_flight = False  # the full list is being read (seconds at 100,000)
+        self._stale = False  # something changed while it was read: refresh once it lands
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -137,6 +139,12 @@ class ContractListScreen(ContractActions, Screen):
         """Load the summaries in a thread; the newest load wins."""
         if select is not None:
             self._select_after_load = select
+        if self._full_in_flight or self._full_load is not None:
+            # Back from a board opened while the full list was still being read: it lands in a
+            # moment, and what changed meanwhile is read then (by version), not by a second
+            # full load beside the first.
+            self._stale = True
+            return
         self._load_seq += 1
         seq = self._load_seq
         if not self._loaded and not self.table.rows_all:
@@ -157,9 +165,18 @@ class ContractListScreen(ContractActions, Screen):
         self._load_all(seq)
 
     def _load_all(self, seq: int) -> None:
+        self._full_load, self._full_in_flight = None, True
         # post_message is thread-safe: the report is shown while the worker builds the rows.
         call_storage(self, load, view=self.view, on_report=lambda report: self._report_read(seq, report),
-                     done=lambda result: self._loaded_data(seq, result), group="contract-list")
+                     done=lambda result: self._loaded_data(seq, result),
+                     refused=lambda error: self._full_load_failed(error, shown=False),
+                     failed=lambda error: self._full_load_failed(error, shown=True), group="contract-list")
+
+    def _full_load_failed(self, error: Exception, *, shown: bool) -> None:
+        """The full list could not be read: a later reload may try again."""
+        self._full_in_flight = False
+        if not shown:  # a refusal or an unusable file (an unexpected failure is shown, and logged)
+            show_refusal(self.app, error)
 
     def _report_read(self, seq: int, report: tuple[list, dict]) -> None:
         """In the load's thread: hand the report over and let the screen draw it before building
@@ -214,6 +231,8 @@ class ContractListScreen(ContractActions, Screen):
         self._after_populate()
 
     def _loaded_data(self, seq: int, result: Loaded) -> None:
+        if result.earnings is not None:
+            self._full_in_flight = False
         if seq != self._load_seq or not self.is_mounted:
             return
         table = self.table
@@ -222,6 +241,9 @@ class ContractListScreen(ContractActions, Screen):
             table.set_rows(result.rows)
             return
         self._loaded = True
+        if self._stale:
+            self._stale = False
+            self.call_later(self.reload)
         # 10,000 rows are long-lived: keep them out of the garbage collector's passes.
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
@@ -292,7 +314,9 @@ class ContractListScreen(ContractActions, Screen):
     # --- which actions apply now ---------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("open_contract", "archive_contract", "history", "edit_contract", "delete_contract"):
-            return self._loaded and self.table.selected is not None
+            # The first screenful's rows work as well as the full list's: a board opens while the
+            # rest of 100,000 contracts is still being read.
+            return self.table.selected is not None
         return True
 
     # --- events to actions (@on handlers: Textual collects them only from its own classes) ---
