@@ -170,7 +170,10 @@ class ContractListScreen(ContractActions, Screen):
         call_storage(self, load, view=self.view, on_report=lambda report: self._report_read(seq, report),
                      done=lambda result: self._loaded_data(seq, result),
                      refused=lambda error: self._full_load_failed(error, shown=False),
-                     failed=lambda error: self._full_load_failed(error, shown=True), group="contract-list")
+                     failed=lambda error: self._full_load_failed(error, shown=True),
+                     # Not a read the screen waits for to paint (paint_once.READS): coming back
+                     # from a board opened meanwhile, the list shows at once, not after a second.
+                     group="contract-list-full")
 
     def _full_load_failed(self, error: Exception, *, shown: bool) -> None:
         """The full list could not be read: a later reload may try again."""
