@@ -240,8 +240,10 @@ class FormDialog(ModalScreen[Board | None]):
         fields = list(self.query(f"#field-{name}").results(Field)) if name else []
         if fields:
             fields[0].set_error(message)
-            fields[0].widget.focus()
             # The whole field, its error line included, in view (a long one may sit below the fold).
+            # Focus alone would centre the box on a later turn, which could push the error line
+            # back below the fold after this scroll, depending on which ran last.
+            fields[0].widget.focus(scroll_visible=False)
             self.call_after_refresh(self._scroll_to, fields[0])
         else:
             self.show_error(message)
