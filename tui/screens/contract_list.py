@@ -193,6 +193,7 @@ class ContractListScreen(ContractActions, Screen):
         """Called by the app once the first frame has been rendered (Textual's Ready)."""
         start, self._full_load = self._full_load, None
         if start is not None:
+            self._full_in_flight = True  # from now: a reload in the delay below starts no second one
             # Ready comes as the frame is handed to the writer thread; give it time to reach
             # the terminal before the big load takes the GIL.
             if FULL_LOAD_DELAY:
