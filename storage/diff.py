@@ -1,8 +1,9 @@
 """A batch of plan changes against the current plan: the drafted plan and its diff.
 
 A batch is the desired future plan (R1, R2): the future milestones in their new order,
-with new ones added and removed ones marked. Pure functions over plain rows, so the
-same code serves the operations (ORM) and the read path (sqlite3).
+with new ones added and removed ones marked. It stores only the milestones it changes, each at
+a place among the others (``sequence``). Pure functions over plain rows, so the same code
+serves the operations (ORM) and the read path (sqlite3).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
+from heapq import merge
 from operator import attrgetter
 
 EDITABLE = ("title", "description", "due_date", "amount_minor")
@@ -32,10 +34,36 @@ class Row:
     item_id: int | None = None
     deleted: bool = False
     moved: bool = False  # an item the user moved (a hint for which of two swapped rows moved)
+    # Where it stands: a milestone's position, or an item's place on the same scale (None for an
+    # item an older Cairn stored). Not part of what the row is: two rows alike stand anywhere.
+    place: float | None = field(default=None, compare=False)
 
     @property
     def key(self) -> str:
         return f"m{self.milestone_id}" if self.milestone_id is not None else f"n{self.item_id}"
+
+
+def _order(r: Row) -> tuple:
+    # At one place (never made so, but a file may say so): the milestone, then items by id.
+    return (r.place, r.item_id is not None, r.item_id or r.milestone_id or 0)
+
+
+def sequence(current: list[Row], items: list[Row]) -> list[Row]:
+    """A batch's rows in its order: its items, and the milestones it does not name where they stand.
+
+    An item stands at its ``place``, a milestone the batch does not name at its position, so a
+    batch that moves one milestone of 1,000 is one item. ``current`` is the plan in order, its
+    history and locked milestones included: an item placed above a milestone that has since been
+    funded stands above it, and ``stale_problems`` says so.
+
+    Items an older Cairn stored have no place. Such a batch names every milestone that was future
+    when it began, in its own order; the futures it does not name (added since) follow it.
+    """
+    named = {it.milestone_id for it in items if it.milestone_id is not None}
+    if any(it.place is None for it in items):
+        return list(items) + [r for r in current if r.state == "future" and r.milestone_id not in named]
+    unnamed = [r for r in current if r.milestone_id not in named]
+    return list(merge(unnamed, sorted(items, key=_order), key=_order))
 
 
 @dataclass(frozen=True)
@@ -118,14 +146,13 @@ def _iso(value: object) -> object:
 def stale_problems(current: list[Row], items: list[Row]) -> list[str]:
     """R4: why a batch no longer applies: a milestone it names has been activated or deleted.
 
-    A batch holds every future milestone as it stood when the draft began, but it only
-    *names* the ones it changes. A milestone activated since, which the batch leaves as it
-    was and puts nothing above, is not named: the batch still applies around it.
+    A milestone activated since, which the batch leaves as it was and puts nothing above,
+    is not a problem: the batch still applies around it.
     """
     by_id = {r.milestone_id: r for r in current}
     problems = []
     live_above = False  # an added or still-future row precedes this one in the batch
-    for it in items:
+    for it in sequence(current, items):
         now = by_id.get(it.milestone_id) if it.milestone_id is not None else None
         if it.milestone_id is None or (now is not None and now.state == "future"):
             live_above = live_above or not it.deleted
@@ -149,19 +176,18 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     """
     fixed = [r for r in current if r.state != "future"]
     futures = {r.milestone_id: r for r in current if r.state == "future"}
-    named = {it.milestone_id for it in items if it.milestone_id is not None}
     before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
     out: list[PlanRow] = [PlanRow(r.key, i, r) for i, r in enumerate(fixed, start=1)]
     pos = len(fixed)
-    sequence = list(items) + [r for r in current if r.state == "future" and r.milestone_id not in named]
-    kept_ids = [it.milestone_id for it in sequence
+    rows = sequence(current, items)
+    kept_ids = [it.milestone_id for it in rows
                 if it.milestone_id in futures and not it.deleted]
     # Items the user moved (draft_move) settle which of two swapped neighbours moved.
-    hinted = {it.milestone_id for it in sequence if getattr(it, "moved", False) and it.milestone_id in futures}
+    hinted = {it.milestone_id for it in rows if it.moved and it.milestone_id in futures}
     kept = set(kept_ids)
     stay = (_keep_unmoved([r.milestone_id for r in current if r.milestone_id in kept], kept_ids, hinted)
             if hinted else _longest_common_order(before_pos, kept_ids))
-    for it in sequence:
+    for it in rows:
         old = futures.get(it.milestone_id) if it.milestone_id is not None else None
         if it.milestone_id is not None and old is None:
             continue  # stale: shown through ``problems``, not as a row
@@ -177,8 +203,9 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
                 marks.add("edited")
             if it.milestone_id not in stay and before_pos.get(it.milestone_id) != pos:
                 marks.add("moved")
-        row = Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
-                  due_date=it.due_date, description=it.description, state="future", item_id=it.item_id)
+        row = it if it.item_id is None and it.state == "future" else Row(  # a milestone it leaves as it is
+            milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor, due_date=it.due_date,
+            description=it.description, state="future", item_id=it.item_id)
         out.append(PlanRow(row.key, pos, row, frozenset(marks)))
     return out
 
@@ -224,6 +251,14 @@ def _keep_unmoved(a: list, b: list, moved: set) -> set:
     did not move it: O(n log n) with a Fenwick tree of prefix maxima, as a move at 1,000
     milestones must stay flat (issue 12)."""
     place = {x: i for i, x in enumerate(a)}
+    # The usual cases, in one pass: nothing out of order, or one milestone the user moved and the
+    # rest in order (keeping all the others is then the longest answer, and the only one that
+    # keeps every milestone the user did not move).
+    stray = [x for x in b if x in moved]
+    rest = [place[x] for x in b if x not in moved] if len(stray) == 1 else [place[x] for x in b]
+    if all(p < q for p, q in zip(rest, rest[1:], strict=False)):
+        seq = [place[x] for x in b]
+        return set(b) if all(p < q for p, q in zip(seq, seq[1:], strict=False)) else set(b) - set(stray)
     big = len(b) + 1  # keeping one more id always outweighs any preference
     tree = [(0, -1)] * (len(a) + 1)  # 1-based; best (weight, index in b) ending at positions <= i
     parent = [-1] * len(b)
@@ -261,17 +296,15 @@ def changes_nothing(current: list[Row], items: list[Row]) -> bool:
     futures = [r for r in current if r.state == "future"]
     by_id = {r.milestone_id: r for r in futures}
     order = []
-    for it in items:
+    for it in sequence(current, items):
         if it.milestone_id is None:
             return False
         old = by_id.get(it.milestone_id)
         if old is None:
-            continue  # no longer future: a problem of the batch (R4), not a change
-        if it.deleted or _editable(old) != _editable(it):
+            continue  # not future: history, or a problem of the batch (R4), not a change
+        if it.deleted or (it.item_id is not None and _editable(old) != _editable(it)):
             return False
         order.append(it.milestone_id)
-    named = {it.milestone_id for it in items}
-    order += [r.milestone_id for r in futures if r.milestone_id not in named]
     return order == [r.milestone_id for r in futures]
 
 

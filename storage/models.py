@@ -237,9 +237,11 @@ class PlanDraft(SQLModel, table=True):
 class PlanItem(SQLModel, table=True):
     """One future milestone as a batch wants it: the batch is the desired future plan.
 
-    ``milestone_id`` is None for an added milestone; ``deleted`` marks a removal; ``seq``
-    is the desired order. Edits and moves are what differs from the current plan.
-    Belongs to a draft or to a change request.
+    ``milestone_id`` is None for an added milestone; ``deleted`` marks a removal. A batch holds
+    only the milestones it changes (``storage.diff.sequence``): ``place`` is where an item
+    stands on the scale of the milestones' positions, and a milestone it does not name stays at
+    its own position. Items an older Cairn stored have no place: they name every future
+    milestone, in ``seq`` order. Belongs to a draft or to a change request.
     """
 
     __tablename__ = "plan_item"
@@ -262,6 +264,7 @@ class PlanItem(SQLModel, table=True):
     # The user moved this one (draft_move): when a swap could be read either way, the board
     # marks the milestone the user moved, not its neighbour.
     moved: bool = False
+    place: float | None = None
 
 
 class RefundRequest(SQLModel, table=True):

@@ -15,6 +15,7 @@ can call it row by row.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from contextlib import suppress
@@ -140,6 +141,12 @@ def _whole(low: int, high: int = SQLITE_INT) -> Check:
     return check
 
 
+def _place(value: Any, row: dict) -> str | None:
+    # Where a plan item stands among the milestones' positions (0 to 10^9), or near them: never
+    # anywhere a midpoint could overflow.
+    return None if -10**12 <= value <= 10**12 else f"{show(value)} is not a place among the milestones' positions"
+
+
 def _window(field: str) -> Check:
     return _domain(lambda v: validate.window_days(v, field=field))
 
@@ -189,6 +196,7 @@ FIELDS: dict[tuple[str, str], Check] = {
     ("change_request", "outcome"): _text("R4", "outcome", 5000, multiline=True),
     ("change_request", "diff_json"): _json_text,
     ("plan_item", "seq"): _whole(0, 10**9),
+    ("plan_item", "place"): _place,
     ("plan_item", "title"): _domain(validate.title),
     ("plan_item", "description"): _domain(validate.description),
     ("plan_item", "due_date"): _day,
@@ -216,6 +224,11 @@ def _type_problem(kind: str, nullable: bool, value: Any) -> str | None:
         if not -SQLITE_INT - 1 <= value <= SQLITE_INT:
             return "is a whole number too large for a database"
         return None
+    if kind == "FLOAT":
+        # Kept as SQLite keeps it, a real number: a whole number would come back as 2.0, not as written.
+        if not isinstance(value, float):
+            return f"must be a decimal number such as 2.0, not {show(value)}"
+        return None if math.isfinite(value) else f"must be a finite number, not {show(value)}"
     if kind == "BOOLEAN":
         return None if isinstance(value, bool) else f"must be true or false, not {show(value)}"
     if not isinstance(value, str):
@@ -232,7 +245,8 @@ def _type_problem(kind: str, nullable: bool, value: Any) -> str | None:
 
 
 # Fields later revisions added, with the value an export made before them stands for.
-ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False, ("contract", "revision_cap"): None}
+ADDED_LATER: dict[tuple[str, str], Any] = {("plan_item", "moved"): False, ("contract", "revision_cap"): None,
+                                           ("plan_item", "place"): None}
 
 
 class Plan:

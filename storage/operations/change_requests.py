@@ -12,10 +12,10 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlmodel import delete
+from sqlmodel import delete, select
 
 from cairn.storage import validate
-from cairn.storage.diff import PlanDiff, diff
+from cairn.storage.diff import PlanDiff, diff, sequence
 from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     ChangeRequest,
@@ -30,9 +30,12 @@ from cairn.storage.models import (
 from cairn.storage.money import format_amount
 from cairn.storage.operations.plan import (
     current_rows,
+    draft_items,
     draft_of,
     item_row,
     items_of,
+    live,
+    materialize,
     pending_request,
 )
 from cairn.storage.operations.transaction import operation
@@ -69,7 +72,7 @@ def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, me
                                     f"{req.created_at:%Y-%m-%d}); accept or decline it first.")
         d = draft_of(unit, c, Side.CLIENT)
         items, change = _batch(unit, c, d, "send")
-        _apply(unit, c, items, actor, change)
+        _apply(unit, c, items, actor, change, sent=d)
         unit.event(c, actor, "plan_changed", f"Plan changed by the client: {summary(change, c.currency)}.",
                    before={"total": change.total_before}, after={"total": change.total_after,
                                                                   "message": validate.message(message, rule="R1")})
@@ -161,15 +164,21 @@ def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_
     return board(db, contract_id, clock)
 
 
-def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: PlanDiff) -> None:
+def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: PlanDiff,
+           sent: PlanDraft | None = None) -> None:
     current = unit.milestones(c.id)
+    rows = current_rows(unit, c)
     # Only future milestones change (M6); items for milestones activated or deleted since
     # the draft began were checked by ``stale_problems`` and are left alone.
     by_id = {m.id: m for m in current if m.state == MilestoneState.FUTURE}
     fixed = [m for m in current if m.state != MilestoneState.FUTURE]
-    named = {it.milestone_id for it in items if it.milestone_id is not None}
+    # Other drafts (the other side's, or the freelancer's next) stand among the positions renumbered
+    # below: their order as it is now, kept once the plan is renumbered.
+    others = [(d, sequence(rows, draft_items(unit, d.id)))
+              for d in unit.session.exec(select(PlanDraft).where(PlanDraft.contract_id == c.id))
+              if sent is None or d.id != sent.id]
     order: list[Milestone] = []
-    for it in items:
+    for it in sequence(rows, [item_row(i) for i in items]):
         if it.milestone_id is not None and it.milestone_id not in by_id:
             continue
         m = by_id.get(it.milestone_id) if it.milestone_id is not None else None
@@ -198,7 +207,6 @@ def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: P
                 unit.event(c, actor, "milestone_edited", f"\"{m.title}\" edited: {', '.join(before)}.",
                            milestone=m, before=before, after={f: getattr(m, f) for f in before})
         order.append(m)
-    order += [m for m in current if m.state == MilestoneState.FUTURE and m.id not in named]
     moved = {mv.milestone_id: mv for mv in change.moved}
     for pos, m in enumerate(fixed + order, start=1):
         if m.id in moved:
@@ -209,6 +217,12 @@ def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: P
         m.position = pos
         unit.session.add(m)
     unit.session.flush()
+    # Each other draft names its milestones still future, in its order, at places below every
+    # milestone this batch added (they follow it, as futures added since a draft began do).
+    still = {m.id for m in order}
+    for d, its in others:
+        materialize(unit, d.id, [r for r in its if r.item_id is not None or (live(r) and r.milestone_id in still)],
+                    len(fixed))
 
 
 def summary(change: PlanDiff, currency: str) -> str:

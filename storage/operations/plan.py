@@ -11,11 +11,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 from sqlmodel import col, delete, select
 
 from cairn.storage import validate
-from cairn.storage.diff import Row, changes_nothing
+from cairn.storage.diff import Row, changes_nothing, sequence
 from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     ChangeRequest,
@@ -44,18 +44,18 @@ _UNSET = object()
 def item_row(it: PlanItem) -> Row:
     return Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
                due_date=it.due_date, description=it.description, item_id=it.id, deleted=it.deleted,
-               moved=bool(it.moved))
+               moved=bool(it.moved), place=it.place)
 
 
 def current_rows(unit: Unit, c: Contract) -> list[Row]:
     """The plan as diff rows, read as plain columns: no ORM objects and no instants to parse, so a
-    plan of 1,000 milestones reads in milliseconds (a move reads it more than once)."""
+    plan of 1,000 milestones reads in milliseconds."""
     q = (select(Milestone.id, Milestone.title, Milestone.amount_minor, Milestone.due_date, Milestone.description,
-                Milestone.state)
+                Milestone.state, Milestone.position)
          .where(Milestone.contract_id == c.id).where(Milestone.state != MilestoneState.DELETED)
          .order_by(col(Milestone.position), col(Milestone.id)))
-    return [Row(milestone_id=i, title=t, amount_minor=a, due_date=due, description=text, state=state)
-            for i, t, a, due, text, state in unit.session.exec(q)]
+    return [Row(milestone_id=i, title=t, amount_minor=a, due_date=due, description=text, state=state, place=pos)
+            for i, t, a, due, text, state, pos in unit.session.exec(q)]
 
 
 def draft_of(unit: Unit, c: Contract, side: str) -> PlanDraft | None:
@@ -69,43 +69,93 @@ def items_of(unit: Unit, *, draft_id: int | None = None, request_id: int | None 
     return list(unit.session.exec(q.order_by(col(PlanItem.seq), col(PlanItem.id))))
 
 
+def draft_items(unit: Unit, draft_id: int) -> list[Row]:
+    """A draft's items as rows, read as plain columns."""
+    q = (select(PlanItem.id, PlanItem.milestone_id, PlanItem.title, PlanItem.amount_minor, PlanItem.due_date,
+                PlanItem.description, PlanItem.deleted, PlanItem.moved, PlanItem.place)
+         .where(PlanItem.draft_id == draft_id).order_by(col(PlanItem.seq), col(PlanItem.id)))
+    return [Row(milestone_id=mid, title=title, amount_minor=amount, due_date=due, description=text, item_id=i,
+                deleted=deleted, moved=bool(moved), place=place)
+            for i, mid, title, amount, due, text, deleted, moved, place in unit.session.exec(q)]
+
+
 def pending_request(unit: Unit, c: Contract) -> ChangeRequest | None:
     return unit.session.exec(select(ChangeRequest).where(ChangeRequest.contract_id == c.id)
                              .where(ChangeRequest.status == RequestStatus.PENDING)).first()
 
 
+def live(r: Row) -> bool:
+    """A row of a batch's sequence the batch can change: an item, or a future milestone (not the
+    history and locked milestones ``sequence`` places the items among)."""
+    return r.item_id is not None or r.state == MilestoneState.FUTURE
+
+
+def materialize(unit: Unit, draft_id: int, rows: list[Row], base: float) -> list[Row]:
+    """Make a draft name every milestone of ``rows`` (its items and the future milestones, in
+    order), each at a place evenly between ``base`` (the last history or locked milestone's
+    position) and the next whole number; return its items.
+
+    For the times a place between two rows cannot be found: an older Cairn's draft, which has no
+    places; two neighbours too close for another place between them; a plan renumbered by a batch
+    applied (``change_requests._apply``). Rare, so written as plainly as it can be.
+    """
+    conn = raw(unit.session)
+    unnamed = [r for r in rows if r.item_id is None]
+    item_of = {}
+    if unnamed:
+        conn.executemany(
+            "insert into plan_item (draft_id, seq, milestone_id, title, deleted, description, due_date, amount_minor,"
+            " moved) values (?, 0, ?, ?, 0, ?, ?, ?, 0)",
+            [(draft_id, r.milestone_id, r.title, r.description, r.due_date and r.due_date.isoformat(), r.amount_minor)
+             for r in unnamed])
+        names = {r.milestone_id for r in unnamed}
+        item_of = {mid: i for mid, i in conn.execute(
+            "select milestone_id, id from plan_item where draft_id = ? and milestone_id is not null", (draft_id,))
+            if mid in names}
+    out = [replace(r, item_id=r.item_id or item_of[r.milestone_id], state=MilestoneState.FUTURE,
+                   place=base + (n + 1) / (len(rows) + 1)) for n, r in enumerate(rows)]
+    conn.executemany("update plan_item set seq = ?, place = ? where id = ?",
+                     [(n, r.place, r.item_id) for n, r in enumerate(out)])
+    return out
+
+
+def last_fixed(current: list[Row]) -> float:
+    """The position the draft's places stay below: the last history or locked milestone's."""
+    return max((r.place for r in current if r.state != MilestoneState.FUTURE), default=0)
+
+
+def between(low: float | None, high: float | None) -> float | None:
+    """A place between two rows' (None: the top or the bottom); None when there is no room."""
+    if low is None and high is None:
+        return 1.0
+    if high is None:
+        return low + 1
+    if low is None:
+        return high - 1
+    mid = (low + high) / 2
+    return mid if low < mid < high else None
+
+
 # --- drafting ----------------------------------------------------------------------
 @dataclass
 class _Draft:
-    """A draft being changed by one operation, read once as plain rows: loading 1,000 items as
-    ORM objects took ~15 ms, and a move read them three times."""
+    """A draft being changed by one operation. It stores only what it changes (``sequence``):
+    moving one milestone of 1,000 writes one item, where a draft of every milestone wrote 1,000
+    (and logged them for undo) and took them back on the move that undid it (issue 12)."""
 
     contract: Contract
     draft: PlanDraft
     plan: list[MilestoneView]  # the current plan as the board shows it (a draft changes no milestone)
     current: list[Row]  # the same, as diff rows
-    rows: list[Row]  # the draft's items in their order (``item_id`` set)
-    stored_seq: dict[int, int]  # item id -> seq as stored, to write only what changes
+    items: list[Row]  # what the draft stores (``item_id`` and ``place`` set)
 
-    def index(self, item_id: int) -> int:
-        return next(i for i, r in enumerate(self.rows) if r.item_id == item_id)
+    def rows(self) -> list[Row]:
+        """The draft's rows in order, among the history and locked milestones (``sequence``)."""
+        return sequence(self.current, self.items)
 
     def written(self) -> Written:
         """For the board the operation returns (after ``_finish``)."""
-        return Written(self.contract.version, self.plan, self.rows)
-
-
-def draft_rows(unit: Unit, draft_id: int) -> tuple[list[Row], dict[int, int]]:
-    """A draft's items as rows, in order, and each one's stored seq."""
-    q = (select(PlanItem.id, PlanItem.seq, PlanItem.milestone_id, PlanItem.title, PlanItem.amount_minor,
-                PlanItem.due_date, PlanItem.description, PlanItem.deleted, PlanItem.moved)
-         .where(PlanItem.draft_id == draft_id).order_by(col(PlanItem.seq), col(PlanItem.id)))
-    rows, seqs = [], {}
-    for i, seq, mid, title, amount, due, text, deleted, moved in unit.session.exec(q):
-        rows.append(Row(milestone_id=mid, title=title, amount_minor=amount, due_date=due, description=text,
-                        item_id=i, deleted=deleted, moved=bool(moved)))
-        seqs[i] = seq
-    return rows, seqs
+        return Written(self.contract.version, self.plan, self.items)
 
 
 def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | None) -> _Draft:
@@ -127,38 +177,20 @@ def _open_draft(unit: Unit, contract_id: int, side: str, expect_version: int | N
         d = PlanDraft(contract_id=c.id, side=side, created_at=unit.now, updated_at=unit.now)
         unit.session.add(d)
         unit.session.flush()
-        rows, stored = [], {}
+        items = []
     else:
-        rows, stored = draft_rows(unit, d.id)
-    # Every future milestone is a row of the draft: all of them when it begins, and futures
-    # added since (by the other side's batch) after its rows, as ``resulting_plan`` shows them,
-    # so they can be edited, deleted and moved like the rest. In one statement, not as objects:
-    # a plan of 1,000 futures is drafted in milliseconds.
-    named = {r.milestone_id for r in rows if r.milestone_id is not None}
-    missing = [m for m in current if m.state == MilestoneState.FUTURE and m.milestone_id not in named]
-    if missing:
-        # On the transaction's own connection, as plain tuples: SQLAlchemy's handling of 1,000
-        # parameter sets cost more than SQLite's inserting them. Their rows are what was just
-        # inserted: only the new ids are read back (RETURNING in order costs a statement a row).
-        conn = raw(unit.session)
-        conn.executemany(
-            "insert into plan_item (draft_id, seq, milestone_id, title, deleted, description, due_date, amount_minor,"
-            " moved) values (?, ?, ?, ?, 0, ?, ?, ?, 0)",
-            [(d.id, n, m.milestone_id, m.title, m.description, m.due_date and m.due_date.isoformat(), m.amount_minor)
-             for n, m in enumerate(missing, start=len(rows))])
-        item_of = dict(conn.execute("select milestone_id, id from plan_item where draft_id = ? and milestone_id"
-                                    " is not null", (d.id,)))
-        for n, m in enumerate(missing, start=len(rows)):
-            rows.append(replace(m, item_id=item_of[m.milestone_id]))
-            stored[item_of[m.milestone_id]] = n
+        items = draft_items(unit, d.id)
+        if any(it.place is None for it in items):  # an older Cairn's: given places, once
+            items = materialize(unit, d.id, [r for r in sequence(current, items) if live(r)], last_fixed(current))
     d.updated_at = unit.now
     unit.session.add(d)
-    return _Draft(c, d, plan, current, rows, stored)
+    return _Draft(c, d, plan, current, items)
 
 
 def _find(unit: Unit, dr: _Draft, key: str, verb: str) -> Row:
-    for r in dr.rows:
-        if (r.milestone_id is not None and key == f"m{r.milestone_id}") or key == f"n{r.item_id}":
+    for r in dr.rows():
+        if ((r.milestone_id is not None and key == f"m{r.milestone_id}")
+                or (r.item_id is not None and key == f"n{r.item_id}")) and live(r):
             return r
     if key.startswith("m") and key[1:].isdigit():
         m = unit.session.get(Milestone, int(key[1:]))
@@ -172,21 +204,33 @@ def _find(unit: Unit, dr: _Draft, key: str, verb: str) -> Row:
     raise DomainError("R1", "that milestone is no longer in the plan; the board now shows the current plan.")
 
 
+def _write(unit: Unit, dr: _Draft, r: Row, **values) -> Row:
+    """Store row ``r`` of the draft with ``values`` (columns of an item): as its item, made now for a
+    milestone the draft did not name yet."""
+    new = replace(r, **values)
+    if r.item_id is None:
+        it = PlanItem(draft_id=dr.draft.id, seq=0, milestone_id=r.milestone_id, title=new.title,
+                      description=new.description, due_date=new.due_date, amount_minor=new.amount_minor,
+                      deleted=new.deleted, moved=new.moved, place=new.place)
+        unit.session.add(it)
+        unit.session.flush()
+        new = replace(new, item_id=it.id, state=MilestoneState.FUTURE)
+        dr.items.append(new)
+    else:
+        t = PlanItem.__table__
+        unit.session.execute(update(t).where(t.c.id == r.item_id).values(**values))
+        dr.items = [new if x.item_id == r.item_id else x for x in dr.items]
+    return new
+
+
 def _finish(unit: Unit, dr: _Draft, summary: str) -> None:
-    """Renumber (writing only the seqs that change), and drop a draft that no longer changes
-    anything; ``summary`` names the edit (drafts write no event: they are private until sent;
-    undo shows this)."""
+    """Drop a draft that no longer changes anything; ``summary`` names the edit (drafts write no
+    event: they are private until sent; undo shows this)."""
     if unit.action is not None:
         unit.action.summary = summary
     unit.session.flush()
-    renumbered = [{"b_id": r.item_id, "b_seq": seq} for seq, r in enumerate(dr.rows)
-                  if dr.stored_seq.get(r.item_id) != seq]
-    if renumbered:
-        t = PlanItem.__table__
-        unit.session.execute(update(t).where(t.c.id == bindparam("b_id")).values(seq=bindparam("b_seq")),
-                             renumbered)
     c, d = dr.contract, dr.draft
-    if changes_nothing(dr.current, dr.rows):
+    if changes_nothing(dr.current, dr.items):
         unit.session.exec(delete(PlanItem).where(PlanItem.draft_id == d.id))
         unit.session.delete(d)
     c.version += 1
@@ -213,19 +257,28 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
     with operation(db, clock, contract_id=contract_id, kind="draft_add", actor=side) as unit:
         dr = _open_draft(unit, contract_id, side, expect_version)
         f = _fields(dr.contract, unit, title=title, amount=amount, due_date=due_date, description=description)
-        seq = len(dr.rows)
-        if after_key is not None:
-            for i, r in enumerate(dr.rows):
-                if (r.milestone_id is not None and after_key == f"m{r.milestone_id}") or after_key == f"n{r.item_id}":
-                    seq = i + 1
-        it = PlanItem(draft_id=dr.draft.id, seq=seq, milestone_id=None, **f)
+        place = _after(dr, after_key)
+        if place is None:  # no room left there: every row gets a place of its own, and it goes again
+            dr.items = materialize(unit, dr.draft.id, [r for r in dr.rows() if live(r)], last_fixed(dr.current))
+            place = _after(dr, after_key)
+        it = PlanItem(draft_id=dr.draft.id, seq=0, milestone_id=None, place=place, **f)
         unit.session.add(it)
         unit.session.flush()
-        dr.rows.insert(seq, item_row(it))  # the rows after it are renumbered by _finish
-        dr.stored_seq[it.id] = seq
+        dr.items.append(item_row(it))
         _finish(unit, dr, f"\"{f['title']}\" added to the {side}'s draft")
         written = dr.written()
     return board(db, contract_id, clock, side=side, written=written)
+
+
+def _after(dr: _Draft, after_key: str | None) -> float | None:
+    """The place just after ``after_key``'s row (a future one), or after the last row."""
+    rows = dr.rows()
+    at = len(rows) - 1
+    for i, r in enumerate(rows):
+        if after_key is not None and live(r) and (
+                (r.milestone_id is not None and after_key == f"m{r.milestone_id}") or after_key == f"n{r.item_id}"):
+            at = i
+    return between(rows[at].place if rows else None, rows[at + 1].place if at + 1 < len(rows) else None)
 
 
 def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
@@ -234,13 +287,10 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
     """Edit a future milestone in the draft (M6: locked and past ones are refused)."""
     with operation(db, clock, contract_id=contract_id, kind="draft_edit", actor=side) as unit:
         dr = _open_draft(unit, contract_id, side, expect_version)
-        it = unit.session.get(PlanItem, _find(unit, dr, key, "edited").item_id)
-        for name, value in _fields(dr.contract, unit, title=title, amount=amount, due_date=due_date,
-                                   description=description).items():
-            setattr(it, name, value)
-        unit.session.add(it)
-        dr.rows[dr.index(it.id)] = item_row(it)
-        _finish(unit, dr, f"\"{it.title}\" edited in the {side}'s draft")
+        r = _find(unit, dr, key, "edited")
+        new = _write(unit, dr, r, **_fields(dr.contract, unit, title=title, amount=amount, due_date=due_date,
+                                            description=description))
+        _finish(unit, dr, f"\"{new.title}\" edited in the {side}'s draft")
         written = dr.written()
     return board(db, contract_id, clock, side=side, written=written)
 
@@ -250,19 +300,15 @@ def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: 
     """Mark a future milestone for deletion in the draft; on a marked one, bring it back."""
     with operation(db, clock, contract_id=contract_id, kind="draft_delete", actor=side) as unit:
         dr = _open_draft(unit, contract_id, side, expect_version)
-        it = unit.session.get(PlanItem, _find(unit, dr, key, "deleted").item_id)
-        at = dr.index(it.id)
-        if it.milestone_id is None:
-            unit.session.delete(it)
-            del dr.rows[at]
+        r = _find(unit, dr, key, "deleted")
+        if r.milestone_id is None:
+            unit.session.exec(delete(PlanItem).where(PlanItem.id == r.item_id))
+            dr.items = [x for x in dr.items if x.item_id != r.item_id]
             what = "taken out of"
         else:
-            it.deleted = not it.deleted
-            unit.session.add(it)
-            dr.rows[at] = item_row(it)
-            what = "marked for deletion in" if it.deleted else "restored in"
-        unit.session.flush()
-        _finish(unit, dr, f"\"{it.title}\" {what} the {side}'s draft")
+            r = _write(unit, dr, r, deleted=not r.deleted)
+            what = "marked for deletion in" if r.deleted else "restored in"
+        _finish(unit, dr, f"\"{r.title}\" {what} the {side}'s draft")
         written = dr.written()
     return board(db, contract_id, clock, side=side, written=written)
 
@@ -273,10 +319,10 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
     with operation(db, clock, contract_id=contract_id, kind="draft_move", actor=side) as unit:
         dr = _open_draft(unit, contract_id, side, expect_version)
         it = _find(unit, dr, key, "moved")
-        visible = [r for r in dr.rows if not r.deleted]
         if it.deleted:
             raise DomainError("R1", f"\"{it.title}\" is marked for deletion; restore it before moving it.")
-        index = visible.index(it)
+        visible = [r for r in dr.rows() if live(r) and not r.deleted]
+        index = next(i for i, r in enumerate(visible) if r.key == it.key)
         target = to_index if to_index is not None else index + delta
         fixed = [m for m in dr.current if m.state != MilestoneState.FUTURE] if target < 0 else []
         if fixed:
@@ -286,17 +332,27 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
                                     "future milestones always stay below the active one and history.")
         target = max(0, min(target, len(visible) - 1))
         if target != index:
-            if not it.moved:
-                t = PlanItem.__table__
-                unit.session.execute(update(t).where(t.c.id == it.item_id).values(moved=True))
-            visible.remove(it)
-            visible.insert(target, replace(it, moved=True))
-            # Deleted items keep their slots relative to the visible ones.
-            vis = iter(visible)
-            dr.rows = [r if r.deleted else next(vis) for r in dr.rows]
+            place = _moved_place(dr, it.key, index, target)
+            if place is None:  # no room left there: every row gets a place of its own, and it goes again
+                dr.items = materialize(unit, dr.draft.id, [r for r in dr.rows() if live(r)], last_fixed(dr.current))
+                place = _moved_place(dr, it.key, index, target)
+            it = next(r for r in dr.rows() if r.key == it.key and live(r))
+            _write(unit, dr, it, place=place, moved=True)
         _finish(unit, dr, f"\"{it.title}\" moved in the {side}'s draft")
         written = dr.written()
     return board(db, contract_id, clock, side=side, written=written)
+
+
+def _moved_place(dr: _Draft, key: str, index: int, target: int) -> float | None:
+    """Where the row ``key``, the ``index``-th of the rows not marked for deletion, goes to be the
+    ``target``-th: just after the row it passes going down, just before it going up."""
+    rows = [r for r in dr.rows() if not (r.key == key and live(r))]
+    visible = [r for r in rows if live(r) and not r.deleted]
+    passed = visible[target - 1] if target > index else visible[target]
+    at = next(i for i, r in enumerate(rows) if r is passed)
+    if target > index:
+        return between(passed.place, rows[at + 1].place if at + 1 < len(rows) else None)
+    return between(rows[at - 1].place if at > 0 else None, passed.place)
 
 
 def discard_draft(db: Database, contract_id: int, *, side: str, clock: Clock) -> Board:

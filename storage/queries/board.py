@@ -117,10 +117,10 @@ def last_action(conn, contract_id: int) -> ActionView | None:
 
 def _items(conn, column: str, owner_id: int) -> list[Row]:
     rows = conn.execute(
-        f"""select milestone_id, title, amount_minor, due_date, description, id, deleted, moved
+        f"""select milestone_id, title, amount_minor, due_date, description, id, deleted, moved, place
             from plan_item where {column} = ? order by seq, id""", (owner_id,))
     return [Row(milestone_id=r[0], title=r[1], amount_minor=r[2], due_date=parse_day(r[3]), description=r[4],
-                item_id=r[5], deleted=bool(r[6]), moved=bool(r[7])) for r in rows]
+                item_id=r[5], deleted=bool(r[6]), moved=bool(r[7]), place=r[8]) for r in rows]
 
 
 def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestView]:

@@ -128,8 +128,14 @@ class MilestoneView:
         return is_overdue(self.state, self.due_date, now)
 
     def row(self) -> Row:
-        return Row(milestone_id=self.id, title=self.title, amount_minor=self.amount_minor,
-                   due_date=self.due_date, description=self.description, state=self.state)
+        # Made once: an operation on a draft and the board it returns both take the plan as diff
+        # rows, 1,000 of them in a long plan (the view is frozen, so the row never goes stale).
+        r = self.__dict__.get("_row")
+        if r is None:
+            r = self.__dict__["_row"] = Row(milestone_id=self.id, title=self.title, amount_minor=self.amount_minor,
+                                            due_date=self.due_date, description=self.description, state=self.state,
+                                            place=self.position)
+        return r
 
 
 @dataclass(frozen=True)

@@ -101,8 +101,9 @@ def test_migrating_a_populated_first_schema_database_loses_nothing(tmp_path):
     # Columns added later come last, with their defaults (0004: plan_item.moved is false; 0005:
     # contract.revision_cap is empty); 0006: each contract keeps its profile's numbers (review, hold,
     # refund answer, minimum, feedback, bonus, fee); 0007: event.action_id is empty, old events belong
-    # to no logged action, and a refund request has no dispute stage date or outcome.
-    added = {"plan_item": {1: (0,)}, "event": {1: (None,)}, "refund_request": {1: (None, None)},
+    # to no logged action, and a refund request has no dispute stage date or outcome; 0009: a plan
+    # item has no place (it names every future milestone, in order).
+    added = {"plan_item": {1: (0, None)}, "event": {1: (None,)}, "refund_request": {1: (None, None)},
              "contract": {1: (None, 14, 5, 7, 500, 14, 365, "10%"), 2: (None, None, 0, 7, 1, 14, 365, "none")}}
     for table in ROWS:
         assert after[table] == [row + added.get(table, {}).get(row[0], added.get(table, {}).get(1, ()))
