@@ -28,6 +28,9 @@ class Database:
         self._engine = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
+        # The plan the last draft operation committed over (operations.plan.Remembered): the
+        # next one, if nothing was committed since, takes it rather than read it again.
+        self.last_plan = None
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
@@ -90,7 +93,7 @@ class Database:
         with Session(self.engine, expire_on_commit=False) as session:
             try:
                 yield session
-                if getattr(self._local, "rehearsing", False):
+                if self.rehearsing:
                     session.rollback()
                 else:
                     session.commit()
@@ -113,6 +116,11 @@ class Database:
             yield
         finally:
             self._local.rehearsing = False
+
+    @property
+    def rehearsing(self) -> bool:
+        """Operations in this thread roll back whatever they do (``rehearsal``)."""
+        return getattr(self._local, "rehearsing", False)
 
     def __enter__(self) -> Database:
         return self

@@ -174,3 +174,34 @@ def test_places_show_exactly_the_list_a_user_would_keep(db, clock, ops, funded):
             assert [pr.row.title for pr in b.plan] == fixed + [r[1] for r in start]
         else:
             assert _shown(b) == [(t, False) for t in fixed] + [(r[3] if r[2] else r[1], r[2]) for r in rows], n
+
+
+def test_a_draft_operation_reads_the_plan_again_only_when_something_may_have_changed_it(db, clock, monkeypatch):
+    """The plan a draft operation committed over is taken by the next one (``Remembered``), unless
+    another connection has committed since, or the contract's version moved on, or it was a rehearsal."""
+    import cairn.storage.operations.plan as plan_ops
+    from cairn.storage.db import Database, rehearse
+
+    reads = []
+    read = plan_ops.milestones
+    monkeypatch.setattr(plan_ops, "milestones", lambda conn, cid: reads.append(cid) or read(conn, cid))
+    b = make_contract(db, clock, 4)
+    key = {m.title: f"m{m.id}" for m in b.milestones}
+    api.draft_move(db, b.id, side="freelancer", key=key["M4"], delta=-1, clock=clock)
+    api.draft_move(db, b.id, side="freelancer", key=key["M4"], delta=-1, clock=clock)
+    assert len(reads) == 1
+    # Another connection changes a milestone without moving the version on (a hand edit): read again.
+    other = Database.open(db.path)
+    with other.engine.begin() as conn:
+        conn.exec_driver_sql("update milestone set title = 'M1 renamed' where id = ?", (b.milestones[0].id,))
+    other.close()
+    b = api.draft_move(db, b.id, side="freelancer", key=key["M4"], delta=-1, clock=clock)
+    assert len(reads) == 2 and [pr.row.title for pr in b.plan][:2] == ["M4", "M1 renamed"]
+    # This session's own commits move the version on: read again.
+    api.fund_next_milestone(db, b.id, actor="client", clock=clock)
+    b = api.draft_move(db, b.id, side="freelancer", key=key["M4"], delta=1, clock=clock)
+    assert len(reads) == 3 and [pr.row.state for pr in b.plan][0] == "active"
+    # A rehearsal commits nothing, so it leaves nothing to take.
+    remembered = db.last_plan
+    rehearse(db, api.draft_move, b.id, side="freelancer", key=key["M4"], delta=1, clock=clock)
+    assert db.last_plan is remembered
