@@ -177,7 +177,7 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     fixed = [r for r in current if r.state != "future"]
     futures = {r.milestone_id: r for r in current if r.state == "future"}
     before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
-    out: list[PlanRow] = [PlanRow(r.key, i, r) for i, r in enumerate(fixed, start=1)]
+    out: list[PlanRow] = [shown(r, i) for i, r in enumerate(fixed, start=1)]
     pos = len(fixed)
     rows = sequence(current, items)
     kept_ids = [it.milestone_id for it in rows
@@ -188,6 +188,13 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
     stay = (_keep_unmoved([r.milestone_id for r in current if r.milestone_id in kept], kept_ids, hinted)
             if hinted else _longest_common_order(before_pos, kept_ids))
     for it in rows:
+        if it.item_id is None and it.state == "future":  # a future milestone the batch does not name
+            pos += 1
+            if it.milestone_id in stay or before_pos[it.milestone_id] == pos:
+                out.append(shown(it, pos))
+            else:  # kept in place while the milestones around it moved (the fewest marked moved)
+                out.append(PlanRow(it.key, pos, it, _MOVED))
+            continue
         old = futures.get(it.milestone_id) if it.milestone_id is not None else None
         if it.milestone_id is not None and old is None:
             continue  # stale: shown through ``problems``, not as a row
@@ -203,11 +210,23 @@ def resulting_plan(current: list[Row], items: list[Row]) -> list[PlanRow]:
                 marks.add("edited")
             if it.milestone_id not in stay and before_pos.get(it.milestone_id) != pos:
                 marks.add("moved")
-        row = it if it.item_id is None and it.state == "future" else Row(  # a milestone it leaves as it is
-            milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor, due_date=it.due_date,
-            description=it.description, state="future", item_id=it.item_id)
+        row = Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor, due_date=it.due_date,
+                  description=it.description, state="future", item_id=it.item_id)
         out.append(PlanRow(row.key, pos, row, frozenset(marks)))
     return out
+
+
+_MOVED = frozenset({"moved"})
+
+
+def shown(row: Row, position: int) -> PlanRow:
+    """``row`` at ``position`` of a plan, as it is (no marks). Made once per row and position and
+    kept on the row: a move in a plan of 1,000 milestones changes two positions, and the board of
+    each move would otherwise make 1,000 of these again."""
+    made = row.__dict__.get("_shown")
+    if made is None or made.position != position:
+        made = row.__dict__["_shown"] = PlanRow(row.key, position, row)
+    return made
 
 
 def _longest_common_order(before: dict, after: list) -> set:
@@ -316,6 +335,8 @@ def diff(current: list[Row], items: list[Row], *, plan: list[PlanRow] | None = N
     before_pos = {r.milestone_id: i for i, r in enumerate(current, start=1)}
     added, removed, edited, moved = [], [], [], []
     for pr in result:
+        if not pr.marks:
+            continue
         if "added" in pr.marks:
             added.append(pr)
         if "deleted" in pr.marks:

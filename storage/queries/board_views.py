@@ -10,7 +10,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from cairn.storage.dates import is_overdue
-from cairn.storage.diff import PlanDiff, PlanRow, Row
+from cairn.storage.diff import PlanDiff, PlanRow, Row, shown
 from cairn.storage.queries.deadlines import Deadline
 
 if TYPE_CHECKING:
@@ -217,7 +217,7 @@ class Board:
         """The plan as the board shows it: the draft when there is one, else the current plan."""
         if self.draft is not None:
             return self.draft
-        return [PlanRow(f"m{m.id}", i, m.row()) for i, m in enumerate(self.milestones, start=1)]
+        return [shown(m.row(), i) for i, m in enumerate(self.milestones, start=1)]
 
     def revisions_text(self, m: MilestoneView) -> str | None:
         """M10: 'revisions: 2 of 3' (or 'revisions: 4, past the cap of 3'); None when nothing to say."""
