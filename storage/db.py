@@ -28,9 +28,10 @@ class Database:
         self._engine = None
         self._local = threading.local()
         self._readers: list[sqlite3.Connection] = []
-        # The plan the last draft operation committed over (operations.plan.Remembered): the
-        # next one, if nothing was committed since, takes it rather than read it again.
-        self.last_plan = None
+        # The plan the last draft operation on each contract committed over (contract id ->
+        # operations.plan.Remembered): the next one, if nothing changed it since, takes it
+        # rather than read it again.
+        self.plans: dict = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:

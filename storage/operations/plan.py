@@ -139,7 +139,7 @@ def between(low: float | None, high: float | None) -> float | None:
 # --- drafting ----------------------------------------------------------------------
 @dataclass(frozen=True)
 class Remembered:
-    """The plan a draft operation committed over, kept on its ``Database`` (``last_plan``).
+    """The plan a draft operation committed over, kept on its ``Database`` (``plans``).
 
     The next draft operation takes it instead of reading the plan again (1,000 milestones in a
     long plan, a third of a move) when nothing can have changed it since: it runs on the same
@@ -154,10 +154,17 @@ class Remembered:
     plan: list[MilestoneView]
 
 
+REMEMBERED = 8  # contracts whose plans are kept: those being worked on, not every one visited
+
+
 def _remember(db: Database, dr: _Draft) -> None:
     """After a draft operation has committed (a rehearsal commits nothing)."""
     if not db.rehearsing:
-        db.last_plan = Remembered(dr.conn, dr.data_version, dr.contract.id, dr.contract.version, dr.plan)
+        db.plans.pop(dr.contract.id, None)
+        db.plans[dr.contract.id] = Remembered(dr.conn, dr.data_version, dr.contract.id, dr.contract.version,
+                                              dr.plan)
+        while len(db.plans) > REMEMBERED:
+            db.plans.pop(next(iter(db.plans)))
 
 
 @dataclass
@@ -197,7 +204,7 @@ def _open_draft(db: Database, unit: Unit, contract_id: int, side: str, expect_ve
     unit.session.flush()
     conn = raw(unit.session)
     seen = conn.execute("pragma data_version").fetchone()[0]
-    last = db.last_plan
+    last = db.plans.get(c.id)
     if (last is not None and last.conn is conn and last.data_version == seen and last.contract_id == c.id
             and last.version == c.version):
         plan = last.plan
@@ -219,10 +226,13 @@ def _open_draft(db: Database, unit: Unit, contract_id: int, side: str, expect_ve
     return _Draft(c, d, plan, current, items, conn, seen)
 
 
-def _find(unit: Unit, dr: _Draft, key: str, verb: str) -> Row:
-    for r in dr.rows():
-        if ((r.milestone_id is not None and key == f"m{r.milestone_id}")
-                or (r.item_id is not None and key == f"n{r.item_id}")) and live(r):
+def _find(unit: Unit, dr: _Draft, key: str, verb: str, rows: list[Row] | None = None) -> Row:
+    """The row of the draft's ``rows`` (``dr.rows()`` by default) that ``key`` names."""
+    number = int(key[1:]) if key[1:].isdigit() else None
+    mid, iid = (number, None) if key[:1] == "m" else (None, number) if key[:1] == "n" else (None, None)
+    for r in rows if rows is not None else dr.rows():
+        if (mid is not None and r.milestone_id == mid or iid is not None and r.item_id == iid) and (
+                r.item_id is not None or r.state == MilestoneState.FUTURE):
             return r
     if key.startswith("m") and key[1:].isdigit():
         m = unit.session.get(Milestone, int(key[1:]))
@@ -353,11 +363,12 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
     """Move a future milestone among the futures (M7); ``to_index`` counts future rows from 0."""
     with operation(db, clock, contract_id=contract_id, kind="draft_move", actor=side) as unit:
         dr = _open_draft(db, unit, contract_id, side, expect_version)
-        it = _find(unit, dr, key, "moved")
+        rows = dr.rows()
+        it = _find(unit, dr, key, "moved", rows)
         if it.deleted:
             raise DomainError("R1", f"\"{it.title}\" is marked for deletion; restore it before moving it.")
-        visible = [r for r in dr.rows() if live(r) and not r.deleted]
-        index = next(i for i, r in enumerate(visible) if r.key == it.key)
+        visible = [r for r in rows if not r.deleted and (r.item_id is not None or r.state == MilestoneState.FUTURE)]
+        index = next(i for i, r in enumerate(visible) if r is it)
         target = to_index if to_index is not None else index + delta
         fixed = [m for m in dr.current if m.state != MilestoneState.FUTURE] if target < 0 else []
         if fixed:
@@ -367,11 +378,12 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
                                     "future milestones always stay below the active one and history.")
         target = max(0, min(target, len(visible) - 1))
         if target != index:
-            place = _moved_place(dr, it.key, index, target)
+            place = _moved_place(rows, it, index, target)
             if place is None:  # no room left there: every row gets a place of its own, and it goes again
-                dr.items = materialize(unit, dr.draft.id, [r for r in dr.rows() if live(r)], last_fixed(dr.current))
-                place = _moved_place(dr, it.key, index, target)
-            it = next(r for r in dr.rows() if r.key == it.key and live(r))
+                dr.items = materialize(unit, dr.draft.id, [r for r in rows if live(r)], last_fixed(dr.current))
+                rows = dr.rows()
+                it = _find(unit, dr, key, "moved", rows)
+                place = _moved_place(rows, it, index, target)
             _write(unit, dr, it, place=place, moved=True)
         _finish(unit, dr, f"\"{it.title}\" moved in the {side}'s draft")
         written = dr.written()
@@ -379,11 +391,11 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
     return board(db, contract_id, clock, side=side, written=written)
 
 
-def _moved_place(dr: _Draft, key: str, index: int, target: int) -> float | None:
-    """Where the row ``key``, the ``index``-th of the rows not marked for deletion, goes to be the
+def _moved_place(rows: list[Row], it: Row, index: int, target: int) -> float | None:
+    """Where ``it``, the ``index``-th of the rows not marked for deletion, goes to be the
     ``target``-th: just after the row it passes going down, just before it going up."""
-    rows = [r for r in dr.rows() if not (r.key == key and live(r))]
-    visible = [r for r in rows if live(r) and not r.deleted]
+    rows = [r for r in rows if r is not it]
+    visible = [r for r in rows if not r.deleted and (r.item_id is not None or r.state == MilestoneState.FUTURE)]
     passed = visible[target - 1] if target > index else visible[target]
     at = next(i for i, r in enumerate(rows) if r is passed)
     if target > index:

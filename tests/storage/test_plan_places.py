@@ -202,6 +202,6 @@ def test_a_draft_operation_reads_the_plan_again_only_when_something_may_have_cha
     b = api.draft_move(db, b.id, side="freelancer", key=key["M4"], delta=1, clock=clock)
     assert len(reads) == 3 and [pr.row.state for pr in b.plan][0] == "active"
     # A rehearsal commits nothing, so it leaves nothing to take.
-    remembered = db.last_plan
+    remembered = db.plans[b.id]
     rehearse(db, api.draft_move, b.id, side="freelancer", key=key["M4"], delta=1, clock=clock)
-    assert db.last_plan is remembered
+    assert db.plans[b.id] is remembered
