@@ -105,3 +105,22 @@ def test_keeping_unmoved_ids_is_as_heavy_as_the_table_and_in_order(b, moved):
     big = len(a) + 1
     assert sum(big + (0 if x in moved else 1) for x in keep) == table_keep_unmoved(a, list(b), moved)
 
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 14).flatmap(lambda n: st.tuples(st.just(n), st.integers(0, n - 1), st.integers(0, n - 1))),
+       st.booleans())
+def test_one_milestone_moved_is_answered_in_one_pass_as_the_table_would(case, hinted_other):
+    """The one-pass answer (one milestone the user moved, the rest in order) keeps what the
+    table keeps: every milestone but the one moved, or all of them when it is back in place."""
+    from cairn.storage.diff import _keep_unmoved
+
+    n, frm, to = case
+    a = list(range(n))
+    b = a[:frm] + a[frm + 1:]
+    b.insert(to, frm)
+    moved = {frm} | ({n + 5} if hinted_other else set())  # an id not in the plan changes nothing
+    keep = _keep_unmoved(a, b, moved)
+    big = len(a) + 1
+    assert sum(big + (0 if x in moved else 1) for x in keep) == table_keep_unmoved(a, b, moved)
+    assert keep == (set(a) if b == a else set(a) - {frm})
