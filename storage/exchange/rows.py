@@ -144,7 +144,9 @@ def _whole(low: int, high: int = SQLITE_INT) -> Check:
 def _place(value: Any, row: dict) -> str | None:
     # Where a plan item stands among the milestones' positions (0 to 10^9), or near them: never
     # anywhere a midpoint could overflow.
-    return None if -10**12 <= value <= 10**12 else f"{show(value)} is not a place among the milestones' positions"
+    return None if -10**12 <= value <= 10**12 else (
+        f"{show(value)} is outside the places Cairn keeps (-10^12 to 10^12); correct it, or make it null "
+        "to keep the batch in the order of its seq")
 
 
 def _window(field: str) -> Check:
