@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from sqlmodel import delete, select
 
 from cairn.storage import validate
-from cairn.storage.diff import PlanDiff, diff, sequence
+from cairn.storage.diff import PlanDiff, Row, diff, sequence
 from cairn.storage.errors import DomainError
 from cairn.storage.models import (
     ChangeRequest,
@@ -28,9 +28,9 @@ from cairn.storage.models import (
     Side,
 )
 from cairn.storage.money import format_amount
-from cairn.storage.operations.plan import (
+from cairn.storage.operations.history import raw
+from cairn.storage.operations.plan_rows import (
     current_rows,
-    draft_items,
     draft_of,
     item_row,
     items_of,
@@ -40,7 +40,7 @@ from cairn.storage.operations.plan import (
 )
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit, require_side
-from cairn.storage.queries.board import board
+from cairn.storage.queries.board import board, plan_items
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -49,16 +49,17 @@ if TYPE_CHECKING:
 
 
 # --- sending and proposing -----------------------------------------------------------
-def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[list[PlanItem], PlanDiff]:
+def _batch(unit: Unit, c: Contract, d: PlanDraft | None, verb: str) -> tuple[list[Row], list[PlanItem], PlanDiff]:
     items = items_of(unit, draft_id=d.id) if d else []
-    change = diff(current_rows(unit, c), [item_row(i) for i in items])
+    rows = current_rows(unit, c)
+    change = diff(rows, [item_row(i) for i in items])
     if change.problems:
         raise DomainError("R4", "the draft no longer applies: " + " ".join(change.problems)
                           + " Discard the draft and start again.")
     if d is None or change.empty:
         raise DomainError("R1", f"the draft has no changes to {verb}; add, edit, delete or move a future "
                                 "milestone first.")
-    return items, change
+    return rows, items, change
 
 
 def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, message: str = "",
@@ -71,8 +72,8 @@ def send_changes(db: Database, contract_id: int, *, actor: str = Side.CLIENT, me
             raise DomainError("R3", f"a change request from the freelancer is pending (sent "
                                     f"{req.created_at:%Y-%m-%d}); accept or decline it first.")
         d = draft_of(unit, c, Side.CLIENT)
-        items, change = _batch(unit, c, d, "send")
-        _apply(unit, c, items, actor, change, sent=d)
+        rows, items, change = _batch(unit, c, d, "send")
+        _apply(unit, c, rows, items, actor, change, sent=d)
         unit.event(c, actor, "plan_changed", f"Plan changed by the client: {summary(change, c.currency)}.",
                    before={"total": change.total_before}, after={"total": change.total_after,
                                                                   "message": validate.message(message, rule="R1")})
@@ -91,7 +92,7 @@ def propose_changes(db: Database, contract_id: int, *, actor: str = Side.FREELAN
             raise DomainError("R3", "a change request is already pending; withdraw it, or wait for the "
                                     "client to accept or decline it.")
         d = draft_of(unit, c, Side.FREELANCER)
-        items, change = _batch(unit, c, d, "propose")
+        _rows, items, change = _batch(unit, c, d, "propose")
         req = ChangeRequest(contract_id=c.id, proposed_by=actor, message=validate.message(message, rule="R2"),
                             created_at=unit.now)
         unit.session.add(req)
@@ -146,12 +147,13 @@ def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_
             raise DomainError("R3", "no change request is pending on this contract; it may have been "
                                     "withdrawn or answered in another session, so there is nothing to answer now.")
         items = items_of(unit, request_id=req.id)
-        change = diff(current_rows(unit, c), [item_row(i) for i in items])
+        rows = current_rows(unit, c)
+        change = diff(rows, [item_row(i) for i in items])
         if outcome == RequestStatus.ACCEPTED:
             if change.problems:
                 raise DomainError("R4", "the change request no longer applies: " + " ".join(change.problems)
                                   + " Decline it and ask the freelancer for a new one.")
-            _apply(unit, c, items, actor, change)
+            _apply(unit, c, rows, items, actor, change)
         req.status = outcome
         req.decided_at, req.decided_by = unit.now, actor
         req.outcome = validate.message(reason, rule="R4", label="reason")
@@ -164,17 +166,18 @@ def _decide(db: Database, contract_id: int, *, actor: str, clock: Clock, expect_
     return board(db, contract_id, clock)
 
 
-def _apply(unit: Unit, c: Contract, items: list[PlanItem], actor: str, change: PlanDiff,
+def _apply(unit: Unit, c: Contract, rows: list[Row], items: list[PlanItem], actor: str, change: PlanDiff,
            sent: PlanDraft | None = None) -> None:
+    """Apply a batch; ``rows`` is the plan as ``current_rows`` read it for the batch's diff."""
     current = unit.milestones(c.id)
-    rows = current_rows(unit, c)
     # Only future milestones change (M6); items for milestones activated or deleted since
     # the draft began were checked by ``stale_problems`` and are left alone.
     by_id = {m.id: m for m in current if m.state == MilestoneState.FUTURE}
     fixed = [m for m in current if m.state != MilestoneState.FUTURE]
     # Other drafts (the other side's, or the freelancer's next) stand among the positions renumbered
     # below: their order as it is now, kept once the plan is renumbered.
-    others = [(d, sequence(rows, draft_items(unit, d.id)))
+    unit.session.flush()  # the raw read below sees what this transaction wrote so far
+    others = [(d, sequence(rows, plan_items(raw(unit.session), "draft_id", d.id)))
               for d in unit.session.exec(select(PlanDraft).where(PlanDraft.contract_id == c.id))
               if sent is None or d.id != sent.id]
     order: list[Milestone] = []

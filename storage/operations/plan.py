@@ -1,8 +1,9 @@
 """Drafting a plan batch (R1, R2, M6, M7): add, edit, delete and move future milestones.
 
 Each party has at most one draft per contract: the desired future plan, kept in the
-database so a half-made batch survives quitting. Sending it (R1) or proposing it as a change
-request (R2), and the request's outcome (R3, R4), are in ``change_requests.py``.
+database so a half-made batch survives quitting. How its rows are read and placed is in
+``plan_rows.py``; sending it (R1) or proposing it as a change request (R2), and the request's
+outcome (R3, R4), are in ``change_requests.py``.
 """
 
 from __future__ import annotations
@@ -12,25 +13,25 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy import update
-from sqlmodel import col, delete, select
+from sqlmodel import delete
 
 from cairn.storage import validate
 from cairn.storage.diff import Row, changes_nothing, sequence
 from cairn.storage.errors import DomainError
-from cairn.storage.models import (
-    ChangeRequest,
-    Contract,
-    Milestone,
-    MilestoneState,
-    PlanDraft,
-    PlanItem,
-    RequestStatus,
-    Side,
-)
+from cairn.storage.models import Contract, Milestone, MilestoneState, PlanDraft, PlanItem, Side
 from cairn.storage.operations.history import raw
+from cairn.storage.operations.plan_rows import (
+    between,
+    draft_of,
+    item_row,
+    last_fixed,
+    live,
+    materialize,
+    pending_request,
+)
 from cairn.storage.operations.transaction import operation
 from cairn.storage.operations.unit import Unit, require_fixed
-from cairn.storage.queries.board import Written, board, milestones
+from cairn.storage.queries.board import Written, board, milestones, plan_items
 
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
@@ -38,102 +39,6 @@ if TYPE_CHECKING:
     from cairn.storage.queries.board import Board, MilestoneView
 
 _UNSET = object()
-
-
-# --- rows --------------------------------------------------------------------------
-def item_row(it: PlanItem) -> Row:
-    return Row(milestone_id=it.milestone_id, title=it.title, amount_minor=it.amount_minor,
-               due_date=it.due_date, description=it.description, item_id=it.id, deleted=it.deleted,
-               moved=bool(it.moved), place=it.place)
-
-
-def current_rows(unit: Unit, c: Contract) -> list[Row]:
-    """The plan as diff rows, read as plain columns: no ORM objects and no instants to parse, so a
-    plan of 1,000 milestones reads in milliseconds."""
-    q = (select(Milestone.id, Milestone.title, Milestone.amount_minor, Milestone.due_date, Milestone.description,
-                Milestone.state, Milestone.position)
-         .where(Milestone.contract_id == c.id).where(Milestone.state != MilestoneState.DELETED)
-         .order_by(col(Milestone.position), col(Milestone.id)))
-    return [Row(milestone_id=i, title=t, amount_minor=a, due_date=due, description=text, state=state, place=pos)
-            for i, t, a, due, text, state, pos in unit.session.exec(q)]
-
-
-def draft_of(unit: Unit, c: Contract, side: str) -> PlanDraft | None:
-    return unit.session.exec(select(PlanDraft).where(PlanDraft.contract_id == c.id)
-                             .where(PlanDraft.side == side)).first()
-
-
-def items_of(unit: Unit, *, draft_id: int | None = None, request_id: int | None = None) -> list[PlanItem]:
-    q = select(PlanItem)
-    q = q.where(PlanItem.draft_id == draft_id) if draft_id is not None else q.where(PlanItem.request_id == request_id)
-    return list(unit.session.exec(q.order_by(col(PlanItem.seq), col(PlanItem.id))))
-
-
-def draft_items(unit: Unit, draft_id: int) -> list[Row]:
-    """A draft's items as rows, read as plain columns."""
-    q = (select(PlanItem.id, PlanItem.milestone_id, PlanItem.title, PlanItem.amount_minor, PlanItem.due_date,
-                PlanItem.description, PlanItem.deleted, PlanItem.moved, PlanItem.place)
-         .where(PlanItem.draft_id == draft_id).order_by(col(PlanItem.seq), col(PlanItem.id)))
-    return [Row(milestone_id=mid, title=title, amount_minor=amount, due_date=due, description=text, item_id=i,
-                deleted=deleted, moved=bool(moved), place=place)
-            for i, mid, title, amount, due, text, deleted, moved, place in unit.session.exec(q)]
-
-
-def pending_request(unit: Unit, c: Contract) -> ChangeRequest | None:
-    return unit.session.exec(select(ChangeRequest).where(ChangeRequest.contract_id == c.id)
-                             .where(ChangeRequest.status == RequestStatus.PENDING)).first()
-
-
-def live(r: Row) -> bool:
-    """A row of a batch's sequence the batch can change: an item, or a future milestone (not the
-    history and locked milestones ``sequence`` places the items among)."""
-    return r.item_id is not None or r.state == MilestoneState.FUTURE
-
-
-def materialize(unit: Unit, draft_id: int, rows: list[Row], base: float) -> list[Row]:
-    """Make a draft name every milestone of ``rows`` (its items and the future milestones, in
-    order), each at a place evenly between ``base`` (the last history or locked milestone's
-    position) and the next whole number; return its items.
-
-    For the times a place between two rows cannot be found: an older Cairn's draft, which has no
-    places; two neighbours too close for another place between them; a plan renumbered by a batch
-    applied (``change_requests._apply``). Rare, so written as plainly as it can be.
-    """
-    conn = raw(unit.session)
-    unnamed = [r for r in rows if r.item_id is None]
-    item_of = {}
-    if unnamed:
-        conn.executemany(
-            "insert into plan_item (draft_id, seq, milestone_id, title, deleted, description, due_date, amount_minor,"
-            " moved) values (?, 0, ?, ?, 0, ?, ?, ?, 0)",
-            [(draft_id, r.milestone_id, r.title, r.description, r.due_date and r.due_date.isoformat(), r.amount_minor)
-             for r in unnamed])
-        names = {r.milestone_id for r in unnamed}
-        item_of = {mid: i for mid, i in conn.execute(
-            "select milestone_id, id from plan_item where draft_id = ? and milestone_id is not null", (draft_id,))
-            if mid in names}
-    out = [replace(r, item_id=r.item_id or item_of[r.milestone_id], state=MilestoneState.FUTURE,
-                   place=base + (n + 1) / (len(rows) + 1)) for n, r in enumerate(rows)]
-    conn.executemany("update plan_item set seq = ?, place = ? where id = ?",
-                     [(n, r.place, r.item_id) for n, r in enumerate(out)])
-    return out
-
-
-def last_fixed(current: list[Row]) -> float:
-    """The position the draft's places stay below: the last history or locked milestone's."""
-    return max((r.place for r in current if r.state != MilestoneState.FUTURE), default=0)
-
-
-def between(low: float | None, high: float | None) -> float | None:
-    """A place between two rows' (None: the top or the bottom); None when there is no room."""
-    if low is None and high is None:
-        return 1.0
-    if high is None:
-        return low + 1
-    if low is None:
-        return high - 1
-    mid = (low + high) / 2
-    return mid if low < mid < high else None
 
 
 # --- drafting ----------------------------------------------------------------------
@@ -149,7 +54,6 @@ class Remembered:
 
     conn: object  # the sqlite3 connection it ran on
     data_version: int  # what ``pragma data_version`` said there, inside its transaction
-    contract_id: int
     version: int  # the contract's version it committed
     plan: list[MilestoneView]
 
@@ -157,14 +61,15 @@ class Remembered:
 REMEMBERED = 8  # contracts whose plans are kept: those being worked on, not every one visited
 
 
-def _remember(db: Database, dr: _Draft) -> None:
-    """After a draft operation has committed (a rehearsal commits nothing)."""
+def _answer(db: Database, dr: _Draft, contract_id: int, clock: Clock, side: str) -> Board:
+    """After a draft operation has committed: remember the plan it committed over (a rehearsal
+    commits nothing), and return the board, handed what the operation read and wrote."""
     if not db.rehearsing:
-        db.plans.pop(dr.contract.id, None)
-        db.plans[dr.contract.id] = Remembered(dr.conn, dr.data_version, dr.contract.id, dr.contract.version,
-                                              dr.plan)
+        db.plans.pop(contract_id, None)
+        db.plans[contract_id] = Remembered(dr.conn, dr.data_version, dr.written.version, dr.plan)
         while len(db.plans) > REMEMBERED:
             db.plans.pop(next(iter(db.plans)))
+    return board(db, contract_id, clock, side=side, written=dr.written)
 
 
 @dataclass
@@ -180,14 +85,11 @@ class _Draft:
     items: list[Row]  # what the draft stores (``item_id`` and ``place`` set)
     conn: object  # the transaction's sqlite3 connection, and its data_version (``Remembered``)
     data_version: int
+    written: Written | None = None  # what it committed, for the board it returns (``_finish``)
 
     def rows(self) -> list[Row]:
         """The draft's rows in order, among the history and locked milestones (``sequence``)."""
         return sequence(self.current, self.items)
-
-    def written(self) -> Written:
-        """For the board the operation returns (after ``_finish``)."""
-        return Written(self.contract.version, self.plan, self.items)
 
 
 def _open_draft(db: Database, unit: Unit, contract_id: int, side: str, expect_version: int | None) -> _Draft:
@@ -205,8 +107,7 @@ def _open_draft(db: Database, unit: Unit, contract_id: int, side: str, expect_ve
     conn = raw(unit.session)
     seen = conn.execute("pragma data_version").fetchone()[0]
     last = db.plans.get(c.id)
-    if (last is not None and last.conn is conn and last.data_version == seen and last.contract_id == c.id
-            and last.version == c.version):
+    if last is not None and last.conn is conn and last.data_version == seen and last.version == c.version:
         plan = last.plan
     else:
         plan = milestones(conn, c.id)
@@ -218,7 +119,7 @@ def _open_draft(db: Database, unit: Unit, contract_id: int, side: str, expect_ve
         unit.session.flush()
         items = []
     else:
-        items = draft_items(unit, d.id)
+        items = plan_items(conn, "draft_id", d.id)
         if any(it.place is None for it in items):  # an older Cairn's: given places, once
             items = materialize(unit, d.id, [r for r in sequence(current, items) if live(r)], last_fixed(current))
     d.updated_at = unit.now
@@ -231,8 +132,7 @@ def _find(unit: Unit, dr: _Draft, key: str, verb: str, rows: list[Row] | None = 
     number = int(key[1:]) if key[1:].isdigit() else None
     mid, iid = (number, None) if key[:1] == "m" else (None, number) if key[:1] == "n" else (None, None)
     for r in rows if rows is not None else dr.rows():
-        if (mid is not None and r.milestone_id == mid or iid is not None and r.item_id == iid) and (
-                r.item_id is not None or r.state == MilestoneState.FUTURE):
+        if (mid is not None and r.milestone_id == mid or iid is not None and r.item_id == iid) and live(r):
             return r
     if key.startswith("m") and key[1:].isdigit():
         m = unit.session.get(Milestone, int(key[1:]))
@@ -277,6 +177,7 @@ def _finish(unit: Unit, dr: _Draft, summary: str) -> None:
         unit.session.delete(d)
     c.version += 1
     unit.session.add(c)
+    dr.written = Written(c.version, dr.plan, dr.items)
 
 
 def _fields(c: Contract, unit: Unit, *, title=_UNSET, amount=_UNSET, due_date=_UNSET, description=_UNSET) -> dict:
@@ -308,9 +209,7 @@ def draft_add(db: Database, contract_id: int, *, side: str, title: str, amount: 
         unit.session.flush()
         dr.items.append(item_row(it))
         _finish(unit, dr, f"\"{f['title']}\" added to the {side}'s draft")
-        written = dr.written()
-    _remember(db, dr)
-    return board(db, contract_id, clock, side=side, written=written)
+    return _answer(db, dr, contract_id, clock, side)
 
 
 def _after(dr: _Draft, after_key: str | None) -> float | None:
@@ -334,9 +233,7 @@ def draft_edit(db: Database, contract_id: int, *, side: str, key: str, clock: Cl
         new = _write(unit, dr, r, **_fields(dr.contract, unit, title=title, amount=amount, due_date=due_date,
                                             description=description))
         _finish(unit, dr, f"\"{new.title}\" edited in the {side}'s draft")
-        written = dr.written()
-    _remember(db, dr)
-    return board(db, contract_id, clock, side=side, written=written)
+    return _answer(db, dr, contract_id, clock, side)
 
 
 def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: Clock,
@@ -353,9 +250,7 @@ def draft_delete(db: Database, contract_id: int, *, side: str, key: str, clock: 
             r = _write(unit, dr, r, deleted=not r.deleted)
             what = "marked for deletion in" if r.deleted else "restored in"
         _finish(unit, dr, f"\"{r.title}\" {what} the {side}'s draft")
-        written = dr.written()
-    _remember(db, dr)
-    return board(db, contract_id, clock, side=side, written=written)
+    return _answer(db, dr, contract_id, clock, side)
 
 
 def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: int = 0,
@@ -367,7 +262,7 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
         it = _find(unit, dr, key, "moved", rows)
         if it.deleted:
             raise DomainError("R1", f"\"{it.title}\" is marked for deletion; restore it before moving it.")
-        visible = [r for r in rows if not r.deleted and (r.item_id is not None or r.state == MilestoneState.FUTURE)]
+        visible = [r for r in rows if live(r) and not r.deleted]
         index = next(i for i, r in enumerate(visible) if r is it)
         target = to_index if to_index is not None else index + delta
         fixed = [m for m in dr.current if m.state != MilestoneState.FUTURE] if target < 0 else []
@@ -386,16 +281,14 @@ def draft_move(db: Database, contract_id: int, *, side: str, key: str, delta: in
                 place = _moved_place(rows, it, index, target)
             _write(unit, dr, it, place=place, moved=True)
         _finish(unit, dr, f"\"{it.title}\" moved in the {side}'s draft")
-        written = dr.written()
-    _remember(db, dr)
-    return board(db, contract_id, clock, side=side, written=written)
+    return _answer(db, dr, contract_id, clock, side)
 
 
 def _moved_place(rows: list[Row], it: Row, index: int, target: int) -> float | None:
     """Where ``it``, the ``index``-th of the rows not marked for deletion, goes to be the
     ``target``-th: just after the row it passes going down, just before it going up."""
     rows = [r for r in rows if r is not it]
-    visible = [r for r in rows if not r.deleted and (r.item_id is not None or r.state == MilestoneState.FUTURE)]
+    visible = [r for r in rows if live(r) and not r.deleted]
     passed = visible[target - 1] if target > index else visible[target]
     at = next(i for i, r in enumerate(rows) if r is passed)
     if target > index:

@@ -115,7 +115,8 @@ def last_action(conn, contract_id: int) -> ActionView | None:
     return ActionView(r[0], r[1], r[2], parse_ts(r[3]), parse_ts(r[4]), r[5]) if r else None
 
 
-def _items(conn, column: str, owner_id: int) -> list[Row]:
+def plan_items(conn, column: str, owner_id: int) -> list[Row]:
+    """A draft's or a change request's items (``column``: draft_id or request_id), as diff rows."""
     rows = conn.execute(
         f"""select milestone_id, title, amount_minor, due_date, description, id, deleted, moved, place
             from plan_item where {column} = ? order by seq, id""", (owner_id,))
@@ -130,7 +131,7 @@ def change_requests(conn, contract_id: int, current: list[Row]) -> list[RequestV
     out = []
     for r in rows:
         if r[1] == "pending":
-            items = _items(conn, "request_id", r[0])
+            items = plan_items(conn, "request_id", r[0])
             plan = resulting_plan(current, items)
             out.append(RequestView(r[0], r[1], r[2], r[3], parse_ts(r[4]), None, None, r[7],
                                    diff(current, items, plan=plan), plan))
@@ -176,7 +177,7 @@ def board(db, contract_id: int, clock: Clock, *, side: str | None = None, event_
     draft = draft_diff = None
     d = conn.execute("select id from plan_draft where contract_id = ? and side = ?", (contract_id, side)).fetchone()
     if d:
-        items = known.draft_items if known is not None else _items(conn, "draft_id", d[0])
+        items = known.draft_items if known is not None else plan_items(conn, "draft_id", d[0])
         draft = resulting_plan(current, items)
         draft_diff = diff(current, items, plan=draft)
     requests = change_requests(conn, contract_id, current)
