@@ -244,7 +244,7 @@ class FormDialog(ModalScreen[Board | None]):
             # Focus alone would centre the box on a later turn, which could push the error line
             # back below the fold after this scroll, depending on which ran last.
             fields[0].widget.focus(scroll_visible=False)
-            self.call_after_refresh(self._scroll_to, fields[0])
+            fields[0].reveal()
         else:
             self.show_error(message)
         drop_typed_ahead(self)
@@ -252,11 +252,6 @@ class FormDialog(ModalScreen[Board | None]):
     def show_error(self, message: str) -> None:
         self.query_one("#form-error", Static).update(Text(f"✗ {message}"))
         self.call_after_refresh(self._fit)  # the error line grew: the fields give it room
-
-    def _scroll_to(self, target: Field) -> None:
-        if target.is_attached:
-            self.query_one("#dialog-fields", VerticalScroll).scroll_to_widget(target, animate=False)
-
 
 def field(name: str, label: str, widget) -> Field:
     return Field(label, widget, id=f"field-{name}")

@@ -66,9 +66,28 @@ class Field(Vertical):
 
     def set_error(self, message: str | None) -> None:
         self._error = message
+        if not message:
+            self._revealing = False
         self.set_class(bool(message), "-invalid")
         if self.is_mounted:
             self.query_one(".field--error", Static).update(self._error_text())
+
+    def reveal(self) -> None:
+        """Scroll the whole field, its error line included, into view: after the next refresh,
+        and again once the error line has its height. Laid out later than that refresh (a busy
+        machine), the error line grew the field after the scroll, below the fold, and nothing
+        scrolled again."""
+        self._revealing = True
+        self.call_after_refresh(self._reveal)
+
+    def _reveal(self) -> None:
+        if self.is_attached:
+            self.scroll_visible(animate=False, immediate=True)
+
+    def on_resize(self) -> None:
+        if getattr(self, "_revealing", False):
+            self._revealing = False  # the error line is laid out: this scroll is the last
+            self._reveal()
 
     def set_hint(self, text: Text | None) -> None:
         self._hint = text
