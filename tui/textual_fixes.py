@@ -26,13 +26,27 @@ def _get_inner_outer(self: StylesCache, base_background: Color, background: Colo
 _sequence_to_key_events = XTermParser._sequence_to_key_events
 
 
+# What can follow ESC as the start of a longer sequence (CSI, SS3, DCS, OSC, ST, APC, PM, SOS):
+# after anything else, the ESC was the escape key.
+_INTRODUCERS = frozenset("[OP]\\_^X\x1b")
+
+
 def _escape_then_key(self: XTermParser, sequence: str, alt: bool = False):  # noqa: ANN202 - Textual's
     """ESC and the key behind it in the same read: the escape key, then that key. Textual reads
     them as alt+key, or drops the ESC before keys with longer names (ESC tab is tab, ESC enter is
     enter). Cairn binds no alt key: over SSH, escape then j, or escape then enter, arrive in one
-    read and mean exactly that."""
+    read and mean exactly that.
+
+    And at once, as soon as the key behind the ESC is read: Textual went on reading, hoping for
+    a longer sequence, and past 32 characters gave up and turned the ESC into "^". "escape a Big
+    one" typed in one burst (a dialog closed, the next opened and filled) typed "^aBig one" into
+    the field the escape was meant to leave."""
     if alt:
         yield events.Key("escape", "\x1b")
+    elif len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in _INTRODUCERS:
+        yield events.Key("escape", "\x1b")
+        yield from _sequence_to_key_events(self, sequence[1])
+        return
     yield from _sequence_to_key_events(self, sequence)
 
 
@@ -93,7 +107,8 @@ def apply() -> None:
     StylesCache.get_inner_outer = _get_inner_outer  # type: ignore[method-assign]
     # Textualize/textual#4816 (escape told from sequences by time only): a lone ESC followed by a
     # key in the same read became alt+key, or vanished before tab and enter, so "escape j" did
-    # not close a dialog over SSH and "escape enter" submitted it.
+    # not close a dialog over SSH and "escape enter" submitted it; followed by 32 keys typed in
+    # the same burst, it became a "^" typed into the field.
     XTermParser._sequence_to_key_events = _escape_then_key  # type: ignore[method-assign]
     # A late timer skips one tick too many, and may skip its last (Textualize/textual#5465
     # replaced ``count += 1``, a busy loop, with ``int((now - start) / interval + 1)``; no

@@ -239,6 +239,11 @@ def test_escape_and_the_key_behind_it_in_one_read_are_two_keys():
     assert keys("\x1b\r") == ["escape", "enter"]
     assert keys("a\x1bq") == ["a", "escape", "q"]
     assert keys("\x1b[A") == ["up"] and keys("\x1b") == ["escape"]
+    # Escape, then a burst of 32 keys and more in the same read: the escape key first, never a "^"
+    # typed into the field (found walking: "^aBig one" landed in the description escape left).
+    burst = keys("\x1baBig one\t100\t2200-01-01\tSomething long enough\x13")
+    assert burst[:3] == ["escape", "a", "B"] and "circumflex_accent" not in burst
+    assert keys("\x1b[1;5A") == ["ctrl+up"] and keys("\x1bOP") == ["f1"]  # sequences still whole
 
 
 def test_a_late_timer_waits_for_the_first_tick_still_ahead_not_the_one_after():
