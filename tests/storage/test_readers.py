@@ -1,0 +1,91 @@
+"""Read connections outlive the worker threads that use them (``Database.reader``): a storage call
+runs in a thread of its own, and opening a connection for each one cost its opening and a cold
+cache every time."""
+
+from __future__ import annotations
+
+import threading
+
+from cairn.storage import db as db_module
+
+
+def _in_thread(fn):
+    out = []
+    thread = threading.Thread(target=lambda: out.append(fn()))
+    thread.start()
+    thread.join()
+    return out[0]
+
+
+def _read_and_release(db, *, begin: bool = False):
+    def call():
+        conn = db.reader()
+        conn.execute("select count(*) from contract").fetchone()
+        if begin:
+            conn.execute("begin")
+        db.release_reader()
+        return conn
+
+    return call
+
+
+def test_the_next_thread_reads_on_the_connection_the_last_one_released(db):
+    first = _in_thread(_read_and_release(db))
+    second = _in_thread(_read_and_release(db))
+    assert second is first
+    assert second.execute("select 1").fetchone() == (1,)  # released, not closed
+
+
+def test_two_threads_reading_at_once_never_share_a_connection(db):
+    both_in, release = threading.Barrier(3), threading.Event()  # the two threads and this one
+    got = []
+
+    def call():
+        conn = db.reader()
+        got.append(conn)
+        both_in.wait(10)
+        release.wait(10)
+        db.release_reader()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    both_in.wait(10)
+    release.set()
+    for t in threads:
+        t.join()
+    assert got[0] is not got[1]
+    assert len(db._idle) == 2
+
+
+def test_a_connection_left_in_a_transaction_is_closed_not_kept(db):
+    left = _in_thread(_read_and_release(db, begin=True))
+    assert left not in db._idle and left not in db._readers
+    assert _in_thread(_read_and_release(db)) is not left
+
+
+def test_only_a_few_idle_connections_are_kept_and_close_closes_them_all(db, monkeypatch):
+    monkeypatch.setattr(db_module, "IDLE_READERS", 1)
+    gate = threading.Barrier(3)
+
+    def call():
+        db.reader()
+        gate.wait(10)  # all three hold one at once
+        db.release_reader()
+
+    threads = [threading.Thread(target=call) for _ in range(2)]
+    for t in threads:
+        t.start()
+    gate.wait(10)
+    for t in threads:
+        t.join()
+    assert len(db._idle) == 1 and len(db._readers) == 1
+    kept = db._idle[0]
+    db.close()
+    assert not db._idle and not db._readers
+    try:
+        kept.execute("select 1")
+    except Exception as exc:  # noqa: BLE001 - sqlite3.ProgrammingError: closed
+        assert "closed" in str(exc)
+    else:
+        raise AssertionError("close left an idle read connection open")
