@@ -172,3 +172,56 @@ def test_a_move_draws_only_the_lines_that_changed():
             DataTable._render_line_in_row = original
 
     run(PlanApp(), scenario)
+
+
+def test_a_move_repaints_only_the_lines_that_changed():
+    """The lines a move leaves as they were are not drawn again at all, not even from the line
+    cache: the table keeps the widget's drawn lines (its styles cache) and repaints the rows that
+    changed (``OneLineTable._lines_to_draw``). Before, every line in view went through the
+    widget's styles again on every move, the most of a move's frame in a plan of 1,000. Fails if
+    the table repaints whole again, or if Textual stops keeping a widget's lines in
+    ``_styles_cache`` (then ``_clear_caches_but_lines`` keeps nothing)."""
+    rows = [PlanRow(f"m{i}", i, Row(milestone_id=i, title=f"Step {i}", amount_minor=10_000)) for i in range(1, 1001)]
+    moved = [PlanRow("m2", 1, rows[1].row), PlanRow("m1", 2, rows[0].row, frozenset({"moved"})), *rows[2:]]
+
+    async def scenario(pilot):
+        from datetime import UTC, datetime
+
+        table = pilot.app.query_one(PlanTable)
+        table.focus()
+        now = datetime(2026, 11, 20, tzinfo=UTC)
+        table.show(rows, "USD", now, follow="m1")
+        await pilot.pause()
+        assert table.size.height > 20  # the lines in view, all drawn once
+        painted: list[int] = []
+        original = DataTable.render_line
+
+        def counting(self, y):
+            painted.append(y)
+            return original(self, y)
+
+        DataTable.render_line = counting
+        try:
+            table.show(moved, "USD", now, follow="m1")  # the marks column was there already
+            await pilot.pause()
+            assert table.cursor_row == 1 and table.selected_key == "m1"
+            assert sorted(set(painted)) == [1, 2]  # of the lines on screen, the two rows swapped
+            painted.clear()
+            table.show(rows, "USD", now, follow="m1")  # and back
+            await pilot.pause()
+            assert sorted(set(painted)) == [1, 2] and table.cursor_row == 0
+            painted.clear()
+            edited = [rows[0], PlanRow("m2", 2, Row(milestone_id=2, title="Renamed", amount_minor=10_000),
+                                       frozenset({"edited"})), *rows[2:]]
+            table.show(edited, "USD", now, follow="m1")  # a row that changes in place
+            await pilot.pause()
+            assert 2 in painted and set(painted) <= {1, 2}  # the row edited (and the cursor's, line 1)
+            assert "Renamed" in "".join(s.text for s in table.render_line(2))
+            painted.clear()
+            table.show(edited[:-1], "USD", now, follow="m1")  # one row fewer: drawn whole, as before
+            await pilot.pause()
+            assert len(set(painted)) > 20
+        finally:
+            DataTable.render_line = original
+
+    run(PlanApp(), scenario)

@@ -93,6 +93,9 @@ class PlanTable(OneLineTable):
         # Every column but the title is as wide as its widest cell; the title gets the rest,
         # so nothing is cut off and no horizontal scrollbar appears.
         widths = [cell_len(label) for _, label in COLUMNS]
+        # The marks column keeps room for one mark: the first move of a draft (or the move back)
+        # then leaves every column where it was, and only the rows that changed are drawn again.
+        widths[0] = 1
         if plan:
             marks = {pr.marks for pr in plan}
             widths[0] = max(widths[0], *(cell_len(_mark_text(m)) for m in marks))

@@ -9,6 +9,7 @@ from typing import Any
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
@@ -149,25 +150,75 @@ class OneLineTable(DataTable):
         super().__init__(*args, **kwargs)
         self._cells_drawn: dict[tuple, list] = {}
         self._lines_drawn: dict[tuple, Strip] = {}
+        self._drawn: dict[int, tuple] = {}  # row index -> what its cells showed when last drawn
         self._generation = 0  # bumped when the styles change: every cell is drawn anew
         self._frame_style: Style | None = None
 
     # --- the rows shown ----------------------------------------------------------------------
     def show_rows(self, rows: Sequence, key: Callable[[Any], str], cells: Callable[[Any], Sequence]) -> None:
         """Show ``rows``: ``key(row)`` names a row (unique), ``cells(row)`` its cells in column
-        order (``Text``, or anything with ``__rich__``), asked for only when the row is drawn."""
+        order (``Text``, or anything with ``__rich__``), asked for only when the row is drawn.
+
+        When the table keeps its length and its columns (a plan move), only the lines in view
+        whose cells changed are drawn again: see ``_lines_to_draw``."""
+        drawn = self._lines_to_draw(rows, cells)
         self._source, self._row_key, self._row_cells = rows, key, cells
         self._index_by_key = None
-        self._clear_caches()
+        if drawn is None:
+            self._clear_caches()
+        else:
+            self._clear_caches_but_lines()
         self._update_count += 1
-        self._require_update_dimensions = True
+        if drawn is None:
+            self._require_update_dimensions = True
+        else:  # the cells just made are the ones the lines drawn next will ask for
+            for index, (row_cells, _changed) in drawn.items():
+                self._row_renderable_cache[(self._update_count, index)] = RowRenderables(None, row_cells)
         self.cursor_coordinate = self.cursor_coordinate  # clamped to the new length
         self.hover_coordinate = self.hover_coordinate
         self.check_idle()
-        self.refresh()
+        if drawn is None:
+            self._drawn.clear()
+            self.refresh()
+        else:
+            for index, (_cells, changed) in drawn.items():
+                if changed:
+                    self.refresh_row(index)
+
+    def _lines_to_draw(self, rows: Sequence, cells: Callable[[Any], Sequence]) -> dict[int, tuple[list, bool]] | None:
+        """The rows in view after showing ``rows``: their new cells, and whether they look
+        different from the cells shown there now. None (draw the whole table) unless the table
+        keeps its length and its fixed-width columns.
+
+        DataTable draws every line again after any change to its rows (``_clear_caches``, which
+        ``update_cell`` also calls: Textualize/textual#3551; its caches are keyed by place, so it
+        cannot tell which rows changed: #1483). A move in a plan of 1,000 filled the table's
+        whole height with lines that had not changed, each through the styles of the widget."""
+        if (not self.is_mounted or self._require_update_dimensions or len(rows) != len(self._source)
+                or self.cursor_type != "row" or not self.columns or any(column.auto_width for column in self.columns.values())
+                or self.fixed_rows or (self._labelled_row_exists and self.show_row_labels)):
+            return None
+        header = self.header_height if self.show_header else 0
+        top = int(self.scroll_y)
+        bottom = min(len(rows), top + max(0, self.scrollable_content_region.height - header))
+        drawn: dict[int, tuple[list, bool]] = {}
+        for index in range(top, bottom):
+            new = list(cells(rows[index]))
+            drawn[index] = (new, self._drawn.get(index) != tuple(_shown(cell) for cell in new))
+        return drawn
+
+    def _clear_caches_but_lines(self) -> None:
+        """DataTable's caches of cells and rows, but not the widget's lines drawn (its styles
+        cache): the lines that stay as they are are not drawn again (``_lines_to_draw``)."""
+        lines, self._styles_cache = self._styles_cache, StylesCache()
+        try:
+            self._clear_caches()
+        finally:
+            self._styles_cache = lines
 
     def refresh_rows(self) -> None:
         """The rows' cells changed (not which rows are shown): draw them again."""
+        self._drawn.clear()
         self._clear_caches()
         self._update_count += 1
         self.refresh()
@@ -175,6 +226,7 @@ class OneLineTable(DataTable):
     def clear(self, columns: bool = False):  # noqa: ANN201 - DataTable's signature
         self._source = ()
         self._index_by_key = None
+        self._drawn.clear()
         return super().clear(columns)
 
     def _key_at(self, index: int) -> RowKey | None:
@@ -249,6 +301,7 @@ class OneLineTable(DataTable):
         self._generation += 1
         self._cells_drawn.clear()
         self._lines_drawn.clear()
+        self._drawn.clear()
 
     def render_lines(self, crop):  # noqa: ANN001, ANN201 - Widget's signature
         self._frame_style = super().rich_style
@@ -290,7 +343,8 @@ class OneLineTable(DataTable):
                 or (self._labelled_row_exists and self.show_row_labels)):
             return super()._render_line(y, x1, x2, base_style)
         cells = self._get_row_renderables(index).cells
-        key = (y, x1, x2, self.size.width, base_style, tuple(_shown(cell) for cell in cells),
+        shown = self._drawn[index] = tuple(_shown(cell) for cell in cells)
+        key = (y, x1, x2, self.size.width, base_style, shown,
                self.cursor_row == index, self.show_cursor, self.hover_row == index, self._show_hover_cursor,
                tuple(c.get_render_width(self) for c in self.ordered_columns), self.fixed_columns,
                self.zebra_stripes, self._pseudo_class_state, self._generation)
