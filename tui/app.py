@@ -6,11 +6,12 @@ SQLAlchemy and pydantic) load the first time an operation runs, in a thread work
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sqlite3
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -160,6 +161,13 @@ class CairnApp(App):
     def pop_screen(self):  # noqa: ANN201 - Textual's signature
         self._paint_once.screen_changing()
         return super().pop_screen()
+
+    def look_again_in(self, seconds: float, callback: Callable[[], object]) -> None:
+        """Run ``callback`` on the app's message queue in ``seconds``: the key gate's and
+        paint-once's looks, several for every key. The event loop's own timer hands it to the
+        queue, where an error in it is the app's as in any handler. A Textual timer is a task and
+        an event each: the gate's two a key cost ~0.4 ms of a cursor move (8%)."""
+        asyncio.get_running_loop().call_later(seconds, self.call_later, callback)
 
     def on_key_done(self, message: KeyDone) -> None:
         self.key_gate.done(message)

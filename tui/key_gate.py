@@ -136,9 +136,9 @@ class KeyGate:
             self._mark(self.app.screen)
 
     def _later(self, callback, *args) -> None:  # noqa: ANN001
-        """Look again in a moment. A timer of the app's, not call_after_refresh: that one is kept
-        by the screen on top, and lost with it when the key's outcome closes that screen."""
-        self.app.set_timer(OPERATION_POLL, partial(self._look_again, callback, *args))
+        """Look again in a moment (``App.look_again_in``): the app's, not call_after_refresh, which
+        is kept by the screen on top, and lost with it when the key's outcome closes that screen."""
+        self.app.look_again_in(OPERATION_POLL, partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
         if self._app_gone():

@@ -106,10 +106,10 @@ class PaintOnce:
             self._again(passes)
 
     def _again(self, passes: int) -> None:
-        """Look again in a moment: a timer of the app's. (A screen's call_after_refresh is kept by
+        """Look again in a moment (``App.look_again_in``). (A screen's call_after_refresh is kept by
         the screen on top, and lost with it if that screen closes meanwhile: the paints would stay
         held for good.)"""
-        self.app.set_timer(PASS, lambda: self._check(passes))
+        self.app.look_again_in(PASS, lambda: self._check(passes))
 
     def _queued(self, screen) -> bool:  # noqa: ANN001 - a Screen
         """Messages wait: a focus set on the next turn, a widget's update, the app's callbacks."""

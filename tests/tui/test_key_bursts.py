@@ -160,7 +160,7 @@ def test_a_key_in_flight_when_the_app_shuts_down_goes_with_it():
         def screen(self):
             raise ScreenStackError("No screens on stack")
 
-        def set_timer(self, _delay, callback):
+        def look_again_in(self, _delay, callback):
             self.timers.append(callback)
 
     class Gone:
@@ -225,7 +225,7 @@ def test_keys_behind_an_operation_that_never_ends_go_on_after_the_longest_hold()
         def post_message(self, message):
             self.posted.append(message)
 
-        def set_timer(self, _delay, callback):
+        def look_again_in(self, _delay, callback):
             self.timers.append(callback)
 
     app = App()
@@ -259,7 +259,7 @@ def test_keys_behind_a_marker_that_never_comes_back_go_on_after_the_longest_hold
         def post_message(self, message):
             self.posted.append(message)
 
-        def set_timer(self, _delay, callback):
+        def look_again_in(self, _delay, callback):
             self.timers.append(callback)
 
     app = App()
