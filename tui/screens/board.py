@@ -22,6 +22,7 @@ from cairn.storage.queries.board_views import Board
 from cairn.tui.format import local, money
 from cairn.tui.screens import board_keys, board_refusals
 from cairn.tui.screens.board_actions import MoneyActions, PlanActions
+from cairn.tui.textual_fixes import StylesKeptWhileAway
 from cairn.tui.widgets.board import (
     ActingAs,
     ActivityFeed,
@@ -72,7 +73,7 @@ def terms(p, revision_cap: int | None = None) -> str:
 SLOW_READ = 0.3  # seconds: a board read that takes longer hides the contract shown before
 
 
-class BoardScreen(PlanActions, MoneyActions, Screen[None]):
+class BoardScreen(PlanActions, MoneyActions, StylesKeptWhileAway, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (24, "-tall")]  # short: the activity feed folds away
     BINDINGS = board_keys.BINDINGS
