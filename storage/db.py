@@ -148,11 +148,18 @@ class Database:
         self.close()
 
     def close(self) -> None:
+        """Close the read connections no thread is using, and this thread's own. One that another
+        thread is reading on stays open until that thread lets go of it (``release_reader`` closes
+        it then): closed under a running query, CPython's sqlite3 module crashes the process
+        (python/cpython#146471; seen here quitting while a storage call read)."""
+        mine = getattr(self._local, "conn", None)
+        self._local.conn = None
         with self._idle_lock:
-            readers, self._readers, self._idle = self._readers, [], []
-        for conn in readers:
+            idle, self._idle, self._readers = self._idle, [], []
+        for conn in idle:
             conn.close()
-        self._local = threading.local()
+        if mine is not None and mine not in idle:
+            mine.close()
         if self._engine is not None:
             self._engine.dispose()
 

@@ -89,3 +89,36 @@ def test_only_a_few_idle_connections_are_kept_and_close_closes_them_all(db, monk
         assert "closed" in str(exc)
     else:
         raise AssertionError("close left an idle read connection open")
+
+
+def test_closing_never_closes_a_connection_another_thread_is_reading_on(db):
+    """Closed under a running query, CPython's sqlite3 module crashes the process (a quit while a
+    storage call read). The reading thread's connection stays open until it lets go of it, and is
+    closed then; the closing thread's own, and the idle ones, are closed at once."""
+    holding, closed = threading.Event(), threading.Event()
+    out: dict = {}
+
+    def reading():
+        conn = out["conn"] = db.reader()
+        holding.set()
+        closed.wait(10)
+        out["after_close"] = conn.execute("select count(*) from contract").fetchone()  # still open
+        db.release_reader()
+
+    mine = db.reader()
+    idle = _in_thread(_read_and_release(db))
+    assert idle is not mine and db._idle == [idle]
+    thread = threading.Thread(target=reading)
+    thread.start()
+    holding.wait(10)
+    db.close()
+    closed.set()
+    thread.join()
+    assert out["after_close"] == (0,)
+    for conn in (idle, mine, out["conn"]):  # the reader's closed too, once it let go
+        try:
+            conn.execute("select 1")
+        except Exception as exc:  # noqa: BLE001 - sqlite3.ProgrammingError: closed
+            assert "closed" in str(exc)
+        else:
+            raise AssertionError("a read connection was left open")
