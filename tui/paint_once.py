@@ -116,7 +116,12 @@ class PaintOnce:
         return any(node.message_queue_size for node in (self.app, screen, *screen.walk_children()))
 
     def _loading(self, screen) -> bool:  # noqa: ANN001 - a Screen
-        """A read the screen started is still running (the board it shows, say)."""
+        """A read the screen started is still running. A screen that can tell when what it opened
+        is shown says so (``read_shown``: the board, once its read's answer is drawn): its worker
+        winds down a few milliseconds later, with nothing more to show."""
+        shown = getattr(screen, "read_shown", None)
+        if shown is not None:
+            return not shown
         for worker in self.app.workers:
             node = worker.node
             if worker.group in READS and not worker.is_finished and (

@@ -160,3 +160,22 @@ def test_opening_again_works_out_the_styles_only_when_something_they_depend_on_c
             DOMNode.update_node_styles = original
 
     drive(make_test_app(), scenario)
+
+
+def test_the_single_paint_of_an_open_waits_for_the_board_drawn_not_for_its_worker(seeded, make_test_app):
+    """``paint_once`` holds the paints of a board being opened until its read's answer is drawn
+    (``BoardScreen.read_shown``), not until the read's worker has wound down after it: a few
+    milliseconds of every open, with nothing more to show."""
+    async def scenario(pilot):
+        board = await open_from_list(pilot, seeded["web"])
+        hold = pilot.app._paint_once
+        assert board.read_shown and not hold._loading(board)
+        await pilot.press("escape")
+        await settle(pilot)
+        board.show_contract(seeded["logo"])  # a new visit: nothing of it drawn yet
+        assert not board.read_shown and hold._loading(board)
+        board.show_board(api.board(pilot.app.db, seeded["logo"], clock=pilot.app.clock))
+        assert board.read_shown and not hold._loading(board)
+        await settle(pilot)  # the visit's own read, still on its way
+
+    drive(make_test_app(), scenario)

@@ -150,6 +150,11 @@ class BoardScreen(PlanActions, MoneyActions, StylesKeptWhileAway, Screen[None]):
         else:
             self.reload()
 
+    @property
+    def read_shown(self) -> bool:
+        """The board of the contract opened is drawn (``paint_once`` paints the screen then)."""
+        return self.board is not None
+
     def _hide_until_read(self) -> None:
         if self.board is None:
             self.query_one("#board-body").display = False
