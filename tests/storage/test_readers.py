@@ -17,6 +17,15 @@ def _in_thread(fn):
     return out[0]
 
 
+def _assert_closed(conn) -> None:
+    try:
+        conn.execute("select 1")
+    except Exception as exc:  # noqa: BLE001 - sqlite3.ProgrammingError: closed
+        assert "closed" in str(exc)
+    else:
+        raise AssertionError("a read connection was left open")
+
+
 def _read_and_release(db, *, begin: bool = False):
     def call():
         conn = db.reader()
@@ -83,12 +92,7 @@ def test_only_a_few_idle_connections_are_kept_and_close_closes_them_all(db, monk
     kept = db._idle[0]
     db.close()
     assert not db._idle and not db._readers
-    try:
-        kept.execute("select 1")
-    except Exception as exc:  # noqa: BLE001 - sqlite3.ProgrammingError: closed
-        assert "closed" in str(exc)
-    else:
-        raise AssertionError("close left an idle read connection open")
+    _assert_closed(kept)
 
 
 def test_closing_never_closes_a_connection_another_thread_is_reading_on(db):
@@ -116,9 +120,4 @@ def test_closing_never_closes_a_connection_another_thread_is_reading_on(db):
     thread.join()
     assert out["after_close"] == (0,)
     for conn in (idle, mine, out["conn"]):  # the reader's closed too, once it let go
-        try:
-            conn.execute("select 1")
-        except Exception as exc:  # noqa: BLE001 - sqlite3.ProgrammingError: closed
-            assert "closed" in str(exc)
-        else:
-            raise AssertionError("a read connection was left open")
+        _assert_closed(conn)

@@ -130,6 +130,18 @@ def test_a_plan_of_a_thousand_is_shown_and_dragged():
     run(PlanApp(), scenario)
 
 
+async def _plan_shown(pilot, rows):
+    """The PlanApp's table, focused, showing ``rows`` with the cursor on m1; and its "now"."""
+    from datetime import UTC, datetime
+
+    table = pilot.app.query_one(PlanTable)
+    table.focus()
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+    table.show(rows, "USD", now, follow="m1")
+    await pilot.pause()
+    return table, now
+
+
 def test_a_move_draws_only_the_lines_that_changed():
     """A move in a draft (its marks column already there) refills the table and moves the cursor:
     only the two swapped rows are drawn again, not every visible line (DataTable's line cache is keyed with the cursor's place and
@@ -139,13 +151,7 @@ def test_a_move_draws_only_the_lines_that_changed():
     moved = [PlanRow("m2", 1, rows[1].row), PlanRow("m1", 2, rows[0].row, frozenset({"moved"})), *rows[2:]]
 
     async def scenario(pilot):
-        from datetime import UTC, datetime
-
-        table = pilot.app.query_one(PlanTable)
-        table.focus()
-        now = datetime(2026, 11, 20, tzinfo=UTC)
-        table.show(rows, "USD", now, follow="m1")
-        await pilot.pause()
+        table, now = await _plan_shown(pilot, rows)
         drawn = []
         original = DataTable._render_line_in_row
 
@@ -185,13 +191,7 @@ def test_a_move_repaints_only_the_lines_that_changed():
     moved = [PlanRow("m2", 1, rows[1].row), PlanRow("m1", 2, rows[0].row, frozenset({"moved"})), *rows[2:]]
 
     async def scenario(pilot):
-        from datetime import UTC, datetime
-
-        table = pilot.app.query_one(PlanTable)
-        table.focus()
-        now = datetime(2026, 11, 20, tzinfo=UTC)
-        table.show(rows, "USD", now, follow="m1")
-        await pilot.pause()
+        table, now = await _plan_shown(pilot, rows)
         assert table.size.height > 20  # the lines in view, all drawn once
         painted: list[int] = []
         original = DataTable.render_line
