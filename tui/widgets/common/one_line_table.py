@@ -185,7 +185,8 @@ class OneLineTable(DataTable):
                 if changed:
                     self.refresh_row(index)
 
-    def _lines_to_draw(self, rows: Sequence, cells: Callable[[Any], Sequence]) -> dict[int, tuple[list, bool]] | None:
+    def _lines_to_draw(self, rows: Sequence,
+                       cells: Callable[[Any], Sequence]) -> dict[int, tuple[list, bool]] | None:
         """The rows in view after showing ``rows``: their new cells, and whether they look
         different from the cells shown there now. None (draw the whole table) unless the table
         keeps its length and its fixed-width columns.
@@ -195,7 +196,8 @@ class OneLineTable(DataTable):
         cannot tell which rows changed: #1483). A move in a plan of 1,000 filled the table's
         whole height with lines that had not changed, each through the styles of the widget."""
         if (not self.is_mounted or self._require_update_dimensions or len(rows) != len(self._source)
-                or self.cursor_type != "row" or not self.columns or any(column.auto_width for column in self.columns.values())
+                or self.cursor_type != "row" or not self.columns
+                or any(column.auto_width for column in self.columns.values())
                 or self.fixed_rows or (self._labelled_row_exists and self.show_row_labels)):
             return None
         header = self.header_height if self.show_header else 0
