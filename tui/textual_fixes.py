@@ -149,5 +149,6 @@ def apply() -> None:
     # frame longer than 17 ms, so the frame after it waited 17-33 ms instead of 0-17: a key
     # pressed while the full list arrived waited 50-65 ms for its echo. And a one-shot timer
     # (``set_timer``) never fired when its thread lost the GIL for longer than its delay at the
-    # wrong moment: under load, the key gate's and paint-once's looks could stop for good.
+    # wrong moment: under load, the key gate's and paint-once's looks could stop for good (they
+    # now look again on the event loop's own timer, ``CairnApp.look_again_in``).
     Timer._run = _timer_run  # type: ignore[method-assign]

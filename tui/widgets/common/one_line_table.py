@@ -3,7 +3,7 @@ rows are not stored in the table at all: it shows a sequence the caller owns."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rich.segment import Segment
@@ -13,113 +13,16 @@ from textual._styles_cache import StylesCache
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import DataTable
-from textual.widgets._data_table import Coordinate, Row, RowKey, RowRenderables
+from textual.widgets._data_table import Coordinate, RowKey, RowRenderables
 
-
-class _Key(RowKey):
-    """A row's key that knows the row's place, so finding the row again costs nothing."""
-
-    def __init__(self, value: str, index: int) -> None:
-        super().__init__(value)
-        self.index = index
-
-
-class _Locations:
-    """Stands in for DataTable's ``_row_locations`` (row key <-> index) over the shown rows."""
-
-    def __init__(self, table: OneLineTable) -> None:
-        self._table = table
-
-    def get(self, key: RowKey | str) -> int | None:
-        return self._table._index_of(key)
-
-    def get_key(self, index: int) -> RowKey | None:
-        return self._table._key_at(index)
-
-    def __contains__(self, key: object) -> bool:
-        return self._table._index_of(key) is not None
-
-    def __iter__(self) -> Iterator[RowKey]:
-        return (self._table._key_at(i) for i in range(len(self._table._source)))
-
-    def __len__(self) -> int:
-        return len(self._table._source)
-
-
-class _Rows(_Locations):
-    """Stands in for DataTable's ``rows`` (row key -> ``Row``): every row is one line high."""
-
-    def get(self, key: RowKey | str, default: Any = None) -> Row | None:
-        index = self._table._index_of(key)
-        return default if index is None else Row(self._table._key_at(index), 1)
-
-    def __getitem__(self, key: RowKey | str) -> Row:
-        row = self.get(key)
-        if row is None:
-            raise KeyError(key)
-        return row
-
-    def keys(self) -> Iterator[RowKey]:
-        return iter(self)
-
-    def values(self) -> Iterator[Row]:
-        return (Row(key, 1) for key in self)
-
-    def clear(self) -> None:
-        """``DataTable.clear`` empties it: the table's ``clear`` drops the rows shown."""
-
-
-class _Data(_Locations):
-    """Stands in for DataTable's ``_data`` (row key -> column key -> cell)."""
-
-    def get(self, key: RowKey | str, default: Any = None) -> dict | None:
-        index = self._table._index_of(key)
-        if index is None:
-            return default
-        columns = [c.key for c in self._table.ordered_columns]
-        return dict(zip(columns, self._table._cells_at(index), strict=False))
-
-    def __getitem__(self, key: RowKey | str) -> dict:
-        cells = self.get(key)
-        if cells is None:
-            raise KeyError(key)
-        return cells
-
-    def items(self) -> Iterator[tuple[RowKey, dict]]:
-        return ((key, self[key]) for key in self)
-
-    def clear(self) -> None:
-        """See ``_Rows.clear``."""
-
-
-class _View:
-    """One of DataTable's stores, as a view of the rows shown; DataTable's own assignments to
-    it (when it starts and clears) are ignored."""
-
-    def __init__(self, view: type) -> None:
-        self._view = view
-
-    def __get__(self, table: OneLineTable | None, owner: type) -> Any:
-        return self if table is None else self._view(table)
-
-    def __set__(self, table: OneLineTable, value: object) -> None:
-        pass
-
-
-class _OrderedRows(Sequence):
-    """Stands in for DataTable's ``ordered_rows`` (a list of every row, rebuilt on each change):
-    rows are made when asked for, and a slice is a view, so walking a page costs a page."""
-
-    def __init__(self, table: OneLineTable, span: range) -> None:
-        self._table, self._span = table, span
-
-    def __len__(self) -> int:
-        return len(self._span)
-
-    def __getitem__(self, at):  # noqa: ANN001, ANN204 - Sequence's signature
-        if isinstance(at, slice):
-            return _OrderedRows(self._table, self._span[at])
-        return Row(self._table._key_at(self._span[at]), 1)
+from cairn.tui.widgets.common.row_views import (
+    Data,
+    IndexedKey,
+    Locations,
+    OrderedRows,
+    Rows,
+    StoreView,
+)
 
 
 class OneLineTable(DataTable):
@@ -139,7 +42,7 @@ class OneLineTable(DataTable):
     ``Row``, a key and a dict of cells for every row, all built on the UI thread (100,000 rows
     froze the screen for seconds and took 150 MB); here showing a new list costs nothing
     whatever its length, and only the rows on screen are ever built. DataTable's ``rows``,
-    ``_data``, ``_row_locations`` and ``ordered_rows`` become views of that sequence.
+    ``_data``, ``_row_locations`` and ``ordered_rows`` become views of that sequence (``row_views``).
     """
 
     def __init__(self, *args, **kwargs) -> None:
@@ -166,24 +69,21 @@ class OneLineTable(DataTable):
         self._index_by_key = None
         if drawn is None:
             self._clear_caches()
+            self._drawn.clear()
+            self._require_update_dimensions = True
         else:
             self._clear_caches_but_lines()
         self._update_count += 1
-        if drawn is None:
-            self._require_update_dimensions = True
-        else:  # the cells just made are the ones the lines drawn next will ask for
-            for index, (row_cells, _changed) in drawn.items():
-                self._row_renderable_cache[(self._update_count, index)] = RowRenderables(None, row_cells)
+        for index, (row_cells, _changed) in (drawn or {}).items():  # the cells the lines drawn next ask for
+            self._row_renderable_cache[(self._update_count, index)] = RowRenderables(None, row_cells)
         self.cursor_coordinate = self.cursor_coordinate  # clamped to the new length
         self.hover_coordinate = self.hover_coordinate
         self.check_idle()
         if drawn is None:
-            self._drawn.clear()
             self.refresh()
-        else:
-            for index, (_cells, changed) in drawn.items():
-                if changed:
-                    self.refresh_row(index)
+        for index, (_cells, changed) in (drawn or {}).items():
+            if changed:
+                self.refresh_row(index)
 
     def _lines_to_draw(self, rows: Sequence,
                        cells: Callable[[Any], Sequence]) -> dict[int, tuple[list, bool]] | None:
@@ -234,10 +134,10 @@ class OneLineTable(DataTable):
     def _key_at(self, index: int) -> RowKey | None:
         if not 0 <= index < len(self._source):
             return None
-        return _Key(self._row_key(self._source[index]), index)
+        return IndexedKey(self._row_key(self._source[index]), index)
 
     def _index_of(self, key: object) -> int | None:
-        if isinstance(key, _Key) and key.index < len(self._source) and self._row_key(self._source[key.index]) == key:
+        if isinstance(key, IndexedKey) and key.index < len(self._source) and self._row_key(self._source[key.index]) == key:
             return key.index
         value = key.value if isinstance(key, RowKey) else key
         if not isinstance(value, str):  # the header's key (no value), asked about on every frame
@@ -250,13 +150,13 @@ class OneLineTable(DataTable):
         return self._row_cells(self._source[index])
 
     # DataTable's own storage, as views of the rows shown.
-    rows = _View(_Rows)
-    _data = _View(_Data)
-    _row_locations = _View(_Locations)
+    rows = StoreView(Rows)
+    _data = StoreView(Data)
+    _row_locations = StoreView(Locations)
 
     @property
-    def ordered_rows(self) -> _OrderedRows:
-        return _OrderedRows(self, range(len(self._source)))
+    def ordered_rows(self) -> OrderedRows:
+        return OrderedRows(self, range(len(self._source)))
 
     @property
     def row_count(self) -> int:
@@ -345,6 +245,8 @@ class OneLineTable(DataTable):
                 or (self._labelled_row_exists and self.show_row_labels)):
             return super()._render_line(y, x1, x2, base_style)
         cells = self._get_row_renderables(index).cells
+        if len(self._drawn) > 2_000:  # a long scroll through the list: keep the lines near view
+            self._drawn.clear()  # (a row not found here is drawn again: never one too few)
         shown = self._drawn[index] = tuple(_shown(cell) for cell in cells)
         key = (y, x1, x2, self.size.width, base_style, shown,
                self.cursor_row == index, self.show_cursor, self.hover_row == index, self._show_hover_cursor,
