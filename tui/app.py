@@ -24,6 +24,7 @@ from cairn.config import Config
 from cairn.storage.clock import Clock, SystemClock
 from cairn.storage.db import Database
 from cairn.tui import garbage, textual_fixes
+from cairn.tui.board_ahead import BoardAhead
 from cairn.tui.commands import CairnCommands
 from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
 from cairn.tui.paint_once import PaintOnce
@@ -99,6 +100,7 @@ class CairnApp(App):
         self._garbage = garbage.QuietCollector()
         self.key_gate = KeyGate(self)  # one key at a time, each to the screen it was meant for
         self._paint_once = PaintOnce(self)  # a screen opened or closed is painted once
+        self.board_ahead = BoardAhead(self)  # the board under the list's cursor, ready before Enter
         self.closing = False
         self.timers_started = False  # the first timer pass has begun (tests wait for it)
         theme = theme or os.environ.get("CAIRN_THEME") or self.config.theme
@@ -207,14 +209,27 @@ class CairnApp(App):
             self.install_screen(self._board, "board")
         return self._board
 
+    @property
+    def kept_board(self) -> BoardScreen | None:
+        """The board screen, once a contract has been opened."""
+        return self._board
+
+    def data_version(self) -> int | None:
+        """SQLite's ``data_version`` on the watcher's connection: changes with every commit."""
+        watcher = getattr(self, "_watcher", None)
+        return None if watcher is None else watcher.version()
+
     def open_board(self, contract_id: int, title: Text | None = None) -> None:
         """Show a contract's board at once: its read runs in the board's worker, and the one
-        paint waits for it. ``title``: its heading, if known already (the list's row)."""
+        paint waits for it. ``title``: its heading, if known already (the list's row). A board
+        made ready while the cursor rested on its row (``board_ahead``) is shown as it is."""
         self._paint_once.screen_changing()  # before the board is filled in: one paint for all of it
         if self._board is not None and self._board in self.screen_stack:
             return  # already open, under a dialog (a click that got through)
+        ready = self.board_ahead.take(contract_id)
         board = self._board_screen()
-        board.show_contract(contract_id, title=title)
+        if not ready:
+            board.show_contract(contract_id, title=title)
         self.push_screen(board)
 
     def poll_database(self) -> bool:

@@ -47,6 +47,15 @@ class DataVersionWatcher:
                 return True
             return False
 
+    def version(self) -> int | None:
+        """SQLite's ``data_version`` now: it changes with every commit of another connection (this
+        one never writes). None if the file cannot be read."""
+        with self._lock:
+            try:
+                return self._read()
+            except sqlite3.Error:
+                return None
+
     def absorb(self) -> None:
         """Our own write just committed and its answer is on its way to the screen: don't
         reload for it. Called from the worker right after the operation returned."""

@@ -31,11 +31,13 @@ def show_refusal(app, error: Exception) -> None:
 def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callable[[Any], None] | None = None,
                  refused: Callable[[Exception], None] | None = None,
                  failed: Callable[[Exception], None] | None = None, group: str = "storage",
-                 exclusive: bool = False, with_clock: bool = True, **kwargs: Any) -> Worker:
+                 exclusive: bool = False, with_clock: bool = True, absorbs: bool = True, **kwargs: Any) -> Worker:
     """Run ``fn(app.db, *args, clock=app.clock, **kwargs)`` in a thread worker.
 
     ``done`` gets the result, ``refused`` a refusal or an unusable file; ``failed`` hears of an
     unexpected failure too (after the notice), so a form waiting for the answer can go on.
+    ``absorbs``: the call's commit, if any, is not news to the screens (``DataVersionWatcher.absorb``);
+    False for a read whose answer no screen on the stack shows.
     """
     app = node.app
 
@@ -49,7 +51,7 @@ def call_storage(node: DOMNode, fn: Callable[..., Any], *args: Any, done: Callab
                 kwargs["clock"] = app.clock
             result = fn(app.db, *args, **kwargs)
             watcher = getattr(app, "_watcher", None)
-            if watcher is not None:
+            if watcher is not None and absorbs:
                 watcher.absorb()
         except (DomainError, StorageError) as error:
             if not app.closing:

@@ -231,12 +231,20 @@ class BoardScreen(PlanActions, MoneyActions, StylesKeptWhileAway, Screen[None]):
         # reload for any other reason) does not take the markers away while the user reads.
         self._unread |= {e.id for e in b.events if not e.read}
         self._show_if_changed(ActivityFeed, b.events, now, self._unread, minute=True)
-        if not self._marked_read and b.unread:
+        self._mark_read()
+        # The keys that apply may have changed; the footer redraws only if they did.
+        self.refresh_bindings()
+
+    def _mark_read(self) -> None:
+        """The board's events are read once it is shown: not while it is only made ready, off the
+        stack, under the list's cursor (``board_ahead``)."""
+        if not self._marked_read and self.board is not None and self.board.unread and self in self.app.screen_stack:
             self._marked_read = True
             call_storage(self, api.mark_events_read, self.contract_id, group="mark-read",
                          refused=lambda e: None)
-        # The keys that apply may have changed; the footer redraws only if they did.
-        self.refresh_bindings()
+
+    def on_screen_resume(self) -> None:
+        self._mark_read()
 
     def _show_detail(self) -> None:
         b = self.board

@@ -126,6 +126,8 @@ class ContractListScreen(ContractActions, Screen):
     # --- loading ------------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
         self.reload()
+        row = self.table.selected
+        self.app.board_ahead.cursor_rests_on(row.id if row is not None else None)
         if self._loaded:
             # Back from a board: its widgets are garbage now, in reference cycles only a full
             # pass frees. Right after the list is drawn the user is reading, not waiting.
@@ -328,6 +330,11 @@ class ContractListScreen(ContractActions, Screen):
     def _row_clicked(self, event: DataTable.RowSelected) -> None:
         event.stop()
         self.action_open_contract()
+
+    @on(DataTable.RowHighlighted, "#contracts")
+    def _row_highlighted(self) -> None:
+        row = self.table.selected
+        self.app.board_ahead.cursor_rests_on(row.id if row is not None else None)
 
     @on(ContractTable.SortRequested)
     def _sort_by_header(self, event: ContractTable.SortRequested) -> None:

@@ -73,6 +73,7 @@ class PlanTable(OneLineTable):
         self._drop: int | None = None
         self._just_dragged = False
         self._widths: list[int] = []
+        self._available = 0  # the width the columns were fitted to
 
     DEFAULT_CSS = """
     PlanTable {
@@ -110,7 +111,7 @@ class PlanTable(OneLineTable):
                             0)
             states = {_state_text(pr) for pr in plan}
             widths[5] = max(widths[5], *(cell_len(text) for text in states))
-        available = self.scrollable_content_region.width or self.size.width or 80
+        available = self._available = self.scrollable_content_region.width or self.size.width or 80
         widths[2] = max(10, available - sum(widths) + widths[2] - 2 * self.cell_padding * len(COLUMNS))
         if widths != self._widths:
             self._widths = widths
@@ -124,8 +125,13 @@ class PlanTable(OneLineTable):
         self.move_cursor(row=index if index is not None else 0, animate=False)
 
     def on_resize(self) -> None:
-        if self.rows_shown and self._now is not None:
+        # Only the width sets the columns: a plan area that grows or shrinks in height (another
+        # contract's panels beside it) draws the rows now in view from the rows already shown.
+        width = self.scrollable_content_region.width or self.size.width or 80
+        if self.rows_shown and self._now is not None and width != self._available:
             self.show(self.rows_shown, self._currency, self._now)
+        elif self.rows_shown:
+            self.move_cursor(row=self.cursor_row, animate=False)  # still in view, if it was
 
     @property
     def selected(self) -> PlanRow | None:
