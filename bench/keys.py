@@ -36,6 +36,8 @@ class KeyCosts:
     cursor: Sample = field(default_factory=Sample)
     bare_cursor: Sample = field(default_factory=Sample)
     bytes_per_move: Sample = field(default_factory=Sample)
+    cursor_ahead: Sample = field(default_factory=Sample)  # once boards are made ready behind the list
+    bare_cursor_ahead: Sample = field(default_factory=Sample)
     open: Sample = field(default_factory=Sample)
     bare_push: Sample = field(default_factory=Sample)
     open_plan: dict[int, Sample] = field(default_factory=dict)
@@ -46,6 +48,23 @@ class KeyCosts:
 
 def cairn_program(db: Path, **kw) -> PtyProgram:
     return PtyProgram([PY, "-m", "cairn", "--db", str(db)], env=ENV, **kw)
+
+
+def _cursor_moves(app: PtyProgram, bare: PtyProgram, n: int, cursor: Sample, bare_cursor: Sample,
+                  sizes: Sample) -> None:
+    """``n`` cursor moves within the first page, alternating key by key with the bare table; the
+    cursor ends where it began."""
+    row = 0
+    for i in range(n):
+        down = (i // PAGE_RUN) % 2 == 0
+        seconds, _ = bare.key(DOWN if down else UP)
+        bare_cursor.add(seconds)
+        seconds, size = app.key(DOWN if down else UP)
+        cursor.add(seconds)
+        sizes.add(size)
+        row += 1 if down else -1
+    for _ in range(row):  # back to where it began
+        app.tap(UP if row > 0 else DOWN)
 
 
 def measure(db: Path, first_title: str, *, cursor_moves: int = 100, opens: int = 20,
@@ -60,17 +79,7 @@ def measure(db: Path, first_title: str, *, cursor_moves: int = 100, opens: int =
         bare.settle(0.5)
 
         # Cursor moves, alternating between the two programs key by key.
-        row = 0
-        for i in range(cursor_moves):
-            down = (i // PAGE_RUN) % 2 == 0
-            seconds, _ = bare.key(DOWN if down else UP)
-            costs.bare_cursor.add(seconds)
-            seconds, size = app.key(DOWN if down else UP)
-            costs.cursor.add(seconds)
-            costs.bytes_per_move.add(size)
-            row += 1 if down else -1
-        for _ in range(row):  # back to the top row
-            app.tap(UP)
+        _cursor_moves(app, bare, cursor_moves, costs.cursor, costs.bare_cursor, costs.bytes_per_move)
 
         # Opening contracts (below the three plan contracts) / pushing the bare screen.
         app.settle(0.3)
@@ -86,6 +95,11 @@ def measure(db: Path, first_title: str, *, cursor_moves: int = 100, opens: int =
         # The plan contracts: the newest three, 1,000 milestones first.
         for _ in range(opens + len(PLAN_SIZES)):
             app.tap(UP)
+
+        # Cursor moves again, now that a board has been opened: from here on each row the cursor
+        # rests on has its board made ready behind the list (cairn.tui.board_ahead).
+        app.settle(0.3)
+        _cursor_moves(app, bare, cursor_moves // 2, costs.cursor_ahead, costs.bare_cursor_ahead, Sample())
         for n in sorted(PLAN_SIZES, reverse=True):
             opened, pushed, moved = Sample(), Sample(), Sample()
             app.settle(0.3)

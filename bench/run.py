@@ -9,7 +9,8 @@ costs are ratios to baselines measured interleaved with them; medians with the m
 [p25–p75] and the p95):
 - time to first useful frame, beside a bare Textual app (Header, Static, Footer);
 - keys, interleaved key by key with a bare Textual app holding a 10,000-row table where Enter
-  pushes a small screen (bench/bare_app.py --table): cursor move against its cursor move; open a
+  pushes a small screen (bench/bare_app.py --table): cursor move against its cursor move (before
+  any board was opened, and again once boards are made ready behind the list); open a
   contract, and move a milestone (durable commit included) in plans of 12, 400 and 1,000
   milestones, against its screen push;
 - while the full list loads: the longest a key waited for its echo (bench/loading.py);
@@ -107,6 +108,9 @@ def figures(m: Measured) -> list[Figure]:
     if m.keys:
         k = m.keys
         out.append(ratio_figure("cursor move" + at, k.cursor, k.bare_cursor, "bare cursor move", TARGET["cursor"]))
+        if k.cursor_ahead.values:
+            out.append(ratio_figure("cursor move, boards made ready" + at, k.cursor_ahead, k.bare_cursor_ahead,
+                                    "bare cursor move", TARGET["cursor"]))
         out.append(ratio_figure("open a contract" + at, k.open, k.bare_push, "bare screen push", TARGET["open"]))
         for n in sorted(k.move):
             out.append(ratio_figure(f"move a milestone, {n} in plan", k.move[n], k.bare_push_for_move[n],

@@ -51,7 +51,6 @@ class BoardAhead:
     def cursor_rests_on(self, contract_id: int | None) -> None:
         """The list's cursor moved to ``contract_id``: make its board ready once it rests there."""
         self._turn += 1
-        self.drawn = None
         if contract_id is None or (self.app.is_headless and not self.headless):
             return
         turn = self._turn
@@ -75,7 +74,9 @@ class BoardAhead:
         return board is not None and board.is_mounted and board not in self.app.screen_stack
 
     def _wanted(self, turn: int) -> bool:
-        return turn == self._turn and self._board_away() and type(self.app.screen).__name__ == "ContractListScreen"
+        from cairn.tui.screens.contract_list import ContractListScreen
+
+        return turn == self._turn and self._board_away() and isinstance(self.app.screen, ContractListScreen)
 
     def _busy(self) -> bool:
         """A key, a message or a paint is waiting: it goes first."""
@@ -92,11 +93,13 @@ class BoardAhead:
             return
         if self.ready is not None and self.ready.contract_id == contract_id and \
                 self.ready.version == self.app.data_version() and self.ready.minute == self._minute():
-            return  # ready already (back from this very board, say)
+            if self.drawn != contract_id:  # ready, its drawing cut short by a cursor that came back
+                self._draw(turn)
+            return
         from cairn.storage import api
         from cairn.tui.worker import call_storage
 
-        self.ready = None
+        self.ready = self.drawn = None
         version = self.app.data_version()
         if version is None:
             return

@@ -126,8 +126,7 @@ class ContractListScreen(ContractActions, Screen):
     # --- loading ------------------------------------------------------------------------------
     def on_screen_resume(self) -> None:
         self.reload()
-        row = self.table.selected
-        self.app.board_ahead.cursor_rests_on(row.id if row is not None else None)
+        self._make_board_ready()
         if self._loaded:
             # Back from a board: its widgets are garbage now, in reference cycles only a full
             # pass frees. Right after the list is drawn the user is reading, not waiting.
@@ -136,6 +135,7 @@ class ContractListScreen(ContractActions, Screen):
     def on_database_changed(self) -> None:
         if self.is_current:
             self.reload()
+            self._make_board_ready()  # the one made ready before is out of date now
 
     def reload(self, *, select: int | None = None) -> None:
         """Load the summaries in a thread; the newest load wins."""
@@ -332,7 +332,8 @@ class ContractListScreen(ContractActions, Screen):
         self.action_open_contract()
 
     @on(DataTable.RowHighlighted, "#contracts")
-    def _row_highlighted(self) -> None:
+    def _make_board_ready(self) -> None:
+        """The selected contract's board is made ready behind the list once the cursor rests."""
         row = self.table.selected
         self.app.board_ahead.cursor_rests_on(row.id if row is not None else None)
 
