@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cairn.storage import api
 from tests.tui.test_board_actions import asynctest, db_board, open_board, select_row, settle, titles
 
 
@@ -97,3 +98,38 @@ async def test_moving_a_future_above_the_active_one_is_refused_m7(make_test_app,
         await settle(pilot)
         assert any(n.title == "Refused — rule M7" for n in app._notifications)
     assert db_board(db_path, clock, seeded["web"], side="freelancer").draft is None
+
+
+@asynctest
+async def test_a_move_that_leaves_the_milestone_detail_as_it_was_does_not_redraw_it(make_test_app, seeded, db_path,
+                                                                                  clock, monkeypatch):
+    """The detail under the plan is a Static: each update lays the whole board out again, and in
+    a plan of 1,000 that was a tenth of a move. Moving a milestone changes its place, rarely its
+    words."""
+    from cairn.tui.widgets.board import MilestoneDetail
+
+    updates: list[str] = []
+    update = MilestoneDetail.update
+
+    def counted(self, *args, **kwargs):
+        updates.append(str(args[0]) if args else "")
+        return update(self, *args, **kwargs)
+
+    monkeypatch.setattr(MilestoneDetail, "update", counted)
+    db = api.Database.open(db_path)
+    api.submit_work(db, seeded["web"], message="Mockups attached", clock=clock)  # "Visual design" has words
+    db.close()
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_board(pilot, seeded["web"])
+        await select_row(pilot, screen, "Build and launch")
+        shown = str(screen.query_one(MilestoneDetail).render())
+        updates.clear()
+        await pilot.press("shift+down")
+        await settle(pilot)
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert screen.query_one("#plan").selected.row.title == "Build and launch"
+        assert updates == [] and str(screen.query_one(MilestoneDetail).render()) == shown
+        await select_row(pilot, screen, "Visual design")  # submitted: other words, drawn
+        assert updates and "Mockups attached" in str(screen.query_one(MilestoneDetail).render())

@@ -55,8 +55,13 @@ def detail_text(pr: PlanRow | None, m: MilestoneView | None, currency: str, my_s
 class MilestoneDetail(Static):
     """One to three lines under the plan; hidden when the selected milestone has nothing to say."""
 
+    _said: Text | None = None  # what it shows
+
     def show(self, pr: PlanRow | None, m: MilestoneView | None, currency: str, my_side: str,
              revisions: str | None = None) -> None:
         text = detail_text(pr, m, currency, my_side, revisions)
+        if text == self._said:
+            return  # the same words (often none: a future milestone moved): no layout of the board
+        self._said = text
         self.display = bool(text)
         self.update(text)
