@@ -10,7 +10,6 @@ from textual._styles_cache import StylesCache
 from cairn.storage import api
 from cairn.tui.board_ahead import BoardAhead
 from cairn.tui.screens.board import BoardScreen
-from cairn.tui.widgets.board import PlanTable
 from tests.tui.asynctest import drive, settle, wait_until
 from tests.tui.test_board_actions import db_board
 from tests.tui.test_board_reuse import open_from_list, title_of
