@@ -114,6 +114,9 @@ class CairnApp(App):
 
         return ContractListScreen()
 
+    def on_load(self) -> None:
+        garbage.start()  # until the first frame (on_ready)
+
     def on_mount(self) -> None:
         from cairn.tui.watch import POLL_SECONDS, DataVersionWatcher
 

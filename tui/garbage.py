@@ -51,12 +51,29 @@ class QuietCollector:
         self.last_collect, self.pending = self._now(), False
 
 
+_paused_for_start = False  # start() turned the collector off; first_frame() turns it back on
+
+
+def start() -> None:
+    """While the app starts, until its first frame: no collector pass. What start-up makes (Textual,
+    the modules, the first screen) lives as long as the app, and an automatic full pass landed
+    right after the first frame, holding the first key pressed for 20 ms."""
+    global _paused_for_start
+    if gc.isenabled():
+        gc.disable()
+        _paused_for_start = True
+
+
 def first_frame() -> None:
     """Once the first frame is out: what start-up imported and built (Textual, the modules, the
     first screen) lives as long as the app, so it leaves the collector's sight. Otherwise the
     first full pass, a moment later while the list loads and keys come in, scans all of it and
     holds the screen for 25-40 ms. ``gc.freeze`` itself costs nothing."""
+    global _paused_for_start
     gc.freeze()
+    if _paused_for_start:
+        _paused_for_start = False
+        gc.enable()
 
 
 def settle() -> None:
@@ -73,8 +90,11 @@ def settle() -> None:
 
 def restore() -> None:
     """The collector as ``settle`` found it (a process may run more than one app: the tests)."""
-    global _found
+    global _found, _paused_for_start
     gc.unfreeze()
+    if _paused_for_start:  # quit before the first frame
+        _paused_for_start = False
+        gc.enable()
     if _found is not None:
         gc.set_threshold(*_found)
         _found = None

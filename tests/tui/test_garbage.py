@@ -74,3 +74,34 @@ def test_what_start_up_built_is_out_of_the_collectors_sight_once_the_first_frame
 
     asyncio.run(main())
     assert gc.get_freeze_count() == 0  # given back when the app ends
+
+
+def test_no_collector_pass_runs_until_the_first_frame(seeded, make_test_app, monkeypatch):
+    """Start-up builds what lives as long as the app; an automatic full pass right after the first
+    frame held the first key for 20 ms."""
+    import asyncio
+    import gc
+
+    import cairn.tui.screens.contract_list as contract_list
+
+    monkeypatch.setattr(contract_list, "FULL_LOAD_DELAY", 3600)
+    seen: dict[str, bool] = {}
+    compose = contract_list.ContractListScreen.compose
+
+    def composing(self):
+        seen["while composing"] = gc.isenabled()
+        return compose(self)
+
+    monkeypatch.setattr(contract_list.ContractListScreen, "compose", composing)
+
+    async def main() -> None:
+        app = make_test_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            while app.screen._full_load is not None:  # the first frame's handler has run
+                await pilot.pause()
+            seen["after the first frame"] = gc.isenabled()
+
+    assert gc.isenabled()
+    asyncio.run(main())
+    assert seen == {"while composing": False, "after the first frame": True}
+    assert gc.isenabled()  # as the app found it
