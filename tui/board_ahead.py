@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cairn.tui.paint_once import messages_waiting
+
 if TYPE_CHECKING:
     from cairn.tui.app import CairnApp
 
@@ -64,7 +66,11 @@ class BoardAhead:
         """Enter on ``contract_id``: True if the board screen already shows it, current."""
         self._turn += 1  # whatever is on its way is no longer wanted
         ready, self.ready, self.drawn = self.ready, None, None
-        return (ready is not None and ready.contract_id == contract_id and self._board_away()
+        return self._current(ready, contract_id) and self._board_away()
+
+    def _current(self, ready: Ready | None, contract_id: int) -> bool:
+        """``ready`` is ``contract_id``'s, and nothing committed nor a minute passed since its read."""
+        return (ready is not None and ready.contract_id == contract_id
                 and ready.version == self.app.data_version() and ready.minute == self._minute())
 
     # --- the steps, each on the app's queue --------------------------------------------
@@ -78,11 +84,11 @@ class BoardAhead:
 
         return turn == self._turn and self._board_away() and isinstance(self.app.screen, ContractListScreen)
 
-    def _busy(self) -> bool:
-        """A key, a message or a paint is waiting: it goes first."""
+    def _busy(self, board=None) -> bool:  # noqa: ANN001 - the board screen
+        """A key, a message (on the app, the list, or ``board``) or a held paint waits: it goes first."""
         app = self.app
-        return bool(app.message_queue_size or app.screen.message_queue_size
-                    or getattr(app._paint_once, "since", None) is not None)
+        return (app._paint_once.since is not None or messages_waiting(app, app.screen)
+                or (board is not None and messages_waiting(app, board)))
 
     def _minute(self) -> tuple:
         now = self.app.clock.now()
@@ -91,8 +97,7 @@ class BoardAhead:
     def _read(self, turn: int, contract_id: int) -> None:
         if not self._wanted(turn):
             return
-        if self.ready is not None and self.ready.contract_id == contract_id and \
-                self.ready.version == self.app.data_version() and self.ready.minute == self._minute():
+        if self._current(self.ready, contract_id):
             if self.drawn != contract_id:  # ready, its drawing cut short by a cursor that came back
                 self._draw(turn)
             return
@@ -125,8 +130,7 @@ class BoardAhead:
         if not self._wanted(turn):
             return
         board = self.app.kept_board
-        queued = any(node.message_queue_size for node in (board, *board.walk_children()))
-        if queued or self._busy():
+        if self._busy(board):
             self.app.look_again_in(LOOK, lambda: self._draw(turn))
             return
         if board._layout_required or board._compositor.size != self.app.size:

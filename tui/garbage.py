@@ -64,16 +64,20 @@ def start() -> None:
         _paused_for_start = True
 
 
+def _resume_after_start() -> None:
+    global _paused_for_start
+    if _paused_for_start:
+        _paused_for_start = False
+        gc.enable()
+
+
 def first_frame() -> None:
     """Once the first frame is out: what start-up imported and built (Textual, the modules, the
     first screen) lives as long as the app, so it leaves the collector's sight. Otherwise the
     first full pass, a moment later while the list loads and keys come in, scans all of it and
     holds the screen for 25-40 ms. ``gc.freeze`` itself costs nothing."""
-    global _paused_for_start
     gc.freeze()
-    if _paused_for_start:
-        _paused_for_start = False
-        gc.enable()
+    _resume_after_start()
 
 
 def settle() -> None:
@@ -90,11 +94,9 @@ def settle() -> None:
 
 def restore() -> None:
     """The collector as ``settle`` found it (a process may run more than one app: the tests)."""
-    global _found, _paused_for_start
+    global _found
     gc.unfreeze()
-    if _paused_for_start:  # quit before the first frame
-        _paused_for_start = False
-        gc.enable()
+    _resume_after_start()  # quit before the first frame
     if _found is not None:
         gc.set_threshold(*_found)
         _found = None

@@ -55,6 +55,12 @@ def _install_held_refresh() -> None:
     Screen._compositor_refresh = _compositor_refresh
 
 
+def messages_waiting(app: App, screen) -> bool:  # noqa: ANN001 - a Screen
+    """Messages wait on the app, ``screen`` or its widgets: a focus set on the next turn, a
+    widget's update, the app's callbacks (a key among them)."""
+    return any(node.message_queue_size for node in (app, screen, *screen.walk_children()))
+
+
 class PaintOnce:
     def __init__(self, app: App) -> None:
         self.app = app
@@ -112,8 +118,7 @@ class PaintOnce:
         self.app.look_again_in(PASS, lambda: self._check(passes))
 
     def _queued(self, screen) -> bool:  # noqa: ANN001 - a Screen
-        """Messages wait: a focus set on the next turn, a widget's update, the app's callbacks."""
-        return any(node.message_queue_size for node in (self.app, screen, *screen.walk_children()))
+        return messages_waiting(self.app, screen)
 
     def _loading(self, screen) -> bool:  # noqa: ANN001 - a Screen
         """A read the screen started is still running. A screen that can tell when what it opened

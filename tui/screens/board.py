@@ -19,9 +19,9 @@ from textual.widgets import Static
 from cairn.storage import api
 from cairn.storage.errors import Conflict
 from cairn.storage.queries.board_views import Board
-from cairn.tui.format import local, money
 from cairn.tui.screens import board_keys, board_refusals
 from cairn.tui.screens.board_actions import MoneyActions, PlanActions
+from cairn.tui.screens.board_text import heading, notice, terms
 from cairn.tui.textual_fixes import StylesKeptWhileAway
 from cairn.tui.widgets.board import (
     ActingAs,
@@ -32,7 +32,6 @@ from cairn.tui.widgets.board import (
     MoneyPanel,
     PlanTable,
 )
-from cairn.tui.widgets.board._text import clean
 from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.worker import call_storage, show_refusal
 
@@ -42,32 +41,6 @@ def evidence_folder() -> str:
     import os
 
     return os.getcwd()
-
-
-def heading(title: str, client_name: str, *, is_open: bool, archived: bool, hourly: bool) -> Text:
-    """The board's title line. The status first: a long title is cut at the end, never the word
-    "ended"."""
-    text = Text()
-    if not is_open:
-        text.append("■ ended · ", style="bold")
-    if archived:
-        text.append("archived · ", style="bold")
-    if hourly:
-        text.append("hourly · ", style="bold")
-    text.append(clean(title), style="bold")
-    if client_name:
-        text.append(f" · {clean(client_name)}", style="dim")
-    return text
-
-
-def terms(p, revision_cap: int | None = None) -> str:
-    """P9: the contract's profile and the numbers it keeps, in a few words; its revision cap (M10)."""
-    review = "no auto-release" if p.review_days is None else f"review {p.review_days}d"
-    # A fee rule of the contract's own is an override, not a sign the profile changed.
-    changed = " (profile edited since)" if set(p.profile_now or ()) - {"fee_rule"} else ""
-    fee = "no fee" if p.fee.kind == "none" else f"fee {p.fee.shown()}"
-    cap = "" if revision_cap is None else f", cap {revision_cap} revision{'s' if revision_cap != 1 else ''}"
-    return f"{clean(p.name)}: {review}, hold {p.hold_days}d, {fee}{cap}{changed}"
 
 
 SLOW_READ = 0.3  # seconds: a board read that takes longer hides the contract shown before
@@ -200,7 +173,7 @@ class BoardScreen(PlanActions, MoneyActions, StylesKeptWhileAway, Screen[None]):
         self._show_if_changed("#board-title", heading(c.title, c.client_name, is_open=c.is_open, archived=c.archived,
                                                       hourly=c.kind == "hourly"))
         self._show_if_changed(ActingAs, b.side, c.my_side)
-        self._show_if_changed("#request-notice", self._notice(b))
+        self._show_if_changed("#request-notice", notice(b))
         self.query_one("#request-notice").display = b.request is not None or b.refund_request is not None
         if b.draft is None:
             self.showing_diff = False
@@ -271,31 +244,6 @@ class BoardScreen(PlanActions, MoneyActions, StylesKeptWhileAway, Screen[None]):
             self.query_one(widget, Static).update(*args)
         else:
             self.query_one(widget).show(*args)
-
-    def _notice(self, b: Board) -> Text:
-        text = Text()
-        if b.request is not None:
-            r = b.request
-            text.append("⚑ Change request pending", style="bold")
-            text.append(f" from the {r.proposed_by}")
-            if r.diff is not None and r.diff.problems:
-                text.append(" — no longer applies (R4)", style="bold")
-            text.append(" — press v to review")
-        if b.refund_request is not None:
-            rr = b.refund_request
-            if text:
-                text.append("\n")
-            amount = money(rr.amount_minor, b.contract.currency)
-            if rr.status == "pending":
-                who = "answer by" if b.contract.my_side == "freelancer" else "the freelancer answers by"
-                text.append(f"⚑ Refund request: {amount}", style="bold")
-                text.append(f", {who} {local(rr.answer_due_at)} or it is accepted (P6) — press y")
-            else:
-                text.append(f"⚑ Dispute over a {amount} refund request: {rr.status}", style="bold")
-                if rr.stage_at is not None:
-                    text.append(f" since {local(rr.stage_at)}")
-                text.append(" — press o to record its next step or outcome (P6)")
-        return text
 
     # --- running operations ----------------------------------------------------------
     def run_op(self, fn: Callable[..., Board], *args: Any, versioned: bool = True, follow: str | None = None,

@@ -128,8 +128,9 @@ class ContractListScreen(ContractActions, Screen):
         self.reload()
         self._make_board_ready()
         if self._loaded:
-            # Back from a board: its widgets are garbage now, in reference cycles only a full
-            # pass frees. Right after the list is drawn the user is reading, not waiting.
+            # Back from a board: what it showed before (its old answers, their drawn lines) is
+            # garbage now, in reference cycles only a full pass frees. Right after the list is
+            # drawn the user is reading, not waiting.
             self.call_after_refresh(self.app.collect_garbage)
 
     def on_database_changed(self) -> None:

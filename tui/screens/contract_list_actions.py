@@ -42,7 +42,7 @@ class ContractActions(_Base):
         row = self.table.selected
         if row is None:
             return
-        from cairn.tui.screens.board import heading
+        from cairn.tui.screens.board_text import heading
 
         s = row.summary
         self.app.open_board(row.id, heading(s.title, s.client_name, is_open=s.status == "open", archived=s.archived,

@@ -111,7 +111,7 @@ class PlanTable(OneLineTable):
                             0)
             states = {_state_text(pr) for pr in plan}
             widths[5] = max(widths[5], *(cell_len(text) for text in states))
-        available = self._available = self.scrollable_content_region.width or self.size.width or 80
+        available = self._available = self._width_for_columns()
         widths[2] = max(10, available - sum(widths) + widths[2] - 2 * self.cell_padding * len(COLUMNS))
         if widths != self._widths:
             self._widths = widths
@@ -127,11 +127,13 @@ class PlanTable(OneLineTable):
     def on_resize(self) -> None:
         # Only the width sets the columns: a plan area that grows or shrinks in height (another
         # contract's panels beside it) draws the rows now in view from the rows already shown.
-        width = self.scrollable_content_region.width or self.size.width or 80
-        if self.rows_shown and self._now is not None and width != self._available:
+        if self.rows_shown and self._now is not None and self._width_for_columns() != self._available:
             self.show(self.rows_shown, self._currency, self._now)
         elif self.rows_shown:
             self.move_cursor(row=self.cursor_row, animate=False)  # still in view, if it was
+
+    def _width_for_columns(self) -> int:
+        return self.scrollable_content_region.width or self.size.width or 80
 
     @property
     def selected(self) -> PlanRow | None:
