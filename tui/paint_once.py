@@ -13,6 +13,9 @@ way to ask for one paint. Upstream: Textualize/textual#5009 (open: ``batch_updat
 hold the frames of a screen change) and #5516 (merged for 2.x: pushing a screen "appears to"
 paint once; in Textual 8 a board still takes 3-5 paints, the numbers above).
 tests/field/test_paint_once.py fails if the internals move or the frames come back.
+
+The first screen, at start-up, is painted once too (``FirstScreenPaintedOnce``): drawn whole as
+soon as its first screenful is in, and not drawn whole again right after.
 """
 
 from __future__ import annotations
@@ -133,3 +136,45 @@ class PaintOnce:
                     node is screen or (getattr(node, "is_attached", False) and node.screen is screen)):
                 return True
         return False
+
+
+class FirstScreenPaintedOnce:
+    """For the screen the app starts on: its first frame reaches the terminal drawn whole, once.
+
+    - Textual draws the first screen inside its start-up batch, where the drawing is thrown
+      away, and then again: the first frame waited for both (~25 ms). What is dirty is kept for
+      the first drawing that reaches the terminal (the batch ends in milliseconds), and so in
+      any later batch (paint-once's, coming back from a board): drawn whole when it ends.
+    - Right after that first drawing, Textual asked for the whole screen again twice: for the
+      repaint kept above, and in its ``ScreenResume`` handler, which draws the screen and then
+      calls ``refresh()`` (Textual 8.2.8, ``Screen._on_screen_resume``). 9 KB more at 120x36, and
+      a key pressed then waited for it. Neither is asked for.
+
+    Textual's own flags (``App._batch_count``, ``App._dom_ready``, ``Screen._repaint_required``):
+    no API says when the first frame is drawn. Upstream: Textualize/textual#5009 (frames of a
+    screen change not held); #6314 made the resume's style refresh optional, not its repaint.
+    tests/tui/test_start_up_paint.py fails if the whole repaint comes back.
+    """
+
+    _first_frame_drawn = False
+
+    def _compositor_refresh(self) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        if app._batch_count and self.is_current:  # type: ignore[attr-defined]
+            self._repaint_required = True
+            return
+        first = not app._dom_ready
+        super()._compositor_refresh()  # type: ignore[misc]
+        if first:
+            self._repaint_required = False
+            self._first_frame_drawn = True
+            self.call_next(self._forget_first_frame)  # type: ignore[attr-defined]
+
+    def _forget_first_frame(self) -> None:
+        self._first_frame_drawn = False
+
+    def refresh(self, *regions, repaint: bool = True, layout: bool = False, recompose: bool = False):  # noqa: ANN002, ANN201
+        if self._first_frame_drawn and not (regions or layout or recompose):
+            self._first_frame_drawn = False
+            return self  # the whole screen, drawn whole a moment ago
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)  # type: ignore[misc]

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cairn.tui import format as fmt
+from cairn.tui.paint_once import FirstScreenPaintedOnce
 from cairn.tui.screens.contract_list_actions import ContractActions
 from cairn.tui.widgets.common.footer import KeysFooter
 from cairn.tui.widgets.common.text_input import TextInput
@@ -54,7 +55,7 @@ class ReportRead(Message):
 REPORT_DRAW_WAIT = 0.25
 
 
-class ContractListScreen(ContractActions, Screen):
+class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
     HELP_TITLE = "Contract list"
     AUTO_FOCUS = "ContractTable"
     BINDINGS = [
@@ -113,15 +114,6 @@ class ContractListScreen(ContractActions, Screen):
     @property
     def table(self) -> ContractTable:
         return self.query_one(ContractTable)
-
-    def _compositor_refresh(self) -> None:
-        # Textual draws the first screen once inside its start-up batch, where the drawing is
-        # thrown away, and then again: the first frame waited for both (~25 ms). Keep what is
-        # dirty for the first drawing that reaches the terminal (the batch ends in milliseconds).
-        if self.app._batch_count and self.is_current:
-            self._repaint_required = True
-            return
-        super()._compositor_refresh()
 
     # --- loading ------------------------------------------------------------------------------
     def on_screen_resume(self) -> None:

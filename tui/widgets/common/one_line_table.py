@@ -81,6 +81,15 @@ class OneLineTable(DataTable):
         self.check_idle()
         if drawn is None:
             self.refresh()
+            if not any(column.auto_width for column in self.columns.values()):
+                # The table's size now (one line a row, columns of set widths), not when idle:
+                # the first screenful is shown before the first layout, and DataTable's idle
+                # update (no new rows here: only the size) came after the first frame, with a
+                # layout, then the scrollbar's, each drawing the whole table again.
+                self._update_dimensions(())
+                if not self.container_size and self.styles.overflow_y == "auto":
+                    # Not laid out yet: a list longer than the terminal needs its scrollbar.
+                    self.show_vertical_scrollbar = self.virtual_size.height > self.app.size.height
         for index, (_cells, changed) in (drawn or {}).items():
             if changed:
                 self.refresh_row(index)
