@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from cairn.storage.errors import StorageError
 from cairn.storage.files import connect_raw, create_private, resolve_path
 
 IDLE_READERS = 4  # read connections kept for the next worker thread
+GIVE_WAY_STEPS = 25_000  # SQLite's steps between looks in ``giving_way``: about a millisecond
 
 
 class Database:
@@ -87,6 +88,24 @@ class Database:
                     self._readers.append(conn)
             self._local.conn = conn
         return conn
+
+    @contextmanager
+    def giving_way(self, wait_turn: Callable[[], object], every: int | None = None) -> Iterator[None]:
+        """Reads on this thread's connection call ``wait_turn()`` every ``every`` steps of SQLite's
+        virtual machine (``GIVE_WAY_STEPS`` unless given), and go on when it returns: a long read
+        made for a screen waits there while the screen answers a key."""
+        conn = self.reader()
+        every = every or GIVE_WAY_STEPS
+
+        def progress() -> int:
+            wait_turn()
+            return 0  # go on (anything else would stop the read)
+
+        conn.set_progress_handler(progress, every)
+        try:
+            yield
+        finally:
+            conn.set_progress_handler(None, every)
 
     def release_reader(self) -> None:
         """This thread is done reading (worker threads are short-lived): its read connection is

@@ -27,6 +27,7 @@ from cairn.tui import garbage, textual_fixes
 from cairn.tui.board_ahead import BoardAhead
 from cairn.tui.commands import CairnCommands
 from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
+from cairn.tui.keys_first import KeysFirst
 from cairn.tui.paint_once import PaintOnce
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class CairnApp(App):
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
         self._garbage = garbage.QuietCollector()
         self.key_gate = KeyGate(self)  # one key at a time, each to the screen it was meant for
+        self.keys_first = KeysFirst()  # the list's big load waits while a key is answered
         self._paint_once = PaintOnce(self)  # a screen opened or closed is painted once
         self.board_ahead = BoardAhead(self)  # the board under the list's cursor, ready before Enter
         self.closing = False
@@ -176,6 +178,8 @@ class CairnApp(App):
 
     def on_key_done(self, message: KeyDone) -> None:
         self.key_gate.done(message)
+        if self.key_gate.idle:  # every key read so far has landed: once drawn, the load goes on
+            self.call_after_refresh(self.keys_first.answered, self.keys_first.read)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.

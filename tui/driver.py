@@ -10,13 +10,24 @@ choice (zyedidia/tcell#15). ``tests/tui/test_app.py`` fails if Textual's driver 
 
 from __future__ import annotations
 
+from textual import events
 from textual.drivers.linux_driver import LinuxDriver
+from textual.message import Message
 
 # 1000 press and release, 1002 motion while a button is down, 1015 and 1006 extended coordinates.
 MOUSE_MODES = ("1000", "1002", "1015", "1006")
 
 
 class ClicksAndDragsDriver(LinuxDriver):
+    def process_message(self, message: Message) -> None:
+        # The terminal's input thread, as soon as a key is read: the list's load gives way now,
+        # not once the app's loop has come round to the key (cairn.tui.keys_first).
+        if isinstance(message, events.Key):
+            keys_first = getattr(self._app, "keys_first", None)
+            if keys_first is not None:
+                keys_first.key_read()
+        super().process_message(message)
+
     def _enable_mouse_support(self) -> None:
         if not self._mouse:
             return

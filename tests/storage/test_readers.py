@@ -121,3 +121,16 @@ def test_closing_never_closes_a_connection_another_thread_is_reading_on(db):
     assert out["after_close"] == (0,)
     for conn in (idle, mine, out["conn"]):  # the reader's closed too, once it let go
         _assert_closed(conn)
+
+
+def test_a_long_read_gives_way_every_few_steps_and_only_inside_giving_way(db):
+    """``Database.giving_way``: the contract list's load waits there while a key is answered."""
+    conn = db.reader()
+    many = "with recursive n(i) as (select 1 union all select i + 1 from n where i < 200000) select count(*) from n"
+    looks = []
+    with db.giving_way(lambda: looks.append(1)):
+        assert conn.execute(many).fetchone() == (200000,)  # the read goes on after each look
+    seen = len(looks)
+    assert seen >= 10
+    conn.execute(many).fetchone()
+    assert len(looks) == seen  # the handler went with the block

@@ -163,6 +163,7 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         self._full_load, self._full_in_flight = None, True
         # post_message is thread-safe: the report is shown while the worker builds the rows.
         call_storage(self, load, view=self.view, on_report=lambda report: self._report_read(seq, report),
+                     wait_turn=self.app.keys_first.wait_turn,
                      done=lambda result: self._loaded_data(seq, result),
                      refused=lambda error: self._full_load_failed(error, shown=False),
                      failed=lambda error: self._full_load_failed(error, shown=True),

@@ -5,6 +5,7 @@ thread."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -13,6 +14,13 @@ from cairn.tui.widgets.contract_list.rows import build_row, natural_widths, sele
 if TYPE_CHECKING:
     from cairn.storage.clock import Clock
     from cairn.tui.widgets.contract_list.rows import View
+
+
+CHUNK = 2_000  # rows built between two looks at ``wait_turn`` (a few milliseconds)
+
+
+def _go_on() -> None:
+    """No one to give way to."""
 
 
 @dataclass
@@ -28,12 +36,15 @@ class Loaded:
 
 
 def load(db, *, clock: Clock, first_page: int | None = None, view: View | None = None,
-         on_report: Callable[[tuple[list, dict]], None] | None = None) -> Loaded:
+         on_report: Callable[[tuple[list, dict]], None] | None = None,
+         wait_turn: Callable[[], None] | None = None) -> Loaded:
     """The list's data, built in a thread: every contract's row (ended and archived too, so
     the toggle needs no query), the earnings report, and what the table would otherwise work
     out on the UI thread (widths, the rows ``view`` shows). With ``first_page``, only the first
     rows of the default view, with their fees, and no report: the first frame, in milliseconds.
-    ``on_report`` hears the report as soon as it is read, before the rows are built."""
+    ``on_report`` hears the report as soon as it is read, before the rows are built.
+    ``wait_turn``: called between SQLite's steps and between chunks of rows; it returns when
+    the load may go on (``cairn.tui.keys_first``: a key being answered goes first)."""
     from cairn.storage.queries import summaries
     from cairn.storage.queries.earnings import contract_fees
 
@@ -47,7 +58,8 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
         return Loaded([build_row(s, fees) for s in page], None)
     from cairn.tui.garbage import long_lived
 
-    with long_lived():
+    turn = wait_turn or _go_on
+    with long_lived(), db.giving_way(turn) if wait_turn is not None else nullcontext():
         fees = contract_fees(db, clock)
         # The report first: what it reads on the way is freed before the rows take their room.
         report = money_report(db, clock, fees)
@@ -55,9 +67,13 @@ def load(db, *, clock: Clock, first_page: int | None = None, view: View | None =
             on_report(report)
         per = fee_totals(fees)
         del fees
-        rows = [build_row(s, per) for s in summaries.contract_summaries(db, clock, include_ended=True,
-                                                                        include_archived=True)]
-        loaded = Loaded(rows, report, natural_widths(rows))
+        found = summaries.contract_summaries(db, clock, include_ended=True, include_archived=True)
+        rows = []
+        for start in range(0, len(found), CHUNK):
+            turn()
+            rows.extend(build_row(s, per) for s in found[start:start + CHUNK])
+        del found
+        loaded = Loaded(rows, report, natural_widths(rows, wait_turn=turn, every=CHUNK))
         if view is not None:
             loaded.view, loaded.shown = view, select(rows, view)
         loaded.hidden = sum(r.hidden_by_default for r in rows)

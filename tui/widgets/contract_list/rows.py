@@ -3,6 +3,7 @@ sorted in memory, so typing in the filter or changing the sort never touches the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple
@@ -213,16 +214,20 @@ def _sort_key(row: ContractRow, column: str) -> object:
     }[column]()
 
 
-def natural_widths(rows: list[ContractRow]) -> dict[str, int]:
+def natural_widths(rows: list[ContractRow], *, wait_turn: Callable[[], None] | None = None,
+                   every: int = 2_000) -> dict[str, int]:
     """The widest value of each column, computed from the summaries without building cells:
     money columns from each currency's largest amount, the rest from the raw text. One pass in
-    plain Python over every row, run off the UI thread."""
+    plain Python over every row, run off the UI thread; ``wait_turn`` is called every ``every``
+    rows (``loading.load``)."""
     if not rows:
         return {}
     out = {"side": 6, "progress": BAR_WIDTH, "status": 4, "title": 0, "client": 0, "next": 0, "attention": 0}
     biggest: dict[str, list[int]] = {}
     title_w = client_w = next_w = attention_w = 0
-    for r in rows:
+    for n, r in enumerate(rows):
+        if wait_turn is not None and not n % every:
+            wait_turn()
         s = r.summary
         big = biggest.get(s.currency)
         if big is None:

@@ -1,0 +1,49 @@
+"""Keys go before the contract list's big load.
+
+The full list (100,000 contracts: seconds of SQLite and of Python) is read in a thread, and
+Python's threads take turns on one interpreter: a key answered while the load ran took two to
+three times as long, and its longest waits passed 50 ms. From the moment a key is read from the
+terminal until the frame that answers it is drawn (``HOLD`` at most), the load waits for its
+turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+#: The longest the load waits for one key (seconds): a key whose answer is never drawn (it
+#: changed nothing on screen) lets the load go on then.
+HOLD = 0.1
+
+
+class KeysFirst:
+    def __init__(self) -> None:
+        self._free = threading.Event()
+        self._free.set()
+        self._until = 0.0
+        self.read = 0  # keys read from the terminal so far
+
+    def key_read(self) -> None:
+        """The terminal's input thread has read a key."""
+        self.read += 1
+        self._until = time.monotonic() + HOLD
+        self._free.clear()
+
+    def answered(self, read: int) -> None:
+        """The frame after the keys up to ``read`` is drawn (UI thread): the load may go on,
+        unless another key has been read since."""
+        if read == self.read:
+            self._free.set()
+
+    @property
+    def holding(self) -> bool:
+        return not self._free.is_set() and time.monotonic() < self._until
+
+    def wait_turn(self) -> None:
+        """In the loading thread: wait while a key is being answered."""
+        while not self._free.is_set():
+            left = self._until - time.monotonic()
+            if left <= 0:
+                return
+            self._free.wait(left)
