@@ -40,6 +40,7 @@ from cairn.storage.operations.plan import (
     draft_move,
 )
 from cairn.storage.operations.profiles import add_profile, change_terms, edit_profile
+from cairn.storage.operations.timer_pass import apply_timers
 from cairn.storage.operations.timers import apply_due
 from cairn.storage.operations.work import fund_next_milestone, request_changes, submit_work
 from cairn.storage.queries.board import board
@@ -58,16 +59,3 @@ __all__ = [
     "earnings", "apply_due", "add_profile", "edit_profile", "change_terms", "profiles", "fund_next_milestone", "request_changes", "submit_work", "apply_timers",
     "undo_last_action", "edit_contract", "record_dispute", "record_dispute_stage", "settle_dispute",
 ]
-
-
-def apply_timers(db: Database, clock: Clock) -> int:
-    """Apply every timer due by the clock's instant, across all contracts; returns how many fired.
-    A plain-SQL look first: when nothing is due, no write transaction is opened."""
-    from cairn.storage.operations.unit import Unit
-    from cairn.storage.queries.timers import timers_due
-
-    if not timers_due(db, clock):
-        return 0
-
-    with db.session() as session:
-        return apply_due(Unit(session, clock))

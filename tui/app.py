@@ -50,6 +50,10 @@ TIMERS_DELAY = 0.5
 SWITCH_INTERVAL = 0.001
 
 
+def _import_board() -> None:
+    import cairn.tui.screens.board  # noqa: F401 - imported ahead, off the screen's thread
+
+
 def _driver_class():
     """Clicks and drags only, never plain pointer motion, where Textual's Linux driver runs."""
     if os.name == "nt" or os.environ.get("TEXTUAL_DRIVER"):
@@ -98,6 +102,7 @@ class CairnApp(App):
         self.db = db
         self.clock = clock or SystemClock()
         self._board: BoardScreen | None = None  # one board screen, shown each contract opened
+        self._board_prepared = False  # its modules imported ahead (prepare_board)
         self._garbage = garbage.QuietCollector()
         self.key_gate = KeyGate(self)  # one key at a time, each to the screen it was meant for
         self.keys_first = KeysFirst()  # the list's big load waits while a key is answered
@@ -194,18 +199,25 @@ class CairnApp(App):
         self.timers_started = True
 
         def apply(db, clock):
-            from cairn.storage.api import apply_timers
+            # No ORM unless a timer is due: a second of imports, which took turns with the keys
+            # while the first screens were drawn.
+            from cairn.storage.operations.timer_pass import apply_timers
 
-            fired = apply_timers(db, clock)
-            import cairn.tui.screens.board  # noqa: F401 - loaded here, so opening the first contract is quick
-
-            return fired
+            return apply_timers(db, clock)
 
         def done(fired: int) -> None:
             if fired:  # the worker took the commit for our own: the screens must still show it
                 self._tell_screens()
 
         call_storage(self, apply, group="timers", exclusive=True, refused=lambda e: None, done=done)
+
+    def prepare_board(self) -> None:
+        """Import the board's modules (the ORM's among them, about a second) in a thread, once the
+        list has loaded: opening the first contract then waits for none of it. Not while the list
+        loads: the imports took turns with the keys."""
+        if not self._board_prepared:
+            self._board_prepared = True
+            self.run_worker(_import_board, thread=True, group="prepare-board", exit_on_error=False)
 
     def _board_screen(self) -> BoardScreen:
         if self._board is None:

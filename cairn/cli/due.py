@@ -51,14 +51,10 @@ def apply_timers_if_writable(db: Database, clock: Clock, *, availability: bool =
     ``availability=False``, for an answer P5 cannot change (``due``, ``report``): P5 alone
     due is left to the next writer (the dashboard, any operation), which records it at the
     same instant (when the money became available)."""
-    from cairn.storage.queries.timers import timers_due
-
-    if not timers_due(db, clock, availability=availability):
-        return
-    from cairn.storage.api import apply_timers
+    from cairn.storage.operations.timer_pass import apply_timers
 
     with contextlib.suppress(StorageError):
-        apply_timers(db, clock)
+        apply_timers(db, clock, availability=availability)
 
 
 @cli.command()

@@ -241,6 +241,7 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
             table.set_rows(result.rows)
             return
         self._loaded = True
+        self.app.prepare_board()  # the first contract opened, quick: its modules imported now
         if self._stale:
             self._stale = False
             self.call_later(self.reload)
