@@ -50,6 +50,10 @@ TIMERS_DELAY = 0.5
 SWITCH_INTERVAL = 0.001
 
 
+#: How often ``prepare_board`` looks again while keys keep coming (seconds).
+BOARD_LOOK = 0.25
+
+
 def _import_board() -> None:
     import cairn.tui.screens.board  # noqa: F401 - imported ahead, off the screen's thread
 
@@ -213,11 +217,16 @@ class CairnApp(App):
 
     def prepare_board(self) -> None:
         """Import the board's modules (the ORM's among them, about a second) in a thread, once the
-        list has loaded: opening the first contract then waits for none of it. Not while the list
-        loads: the imports took turns with the keys."""
-        if not self._board_prepared:
-            self._board_prepared = True
-            self.run_worker(_import_board, thread=True, group="prepare-board", exit_on_error=False)
+        list has loaded and the keys have been quiet for a second (``garbage.QUIET_SECONDS``):
+        opening the first contract then waits for none of it. Not while the list loads or keys
+        come: the imports took turns with them (a cursor key waited 67 ms)."""
+        if self._board_prepared:
+            return
+        if not self._garbage.quiet():
+            self.look_again_in(BOARD_LOOK, self.prepare_board)
+            return
+        self._board_prepared = True
+        self.run_worker(_import_board, thread=True, group="prepare-board", exit_on_error=False)
 
     def _board_screen(self) -> BoardScreen:
         if self._board is None:

@@ -4,17 +4,26 @@ The full list (100,000 contracts: seconds of SQLite and of Python) is read in a 
 Python's threads take turns on one interpreter: a key answered while the load ran took two to
 three times as long, and its longest waits passed 50 ms. From the moment a key is read from the
 terminal until the frame that answers it is drawn (``HOLD`` at most), the load waits for its
-turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows.
+turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows. What the load
+brings back to the screen (the report, the full list: a layout and a frame of 30-40 ms each) is
+shown once no key is being answered (``when_no_key``), not in front of the key's own frame.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cairn.tui.app import CairnApp
 
 #: The longest the load waits for one key (seconds): a key whose answer is never drawn (it
 #: changed nothing on screen) lets the load go on then.
 HOLD = 0.1
+#: How often ``when_no_key`` looks again while a key is being answered (seconds).
+LOOK = 0.004
 
 
 class KeysFirst:
@@ -47,3 +56,11 @@ class KeysFirst:
             if left <= 0:
                 return
             self._free.wait(left)
+
+
+def when_no_key(app: CairnApp, callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the UI thread now, or as soon as no key is being answered."""
+    if app.keys_first.holding:
+        app.look_again_in(LOOK, lambda: when_no_key(app, callback))
+    else:
+        callback()

@@ -52,3 +52,26 @@ def test_the_boards_modules_are_imported_once_the_list_has_loaded(seeded, db_pat
 
         asyncio.run(main())
     """) == "False True"
+
+
+def test_the_boards_modules_wait_for_the_keys_to_be_quiet(seeded, make_test_app, monkeypatch):
+    from cairn.tui import app as app_module
+    from tests.tui.asynctest import wait_until
+    from tests.tui.test_contract_list import drive
+
+    quiet = [False]
+    monkeypatch.setattr(app_module, "BOARD_LOOK", 0.0)  # looked at every turn of the loop: counted in rounds
+
+    async def scenario(pilot):
+        app = pilot.app
+        app._garbage.quiet = lambda: quiet[0]  # keys keep coming
+        app._board_prepared = False
+        app.prepare_board()
+        waited = not app._board_prepared
+        await pilot.pause()
+        waited = waited and not app._board_prepared
+        quiet[0] = True  # a second without a key
+        await wait_until(pilot, lambda: app._board_prepared, "the board's modules imported")
+        return waited
+
+    assert drive(make_test_app(), scenario)

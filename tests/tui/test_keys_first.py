@@ -103,3 +103,40 @@ def test_a_key_answered_lets_the_load_go_on(seeded, make_test_app):
             keys_first.HOLD = hold
 
     assert drive(make_test_app(), scenario)
+
+
+def test_the_report_and_the_full_list_land_once_no_key_is_being_answered(db_path, clock, make_test_app,
+                                                                          monkeypatch):
+    """Each costs a layout and a frame of 30-40 ms at 100,000 contracts: shown in front of a key's
+    own frame, the key waited for it."""
+    import asyncio
+
+    from cairn.tui.screens import contract_list
+    from cairn.tui.widgets.contract_list import EarningsPanel
+    from tests.tui.asynctest import wait_until
+    from tests.tui.test_start_up_paint import _many_contracts
+
+    _many_contracts(db_path, clock)  # more than the first page
+    monkeypatch.setattr(keys_first, "HOLD", 60.0)
+    asked = []
+    real = contract_list.when_no_key
+    monkeypatch.setattr(contract_list, "when_no_key", lambda app, callback: (asked.append(1), real(app, callback)))
+    app = make_test_app()
+    app.keys_first.key_read()  # read by the terminal, its answer not drawn yet
+    app.keys_first.wait_turn = lambda: None  # the load itself goes on (what this test is not about)
+
+    async def main() -> tuple[int, int]:
+        async with app.run_test(size=(80, 24)) as pilot:
+            table = app.screen.table
+            await wait_until(pilot, lambda: len(asked) >= 2, "the report and the full list read")
+            for _ in range(5):
+                await pilot.pause()
+            panel = app.screen.query_one(EarningsPanel)
+            waiting = len(table.rows_all), list(panel.shown)
+            app.keys_first.answered(app.keys_first.read)
+            await wait_until(pilot, lambda: len(table.rows_all) == 60, "the full list shown")
+            return waiting, (len(table.rows_all), list(panel.shown))
+
+    (rows_then, report_then), (rows_now, report_now) = asyncio.run(main())
+    assert rows_then == contract_list.MIN_FIRST_PAGE and rows_now == 60
+    assert report_then == [] and report_now

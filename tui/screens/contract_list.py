@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cairn.tui import format as fmt
+from cairn.tui.keys_first import when_no_key
 from cairn.tui.paint_once import FirstScreenPaintedOnce
 from cairn.tui.screens.contract_list_actions import ContractActions
 from cairn.tui.widgets.common.footer import KeysFooter
@@ -164,7 +165,9 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         # post_message is thread-safe: the report is shown while the worker builds the rows.
         call_storage(self, load, view=self.view, on_report=lambda report: self._report_read(seq, report),
                      wait_turn=self.app.keys_first.wait_turn,
-                     done=lambda result: self._loaded_data(seq, result),
+                     # Its frame (every line of the table drawn again at the full list's widths)
+                     # waits for the key being answered, rather than the key for it.
+                     done=lambda result: when_no_key(self.app, lambda: self._loaded_data(seq, result)),
                      refused=lambda error: self._full_load_failed(error, shown=False),
                      failed=lambda error: self._full_load_failed(error, shown=True),
                      # Not a read the screen waits for to paint (paint_once.READS): coming back
@@ -260,6 +263,9 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         self._after_populate()
 
     def on_report_read(self, message: ReportRead) -> None:
+        when_no_key(self.app, lambda: self._show_report(message))
+
+    def _show_report(self, message: ReportRead) -> None:
         if message.seq == self._load_seq and self.is_mounted:
             self._report_shown = message.seq
             self.query_one(EarningsPanel).show(*message.report)
