@@ -129,3 +129,28 @@ def test_the_earnings_panel_never_cuts_an_amount_short(db_path, clock, make_test
         assert "$54,215,300.00" in usd and "$26,840,480.00" in usd, usd  # in progress, pending
 
     drive(make_test_app(), scenario, size=(80, 24))
+
+
+def test_the_report_arriving_is_measured_once(seeded, make_test_app, monkeypatch):
+    """The panel is given its height with its content, worked out by drawing the table once: as
+    ``height: auto``, the layout measured it by drawing it as well, on top of the frame's own
+    drawing (3 drawings; now 2)."""
+    import dataclasses
+
+    from rich.table import Table
+
+    drawn = []
+    draw = Table.__rich_console__
+    monkeypatch.setattr(Table, "__rich_console__", lambda self, *a: drawn.append(1) or draw(self, *a))
+
+    async def scenario(pilot):
+        panel = pilot.app.screen.query_one(EarningsPanel)
+        rows, risk = panel._args
+        taller = [*rows, *(dataclasses.replace(rows[0], currency=c) for c in ("GBP", "CHF"))]
+        before, height = len(drawn), panel.size.height
+        panel.show(taller, risk)
+        await settle(pilot)
+        return len(drawn) - before, panel.size.height - height
+
+    draws, grown = drive(make_test_app(), scenario)
+    assert grown == 2 and draws <= 2, draws

@@ -41,23 +41,32 @@ class EarningsPanel(Static):
         risk = {cur: r for cur, r in (risk or {}).items() if r.total}
         rows = [r for r in rows if any(getattr(r, key) for key, _ in STAGES) or r.currency in risk]
         self.shown = rows
+        width = (self.size.width or self.app.size.width) - 2
+        self._laid_out_for = width
         if not rows:
-            self.update(Text("Earnings: nothing in escrow or paid yet on your freelancer contracts.",
-                             style="dim"))
+            self._update(Text("Earnings: nothing in escrow or paid yet on your freelancer contracts.",
+                              style="dim"), width)
             return
         # P9: what was paid (pending and available) is gross; the platform's fee and the net beside it.
         # The widest layout that fits: all labels in full; then closer columns and a shorter first
         # label, so Fee still shows at 80 columns; then the net alone (gross is pending + available);
         # then the four stages and the work at risk alone. An amount is never cut short: a column
         # that does not fit is left out whole, and the title says which.
-        width = (self.size.width or self.app.size.width) - 2
-        self._laid_out_for = width
         fees = FEES if any(r.fee for r in rows) else ()
         for stages, gap in ((STAGES + fees, 2), (NARROW + fees, 1), (NARROW + fees[1:], 1), (NARROW, 1)):
             if _width(rows, risk, stages, gap) <= width:
                 break
         left_out = [label for key, label in fees if (key, label) not in stages]
-        self.update(_table(rows, risk, stages, gap, left_out))
+        self._update(_table(rows, risk, stages, gap, left_out), width)
+
+    def _update(self, content: Table | Text, width: int) -> None:
+        """Show ``content`` at its height, worked out here by drawing it once: as ``height: auto``
+        the layout drew the table to measure it, on top of the frame's own drawing, when the
+        report came (the frame in front of a key, at 100,000 contracts)."""
+        console = self.app.console
+        self.styles.height = len(console.render_lines(content, console.options.update(width=max(width, 1),
+                                                                                       height=None)))
+        self.update(content)
 
     def on_resize(self) -> None:
         # Only the width chooses the layout. Growing to the report's height is a resize too: drawing
