@@ -188,7 +188,7 @@ class CairnApp(App):
     def on_key_done(self, message: KeyDone) -> None:
         self.key_gate.done(message)
         if self.key_gate.idle:  # every key read so far has landed: once drawn, the load goes on
-            self.call_after_refresh(self.keys_first.answered, self.keys_first.read)
+            self.keys_first.landed(self.keys_first.read)
 
     def on_ready(self) -> None:
         # The first frame is on the terminal: now the screen may do its heavy loading.

@@ -28,6 +28,12 @@ class ClicksAndDragsDriver(LinuxDriver):
                 keys_first.key_read()
         super().process_message(message)
 
+    def write(self, data: str) -> None:
+        super().write(data)
+        keys_first = getattr(self._app, "keys_first", None)
+        if keys_first is not None:
+            keys_first.frame_out()  # a frame going out: the key it answers is drawn
+
     def _enable_mouse_support(self) -> None:
         if not self._mouse:
             return

@@ -32,17 +32,30 @@ class KeysFirst:
         self._free.set()
         self._until = 0.0
         self.read = 0  # keys read from the terminal so far
+        self._landed = 0  # keys handled, and what they set going done (the key gate idle)
+        self._drawn = True  # a frame has gone out since the last key was read
 
     def key_read(self) -> None:
         """The terminal's input thread has read a key."""
         self.read += 1
+        self._drawn = False
         self._until = time.monotonic() + HOLD
         self._free.clear()
 
-    def answered(self, read: int) -> None:
-        """The frame after the keys up to ``read`` is drawn (UI thread): the load may go on,
-        unless another key has been read since."""
-        if read == self.read:
+    def landed(self, read: int) -> None:
+        """Every key up to ``read`` has landed (UI thread): the load goes on once the frame after
+        them is out (now, if one went out since; a key that changed nothing waits ``HOLD``)."""
+        self._landed = read
+        if self._drawn:
+            self._go_on()
+
+    def frame_out(self) -> None:
+        """A frame is being written to the terminal (UI thread)."""
+        self._drawn = True
+        self._go_on()
+
+    def _go_on(self) -> None:
+        if self._landed == self.read:  # and no key read since
             self._free.set()
 
     @property

@@ -24,12 +24,24 @@ def test_the_load_waits_from_a_key_read_until_its_answer_is_drawn(monkeypatch):
     first.key_read()
     thread, done = _waiter(first)
     assert not done.wait(0.05)  # waiting (a bounded look, not a sleep the result hangs on)
-    first.key_read()  # a second key, read before the first one's answer was drawn
-    first.answered(1)
-    assert not done.wait(0.05)  # still waiting: the second key is not answered yet
-    first.answered(2)
+    first.landed(1)
+    assert not done.wait(0.05)  # landed, its frame not out yet
+    first.key_read()  # a second key, read before the first one's frame
+    first.frame_out()
+    assert not done.wait(0.05)  # the second key has not landed
+    first.landed(2)
     thread.join(5)
     assert done.is_set() and not first.holding
+
+
+def test_a_key_landing_after_its_frame_went_out_lets_the_load_go_on_at_once(monkeypatch):
+    monkeypatch.setattr(keys_first, "HOLD", 60.0)
+    first = KeysFirst()
+    first.key_read()
+    first.frame_out()  # the cursor's frame, drawn before the key gate's last round came back
+    assert first.holding
+    first.landed(1)
+    assert not first.holding
 
 
 def test_a_key_whose_answer_never_comes_holds_the_load_no_longer_than_hold(monkeypatch):
@@ -85,9 +97,10 @@ def test_the_terminal_input_thread_marks_each_key_read():
     assert app.keys_first.read == 1
 
 
-def test_a_key_answered_lets_the_load_go_on(seeded, make_test_app):
-    """The app tells the load once the key has landed and the frame after it is drawn: the
-    terminal's input thread marked it read (``ClicksAndDragsDriver.process_message``)."""
+def test_a_key_landed_and_drawn_lets_the_load_go_on(seeded, make_test_app):
+    """The app tells the load once the key has landed (the key gate is idle); the terminal's
+    driver, once a frame goes out (``ClicksAndDragsDriver.write``; a headless app has no such
+    driver, so the test writes it)."""
     monkey = KeysFirst()
 
     async def scenario(pilot):
@@ -98,11 +111,35 @@ def test_a_key_answered_lets_the_load_go_on(seeded, make_test_app):
             monkey.key_read()  # as the driver does when it reads the key
             await pilot.press("down")
             await settle(pilot)
-            return monkey._free.is_set()
+            landed = monkey.holding and monkey._landed == monkey.read
+            monkey.frame_out()
+            return landed, monkey.holding
         finally:
             keys_first.HOLD = hold
 
-    assert drive(make_test_app(), scenario)
+    assert drive(make_test_app(), scenario) == (True, False)
+
+
+def test_the_terminal_driver_tells_of_each_frame_going_out():
+    from cairn.tui.driver import ClicksAndDragsDriver
+
+    class Writer:
+        def write(self, data: str) -> None:
+            pass
+
+    class App:
+        keys_first = KeysFirst()
+
+    async def write() -> None:
+        driver = ClicksAndDragsDriver(App())  # type: ignore[arg-type]
+        driver._writer_thread = Writer()  # what application mode starts
+        App.keys_first.key_read()
+        App.keys_first.landed(1)
+        assert App.keys_first.holding
+        driver.write("a frame")
+
+    asyncio.run(write())
+    assert not App.keys_first.holding
 
 
 def test_the_report_and_the_full_list_land_once_no_key_is_being_answered(db_path, clock, make_test_app,
@@ -133,7 +170,8 @@ def test_the_report_and_the_full_list_land_once_no_key_is_being_answered(db_path
                 await pilot.pause()
             panel = app.screen.query_one(EarningsPanel)
             waiting = len(table.rows_all), list(panel.shown)
-            app.keys_first.answered(app.keys_first.read)
+            app.keys_first.landed(app.keys_first.read)
+            app.keys_first.frame_out()
             await wait_until(pilot, lambda: len(table.rows_all) == 60, "the full list shown")
             return waiting, (len(table.rows_all), list(panel.shown))
 
