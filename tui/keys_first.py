@@ -6,7 +6,10 @@ three times as long, and its longest waits passed 50 ms. From the moment a key i
 terminal until the frame that answers it is drawn (``HOLD`` at most), the load waits for its
 turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows. What the load
 brings back to the screen (the report, the full list: a layout and a frame of 30-40 ms each) is
-shown once no key is being answered (``when_no_key``), not in front of the key's own frame.
+shown once no key is being answered (``when_no_key``), not in front of the key's own frame. What
+would redraw the whole list when it comes (wider columns for the full list: 30-35 ms at 100,000,
+which the next key of a burst or of a held arrow waited for) waits until keys pause
+(``when_keys_pause``).
 """
 
 from __future__ import annotations
@@ -24,6 +27,9 @@ if TYPE_CHECKING:
 HOLD = 0.1
 #: How often ``when_no_key`` looks again while a key is being answered (seconds).
 LOOK = 0.004
+#: How long keys must have paused for ``when_keys_pause`` (seconds): longer than the gaps in a
+#: burst of typing or a held arrow's repeats, short enough to pass unseen.
+PAUSE = 0.3
 
 
 class KeysFirst:
@@ -32,6 +38,7 @@ class KeysFirst:
         self._free.set()
         self._until = 0.0
         self.read = 0  # keys read from the terminal so far
+        self.last_read = float("-inf")  # when the last of them was read (time.monotonic)
         self._landed = 0  # keys handled, and what they set going done (the key gate idle)
         self._drawn = True  # a frame has gone out since the last key was read
 
@@ -39,7 +46,8 @@ class KeysFirst:
         """The terminal's input thread has read a key."""
         self.read += 1
         self._drawn = False
-        self._until = time.monotonic() + HOLD
+        self.last_read = time.monotonic()
+        self._until = self.last_read + HOLD
         self._free.clear()
 
     def landed(self, read: int) -> None:
@@ -75,5 +83,14 @@ def when_no_key(app: CairnApp, callback: Callable[[], object]) -> None:
     """Run ``callback`` on the UI thread now, or as soon as no key is being answered."""
     if app.keys_first.holding:
         app.look_again_in(LOOK, lambda: when_no_key(app, callback))
+    else:
+        callback()
+
+
+def when_keys_pause(app: CairnApp, callback: Callable[[], object]) -> None:
+    """Run ``callback`` on the UI thread now, or once no key has been read for ``PAUSE``."""
+    left = app.keys_first.last_read + PAUSE - time.monotonic()
+    if left > 0:
+        app.look_again_in(left, lambda: when_keys_pause(app, callback))
     else:
         callback()

@@ -178,3 +178,68 @@ def test_the_report_and_the_full_list_land_once_no_key_is_being_answered(db_path
     (rows_then, report_then), (rows_now, report_now) = asyncio.run(main())
     assert rows_then == contract_list.MIN_FIRST_PAGE and rows_now == 60
     assert report_then == [] and report_now
+
+
+def test_wider_columns_for_the_full_list_wait_until_keys_pause(db_path, clock, make_test_app, monkeypatch):
+    """New widths draw every line of the table again (30-35 ms at 100,000 contracts), which the
+    next key of a burst waited for: the full list comes in the first page's columns, and widens
+    once keys pause."""
+    import sqlite3
+
+    from cairn.tui.screens import contract_list
+    from tests.tui.asynctest import wait_until
+    from tests.tui.test_start_up_paint import _many_contracts
+
+    _many_contracts(db_path, clock)
+    with sqlite3.connect(db_path) as conn:  # the oldest contract, last in the list: past the first page
+        conn.execute("update contract set title = 'A title as long as the column allows, or n' "
+                     "where id = (select min(id) from contract)")
+    monkeypatch.setattr(keys_first, "PAUSE", 60.0)  # only the test ends the pause
+    looks: list = []
+    app = make_test_app()
+    real_look = app.look_again_in
+    app.look_again_in = lambda seconds, callback: (looks.append(callback) if seconds > 1
+                                                  else real_look(seconds, callback))
+    app.keys_first.key_read()  # typed as the list loads; answered and drawn (no key in flight)
+    app.keys_first.landed(app.keys_first.read)
+    app.keys_first.frame_out()
+
+    async def main() -> tuple:
+        async with app.run_test(size=(160, 30)) as pilot:
+            table = app.screen.table
+            first = dict(table._widths)
+            await wait_until(pilot, lambda: len(table.rows_all) == 60, "the full list shown")
+            held = dict(table._widths), table.widths_held, len(looks)
+            app.keys_first.last_read = float("-inf")  # the keys have paused
+            looks.pop()()
+            await wait_until(pilot, lambda: not table.widths_held, "the columns widened")
+            await settle(pilot)
+            return first, held, dict(table._widths)
+
+    first, (held, was_held, asked), wide = asyncio.run(main())
+    assert held == first and was_held and asked == 1
+    assert wide["title"] > first["title"]
+    assert contract_list.when_keys_pause is keys_first.when_keys_pause
+
+
+def test_the_full_list_takes_its_widths_at_once_when_no_key_has_been_typed(db_path, clock, make_test_app):
+    import sqlite3
+
+    from tests.tui.asynctest import wait_until
+    from tests.tui.test_start_up_paint import _many_contracts
+
+    _many_contracts(db_path, clock)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("update contract set title = 'A title as long as the column allows, or n' "
+                     "where id = (select min(id) from contract)")
+    app = make_test_app()
+
+    async def main() -> tuple:
+        async with app.run_test(size=(160, 30)) as pilot:
+            table = app.screen.table
+            first = dict(table._widths)
+            await wait_until(pilot, lambda: len(table.rows_all) == 60, "the full list shown")
+            return first, dict(table._widths), table.widths_held
+
+    first, wide, held = asyncio.run(main())
+    assert wide["title"] > first["title"] and not held

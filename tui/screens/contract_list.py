@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Label, Static
 
 from cairn.tui import format as fmt
-from cairn.tui.keys_first import when_no_key
+from cairn.tui.keys_first import when_keys_pause, when_no_key
 from cairn.tui.paint_once import FirstScreenPaintedOnce
 from cairn.tui.screens.contract_list_actions import ContractActions
 from cairn.tui.widgets.common.footer import KeysFooter
@@ -258,7 +258,9 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         table.now = None
         # The rows the worker selected are right unless the view changed meanwhile (typing).
         table.set_rows(result.rows, natural=result.natural, hidden=result.hidden,
-                       shown=result.shown if result.view == self.view else None)
+                       shown=result.shown if result.view == self.view else None, hold_widths=True)
+        if table.widths_held:  # new widths draw every line again: not between keys of a burst
+            when_keys_pause(self.app, table.widen)
         self._select_pending()
         self._after_populate()
 
