@@ -178,12 +178,13 @@ class CairnApp(App):
         self._paint_once.screen_changing()
         return super().pop_screen()
 
-    def look_again_in(self, seconds: float, callback: Callable[[], object]) -> None:
+    def look_again_in(self, seconds: float, callback: Callable[[], object]) -> asyncio.TimerHandle:
         """Run ``callback`` on the app's message queue in ``seconds``: the key gate's and
         paint-once's looks, several for every key. The event loop's own timer hands it to the
         queue, where an error in it is the app's as in any handler. A Textual timer is a task and
-        an event each: the gate's two a key cost ~0.4 ms of a cursor move (8%)."""
-        asyncio.get_running_loop().call_later(seconds, self.call_later, callback)
+        an event each: the gate's two a key cost ~0.4 ms of a cursor move (8%). The handle
+        cancels a look no longer needed, which would otherwise land in the middle of a later key."""
+        return asyncio.get_running_loop().call_later(seconds, self.call_later, callback)
 
     def on_key_done(self, message: KeyDone) -> None:
         self.key_gate.done(message)

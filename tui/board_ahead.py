@@ -20,6 +20,7 @@ never rendered by Textual. tests/tui/test_board_ahead.py fails if it stops keepi
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -48,15 +49,21 @@ class BoardAhead:
         self._turn = 0  # each rest of the cursor; an answer for an older one is dropped
         self.ready: Ready | None = None
         self.drawn: int | None = None  # the contract whose board is drawn ahead (tests wait for it)
+        # The look at the cursor's rest, cancelled when it moves on: moving fast, each key's
+        # look fired in the middle of a later key.
+        self._rest: asyncio.TimerHandle | None = None
 
     # --- asked by the list and by open_board ---------------------------------------------
     def cursor_rests_on(self, contract_id: int | None) -> None:
         """The list's cursor moved to ``contract_id``: make its board ready once it rests there."""
         self._turn += 1
+        if self._rest is not None:  # the cursor moved on: the look for its last rest is not needed
+            self._rest.cancel()
+            self._rest = None
         if contract_id is None or (self.app.is_headless and not self.headless):
             return
         turn = self._turn
-        self.app.look_again_in(REST, lambda: self._read(turn, contract_id))
+        self._rest = self.app.look_again_in(REST, lambda: self._read(turn, contract_id))
 
     #: A headless app (the tests) makes boards ready only where a test turns this on: elsewhere
     #: a test's Enter would take one path or the other by timing.

@@ -24,6 +24,7 @@ for the refused field (escape is kept: it still closes the form).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import deque
 from functools import partial
@@ -74,6 +75,10 @@ class KeyGate:
         self._seq = 0  # the marker in flight; a late one (or a late watch) is ignored
         self._key_handled = False  # the key's own marker is back: what follows are follow-up rounds
         self._since = 0.0  # when the key in flight went (monotonic)
+        # The look for a marker lost with its widget (``_lost``): cancelled when the marker comes
+        # back, as it nearly always does. Left to fire 10 ms on, it landed in the middle of the
+        # next key of fast typing (two a key, ~0.4 ms each).
+        self._watch: asyncio.TimerHandle | None = None
 
     @property
     def idle(self) -> bool:
@@ -102,6 +107,7 @@ class KeyGate:
         message.stop()
         if message.seq != self._seq or self._app_gone():
             return
+        self._stop_watch()
         self._seq += 1
         if not self._key_handled:
             # The key has been handled, and its binding has run: what it posted (a field's
@@ -121,24 +127,34 @@ class KeyGate:
         self._seq += 1
         target = self.app.focused or top
         target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
-        self._later(self._lost, self._seq, target)
+        self._watch_for_loss(self._seq, target)
+
+    def _watch_for_loss(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
+        self._stop_watch()
+        self._watch = self._later(self._lost, seq, target)
+
+    def _stop_watch(self) -> None:
+        if self._watch is not None:
+            self._watch.cancel()
+            self._watch = None
 
     def _lost(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
         # The key closed the screen it was typed on (escape, enter on a button): the widget went
         # with its queue, and the marker with it.
+        self._watch = None
         if seq != self._seq or not self.busy:
             return
         if self._can_answer(target):
-            self._later(self._lost, seq, target)
+            self._watch_for_loss(seq, target)
         else:
             self._seq += 1
             self._key_handled = True
             self._mark(self.app.screen)
 
-    def _later(self, callback, *args) -> None:  # noqa: ANN001
+    def _later(self, callback, *args) -> asyncio.TimerHandle:  # noqa: ANN001
         """Look again in a moment (``App.look_again_in``): the app's, not call_after_refresh, which
         is kept by the screen on top, and lost with it when the key's outcome closes that screen."""
-        self.app.look_again_in(OPERATION_POLL, partial(self._look_again, callback, *args))
+        return self.app.look_again_in(OPERATION_POLL, partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
         if self._app_gone():

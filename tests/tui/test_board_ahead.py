@@ -115,6 +115,22 @@ def test_a_cursor_that_moves_on_leaves_only_the_last_row_made_ready(ahead, seede
     drive(make_test_app(), scenario)
 
 
+def test_a_cursor_moving_on_cancels_the_look_at_its_last_rest(ahead, seeded, make_test_app):
+    """Moving fast, each row's look (``REST`` on) fired in the middle of a later key."""
+
+    async def scenario(pilot):
+        await open_from_list(pilot, seeded["web"])
+        await pilot.press("escape")
+        await settle(pilot)
+        ahead = pilot.app.board_ahead
+        ahead.cursor_rests_on(seeded["logo"])
+        first = ahead._rest
+        ahead.cursor_rests_on(seeded["web"])
+        return first.cancelled(), ahead._rest.cancelled()
+
+    assert drive(make_test_app(), scenario) == (True, False)
+
+
 def test_a_board_made_ready_is_read_again_after_a_commit(ahead, reads, seeded, db_path, clock, make_test_app,
                                                          monkeypatch):
     shown_on_entry: list[str | None] = []  # what the board held as it came on screen

@@ -276,3 +276,27 @@ def test_keys_behind_a_marker_that_never_comes_back_go_on_after_the_longest_hold
     app.timers.pop()()
     assert [m.key.key for m in app.posted if isinstance(m, HeldKey)] == ["b"]
     assert not app.timers  # nothing more is out for "a"
+
+
+@asynctest
+async def test_a_key_that_has_landed_leaves_no_look_behind_it(make_test_app, seeded):
+    """The look for a marker lost with its widget is cancelled when the marker comes back: left to
+    fire 10 ms on, two a key landed in the middle of the next key of fast typing."""
+    from cairn.tui import key_gate
+
+    app = make_test_app()
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        watches = []
+        later = app.key_gate._later
+
+        def kept(callback, *args):
+            handle = later(callback, *args)
+            if callback == app.key_gate._lost:
+                watches.append(handle)
+            return handle
+
+        app.key_gate._later = kept
+        await burst(pilot, "<down>", "<down>", "<up>")
+        assert len(watches) >= 6 and all(handle.cancelled() for handle in watches)
+        assert app.key_gate._watch is None and key_gate.OPERATION_POLL > 0
