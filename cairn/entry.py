@@ -50,6 +50,16 @@ def main() -> None:
 
         cli_main()
         return
+    from cairn import early_keys
+
+    early_keys.hold_keys_raw()  # before the imports: keys typed meanwhile reach the screen as typed
+    try:
+        _dashboard(parsed)
+    finally:
+        early_keys.restore()
+
+
+def _dashboard(parsed: DashboardArgs) -> None:
     from cairn import log
 
     log.setup(debug=parsed.debug)
@@ -62,6 +72,9 @@ def main() -> None:
 
         app = make_app(database_path(parsed.db, config), config=config)
     except (ConfigError, StorageError) as refusal:  # one clear line, as from every other command
+        from cairn import early_keys
+
+        early_keys.restore()  # the terminal as it was, for the message and the shell
         print(f"cairn: {refusal}", file=sys.stderr)
         sys.exit(1)
     app.run(mouse=parsed.mouse and config.mouse)

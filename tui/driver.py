@@ -14,11 +14,20 @@ from textual import events
 from textual.drivers.linux_driver import LinuxDriver
 from textual.message import Message
 
+from cairn import early_keys
+
 # 1000 press and release, 1002 motion while a button is down, 1015 and 1006 extended coordinates.
 MOUSE_MODES = ("1000", "1002", "1015", "1006")
 
 
 class ClicksAndDragsDriver(LinuxDriver):
+    def start_application_mode(self) -> None:
+        super().start_application_mode()
+        if early_keys.ORIGINAL is not None:
+            # The dashboard stopped the terminal cooking keys as it started (cairn.early_keys):
+            # on exit and suspend, the terminal goes back to the settings the user had.
+            self.attrs_before = early_keys.ORIGINAL
+
     def process_message(self, message: Message) -> None:
         # The terminal's input thread, as soon as a key is read: the list's load gives way now,
         # not once the app's loop has come round to the key (cairn.tui.keys_first).
