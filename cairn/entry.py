@@ -72,9 +72,6 @@ def _dashboard(parsed: DashboardArgs) -> None:
 
         app = make_app(database_path(parsed.db, config), config=config)
     except (ConfigError, StorageError) as refusal:  # one clear line, as from every other command
-        from cairn import early_keys
-
-        early_keys.restore()  # the terminal as it was, for the message and the shell
         print(f"cairn: {refusal}", file=sys.stderr)
         sys.exit(1)
     app.run(mouse=parsed.mouse and config.mouse)
