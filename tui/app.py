@@ -161,6 +161,8 @@ class CairnApp(App):
                 await self._let_key_through(event)
             return
         await super().on_event(event)
+        if isinstance(event, events.Key):  # back up from the widget it was given to
+            self.key_gate.came_back(event)
 
     async def _let_key_through(self, event: events.Key) -> None:
         screen = self.screen

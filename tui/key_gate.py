@@ -14,6 +14,12 @@ change, a dialog's first focus). More rounds follow while a screen opens or clos
 queued or an operation the key started runs. Keys typed meanwhile wait in order, as if the user
 had waited for each one. Mouse events are not held.
 
+A key with none behind it (a user pressing keys one at a time) is drawn first and confirmed
+after: the rounds are six messages through the screen's queue, and sent at once they delayed the
+key's frame by ~0.5 ms of a 5 ms cursor move. Its rounds go ``LONE_KEY`` later, or at once when
+a key is typed behind it; a key that has come back up to the app (its bindings run) needs only
+the follow-up round.
+
 This is Cairn's one mechanism for keys in bursts: ``enter y`` in a dialog answers the
 confirmation asked once storage has rehearsed the operation (the rehearsal is an operation, so
 ``y`` waits for it); ``enter j`` moves the board's cursor once the dialog has closed; ``/kestrel``
@@ -43,6 +49,9 @@ LONGEST_HOLD = 10.0
 # The worker groups of operations a key can start (tui/worker.py's default; the new-contract form),
 # and the board's read: ``enter J`` moves a milestone of the board enter opened, once it is read.
 OPERATIONS = ("storage", "new-contract", "board-read")
+# How long the rounds of a key with none behind it are put off (seconds): its frame is on the
+# terminal well before (~5 ms a cursor move); a key typed meanwhile sends them at once.
+LONE_KEY = 0.01
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -79,6 +88,9 @@ class KeyGate:
         # back, as it nearly always does. Left to fire 10 ms on, it landed in the middle of the
         # next key of fast typing (two a key, ~0.4 ms each).
         self._watch: asyncio.TimerHandle | None = None
+        # A lone key's rounds, put off (``sent``); and the key, until it is back up at the app.
+        self._deferred: partial | None = None
+        self._out: events.Key | None = None
 
     @property
     def idle(self) -> bool:
@@ -89,6 +101,7 @@ class KeyGate:
         """Whether the key must wait for the ones before it (it is queued, in order)."""
         if self.busy or self.waiting:
             self.waiting.append(event)
+            self._run_deferred()  # the key in flight was alone: its rounds go now
             return True
         self.busy = True
         self._since = time.monotonic()
@@ -101,7 +114,32 @@ class KeyGate:
     def sent(self, event: events.Key, screen: Screen) -> None:
         """The app has handled the key: given it to a widget, or run a priority binding (tab)."""
         self._key_handled = not event.is_forwarded
-        self._mark(screen)
+        if self.waiting:
+            self._mark(screen)
+            return
+        # Alone: its rounds go in LONE_KEY, once its frame is on the terminal, or when a key is
+        # typed behind it. Sent now, they held the frame back; run right after it, they held the
+        # terminal's writer thread from the GIL until they were done.
+        self._out = None if self._key_handled else event
+        self._deferred = partial(self._mark, screen, None if self._key_handled else self.app.focused or screen)
+        self._stop_watch()
+        self._watch = self._later(self._run_deferred, wait=LONE_KEY)
+
+    def came_back(self, event: events.Key) -> None:
+        """A key has bubbled back up to the app, and the bindings have run (``CairnApp.on_event``):
+        what its own marker would have told. Its rounds, put off, need only the follow-up one."""
+        if self._out is None or event is not self._out:
+            return
+        self._out = None
+        self._key_handled = True
+        self._deferred = partial(self._mark, self.app.screen)
+
+    def _run_deferred(self) -> None:
+        """Send the rounds put off for a lone key, unless they have gone already."""
+        rounds, self._deferred, self._out = self._deferred, None, None
+        if rounds is not None:
+            self._stop_watch()
+            rounds()
 
     def done(self, message: KeyDone) -> None:
         message.stop()
@@ -117,15 +155,17 @@ class KeyGate:
             return
         self._when_quiet(message.screen)
 
-    def _mark(self, screen: Screen) -> None:
-        """Send a marker through the focused widget and up to the app, once the screen on top is
-        mounted (a dialog just pushed is still composing its fields)."""
+    def _mark(self, screen: Screen, target=None) -> None:  # noqa: ANN001 - a Widget
+        """Send a marker through the focused widget (or ``target``, the one a lone key was given
+        to) and up to the app, once the screen on top is mounted (a dialog just pushed is still
+        composing its fields)."""
         top = self.app.screen
         if not top.is_mounted:
             self._later(self._mark, screen)
             return
         self._seq += 1
-        target = self.app.focused or top
+        if target is None or not self._can_answer(target):
+            target = self.app.focused or top
         target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
         self._watch_for_loss(self._seq, target)
 
@@ -151,10 +191,10 @@ class KeyGate:
             self._key_handled = True
             self._mark(self.app.screen)
 
-    def _later(self, callback, *args) -> asyncio.TimerHandle:  # noqa: ANN001
+    def _later(self, callback, *args, wait: float = OPERATION_POLL) -> asyncio.TimerHandle:  # noqa: ANN001
         """Look again in a moment (``App.look_again_in``): the app's, not call_after_refresh, which
         is kept by the screen on top, and lost with it when the key's outcome closes that screen."""
-        return self.app.look_again_in(OPERATION_POLL, partial(self._look_again, callback, *args))
+        return self.app.look_again_in(wait, partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
         if self._app_gone():
@@ -177,6 +217,7 @@ class KeyGate:
         except (ScreenStackError, UnknownModeError):
             self.busy = False
             self.waiting.clear()
+            self._deferred = self._out = None
             return True
         return False
 
@@ -224,6 +265,7 @@ class KeyGate:
         return False
 
     def _next(self) -> None:
+        self._deferred = self._out = None  # whatever was put off for the last key is over
         if self.waiting:
             self._since = time.monotonic()
             self.app.post_message(HeldKey(self.waiting.popleft()))  # still busy: it goes first
