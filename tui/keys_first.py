@@ -4,11 +4,11 @@ The full list (100,000 contracts: seconds of SQLite and of Python) is read in a 
 Python's threads take turns on one interpreter: a key answered while the load ran took two to
 three times as long, and its longest waits passed 50 ms. From the moment a key is read from the
 terminal until the frame that answers it is drawn (``HOLD`` at most), the load waits for its
-turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows. What the load
-brings back to the screen (the report, the full list: a layout and a frame of 30-40 ms each) is
-shown once no key is being answered (``when_no_key``), not in front of the key's own frame. What
-would redraw the whole list when it comes (wider columns for the full list: 30-35 ms at 100,000,
-which the next key of a burst or of a held arrow waited for) waits until keys pause
+turn: between SQLite's steps (``Database.giving_way``) and between chunks of rows. The full list
+the load brings back to the screen is shown once no key is being answered (``when_no_key``), not
+in front of the key's own frame. What would redraw the whole screen when it comes (wider columns
+for the full list: 30-35 ms at 100,000, which the next key of a burst or of a held arrow waited
+for; the earnings report, which changes the height of its panel) waits until keys pause
 (``when_keys_pause``).
 """
 

@@ -44,7 +44,8 @@ class EmptyNote(Static, can_focus=True):
 class ReportRead(Message):
     """The earnings report of load ``seq``, read before its rows are built: shown in a frame of
     its own, seconds before the full list (100,000 rows) arrives, and not in that list's frame,
-    which a key pressed then has to wait for. ``drawn`` is set once it is on screen."""
+    which a key pressed then has to wait for. ``drawn`` is set once it is on screen (once keys
+    pause: the load waits ``REPORT_DRAW_WAIT`` at most)."""
 
     def __init__(self, seq: int, report: tuple[list, dict]) -> None:
         super().__init__()
@@ -252,8 +253,7 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         settle = getattr(self.app, "settle_memory", None)
         if settle is not None:
             self.call_after_refresh(settle)
-        if self._report_shown != seq:
-            self.query_one(EarningsPanel).show(*result.earnings)
+        when_keys_pause(self.app, lambda: self._show_report(seq, result.earnings))  # if not shown yet
         table.view = self.view
         table.now = None
         # The rows the worker selected are right unless the view changed meanwhile (typing).
@@ -265,15 +265,20 @@ class ContractListScreen(FirstScreenPaintedOnce, ContractActions, Screen):
         self._after_populate()
 
     def on_report_read(self, message: ReportRead) -> None:
-        when_no_key(self.app, lambda: self._show_report(message))
+        # Once keys pause, as the full list's wider columns: it changes the panel's height, so the
+        # whole screen is drawn again (9.4 KB at 120x36, three frames), and a key typed while they
+        # were drawn waited 30-50 ms at 100,000 contracts. Typed on, the load goes on without it.
+        when_keys_pause(self.app, lambda: self._show_report(message.seq, message.report, message.drawn))
 
-    def _show_report(self, message: ReportRead) -> None:
-        if message.seq == self._load_seq and self.is_mounted:
-            self._report_shown = message.seq
-            self.query_one(EarningsPanel).show(*message.report)
-            self.call_after_refresh(message.drawn.set)
-        else:
-            message.drawn.set()
+    def _show_report(self, seq: int, report: tuple[list, dict], drawn: threading.Event | None = None) -> None:
+        """The earnings report of load ``seq``, unless a later load has begun or it is shown."""
+        if seq == self._load_seq and self.is_mounted and self._report_shown != seq:
+            self._report_shown = seq
+            self.query_one(EarningsPanel).show(*report)
+            if drawn is not None:
+                self.call_after_refresh(drawn.set)
+        elif drawn is not None:
+            drawn.set()
 
     def _select_pending(self) -> None:
         table = self.table
