@@ -191,10 +191,12 @@ class KeyGate:
             self._key_handled = True
             self._mark(self.app.screen)
 
-    def _later(self, callback, *args, wait: float = OPERATION_POLL) -> asyncio.TimerHandle:  # noqa: ANN001
-        """Look again in a moment (``App.look_again_in``): the app's, not call_after_refresh, which
-        is kept by the screen on top, and lost with it when the key's outcome closes that screen."""
-        return self.app.look_again_in(wait, partial(self._look_again, callback, *args))
+    def _later(self, callback, *args, wait: float | None = None) -> asyncio.TimerHandle:  # noqa: ANN001
+        """Look again in a moment (``App.look_again_in``; OPERATION_POLL unless ``wait``): the app's,
+        not call_after_refresh, which is kept by the screen on top, and lost with it when the key's
+        outcome closes that screen."""
+        return self.app.look_again_in(OPERATION_POLL if wait is None else wait,
+                                      partial(self._look_again, callback, *args))
 
     def _look_again(self, callback, *args) -> None:  # noqa: ANN001
         if self._app_gone():
