@@ -122,13 +122,12 @@ class KeyGate:
         # terminal's writer thread from the GIL until they were done.
         self._out = None if self._key_handled else event
         self._deferred = partial(self._mark, screen, None if self._key_handled else self.app.focused or screen)
-        self._stop_watch()
-        self._watch = self._later(self._run_deferred, wait=LONE_KEY)
+        self._watch_with(self._run_deferred, wait=LONE_KEY)
 
     def came_back(self, event: events.Key) -> None:
         """A key has bubbled back up to the app, and the bindings have run (``CairnApp.on_event``):
         what its own marker would have told. Its rounds, put off, need only the follow-up one."""
-        if self._out is None or event is not self._out:
+        if event is not self._out:
             return
         self._out = None
         self._key_handled = True
@@ -167,11 +166,12 @@ class KeyGate:
         if target is None or not self._can_answer(target):
             target = self.app.focused or top
         target.post_message(KeyDone(self._seq, top if self._key_handled else screen))
-        self._watch_for_loss(self._seq, target)
+        self._watch_with(self._lost, self._seq, target)
 
-    def _watch_for_loss(self, seq: int, target) -> None:  # noqa: ANN001 - a Widget
+    def _watch_with(self, callback, *args, wait: float | None = None) -> None:  # noqa: ANN001
+        """The gate's one pending look (a lost marker's, a lone key's rounds'), replacing the last."""
         self._stop_watch()
-        self._watch = self._later(self._lost, seq, target)
+        self._watch = self._later(callback, *args, wait=wait)
 
     def _stop_watch(self) -> None:
         if self._watch is not None:
@@ -185,7 +185,7 @@ class KeyGate:
         if seq != self._seq or not self.busy:
             return
         if self._can_answer(target):
-            self._watch_for_loss(seq, target)
+            self._watch_with(self._lost, seq, target)
         else:
             self._seq += 1
             self._key_handled = True
