@@ -20,6 +20,15 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 PY = sys.executable
 PLAN_SIZES = (12, 400, 1000)
+# Every program measured runs in this environment. The machine's own Cairn settings stay out: a
+# theme chosen in the palette is written to the user's config file, and a theme set at start-up
+# made the first frame re-parse every stylesheet, so the figures depended on whoever last ran
+# Cairn here. ``CAIRN_CONFIG`` and ``CAIRN_THEME`` set empty are unset for Cairn (every database
+# is named with --db).
+HOME = OUT / "home"
+ENV = {"TZ": "UTC", "TEXTUAL_ANIMATIONS": "none", "XDG_CONFIG_HOME": str(HOME / "config"),
+       "XDG_DATA_HOME": str(HOME / "data"), "XDG_STATE_HOME": str(HOME / "state"), "CAIRN_CONFIG": "",
+       "CAIRN_THEME": ""}
 
 
 @dataclass

@@ -14,12 +14,11 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from databases import PLAN_SIZES, ROOT
+from databases import ENV, PLAN_SIZES, ROOT
 from figures import Sample
 from pty_term import PtyProgram
 
 PY = sys.executable
-ENV = {"TZ": "UTC", "TEXTUAL_ANIMATIONS": "none"}
 DOWN, UP = b"\x1b[B", b"\x1b[A"
 ENTER, ESC = b"\r", b"\x1b"
 SHIFT_DOWN, SHIFT_UP = b"\x1b[1;2B", b"\x1b[1;2A"

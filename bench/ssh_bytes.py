@@ -24,11 +24,11 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+from databases import ENV  # noqa: E402
 from pty_term import PtyProgram  # noqa: E402
 
 PY = sys.executable
 CAIRN = [PY, "-m", "cairn"]
-ENV = {"TZ": "UTC", "TEXTUAL_ANIMATIONS": "none"}
 ENTER, ESC = b"\r", b"\x1b"
 FRAME_END = b"\x1b[?2026l"
 TARGET = 12 * 1024
