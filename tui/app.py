@@ -29,6 +29,7 @@ from cairn.tui.commands import CairnCommands
 from cairn.tui.key_gate import HeldKey, KeyDone, KeyGate
 from cairn.tui.keys_first import KeysFirst
 from cairn.tui.paint_once import PaintOnce
+from cairn.tui.theme_at_start import ThemeAtStart
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -67,7 +68,7 @@ def _driver_class():
     return ClicksAndDragsDriver
 
 
-class CairnApp(App):
+class CairnApp(ThemeAtStart):
     TITLE = "Cairn"
     # Every screen's styles load with the app's, parsed once (7 ms) before the first frame: a
     # screen bringing its own CSS_PATH makes Textual re-parse every stylesheet, with new copies of
@@ -118,7 +119,7 @@ class CairnApp(App):
         if theme:
             name = "ansi-dark" if theme in ("ansi", "terminal") else theme
             if name in self.available_themes:
-                self.theme = name
+                self.start_with_theme(name)
 
     def get_default_screen(self) -> Screen:
         from cairn.tui.screens.contract_list import ContractListScreen

@@ -53,6 +53,39 @@ def test_terminal_theme_from_the_environment(monkeypatch, make_test_app):
     assert make_test_app().theme == "textual-dark"
 
 
+def test_a_theme_set_at_start_is_drawn_from_the_first_frame_with_every_sheet_parsed_once(
+        monkeypatch, seeded, make_test_app):
+    """Setting the theme in ``__init__`` made Textual parse every stylesheet a second time before
+    the first frame (``theme_at_start``): 11-18 ms for anyone with a theme in the config. Parsed
+    once, with the theme's colours; a theme chosen later parses them again, as it must."""
+    from textual.color import Color
+    from textual.css.stylesheet import Stylesheet
+
+    reparses = []
+    reparse = Stylesheet.reparse
+
+    def counted(self):
+        reparses.append(self)
+        return reparse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    monkeypatch.setenv("CAIRN_THEME", "textual-light")
+    app = make_test_app()
+
+    def background(name: str) -> Color:
+        return Color.parse(app.get_theme(name).background)
+
+    async def scenario(pilot):
+        assert app.theme == "textual-light" and "-light-mode" in app.classes
+        assert reparses == []
+        assert app.screen.styles.background == background("textual-light")
+        app.theme = "nord"
+        await wait_until(pilot, lambda: app.screen.styles.background == background("nord"), "nord drawn")
+        assert len(reparses) == 1
+
+    drive(app, scenario)
+
+
 def test_works_with_no_color(monkeypatch, seeded, make_test_app):
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_test_app()
