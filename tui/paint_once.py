@@ -151,14 +151,14 @@ class FirstScreenPaintedOnce:
       repaint kept above, and in its ``ScreenResume`` handler, which draws the screen and then
       calls ``refresh()`` (Textual 8.2.8, ``Screen._on_screen_resume``). 9 KB more at 120x36, and
       a key pressed then waited for it. Neither is asked for.
+    - Nor the layout Textual did again after it for the terminal's size reported as it started
+      (the size just laid out), nor the one the empty toast rack asked for: each took the frame
+      slot the first key typed was waiting for. Both with public API (a handler's
+      ``prevent_default``, ``display``); no upstream issue covers either.
 
     Textual's own flags (``App._batch_count``, ``App._dom_ready``, ``Screen._repaint_required``):
     no API says when the first frame is drawn. Upstream: Textualize/textual#5009 (frames of a
     screen change not held); #6314 made the resume's style refresh optional, not its repaint.
-    - Nor is the layout Textual did again after it, for the terminal's size reported as it
-      started (the size just laid out), nor the one the empty toast rack asked for: each took
-      the frame the first key typed was waiting for.
-
     tests/tui/test_start_up_paint.py fails if the whole repaint or either layout comes back.
     """
 
