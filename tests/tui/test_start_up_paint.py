@@ -66,8 +66,10 @@ def test_a_resize_to_the_size_laid_out_lays_nothing_out_again(seeded, make_test_
     async def scenario(pilot):
         screen = pilot.app.screen
         resized.clear()
+        handled: list[bool] = []
         screen.post_message(events.Resize(screen.outer_size, screen.outer_size))
-        await wait_until(pilot, lambda: screen.message_queue_size == 0, "the resize handled")
+        screen.call_later(handled.append, True)  # queued behind the resize: it ran once this does
+        await wait_until(pilot, lambda: handled, "the resize handled")
         assert resized == []
         await pilot.resize_terminal(100, 30)
         await wait_until(pilot, lambda: screen.outer_size == Size(100, 30), "laid out at 100x30")
@@ -85,9 +87,11 @@ def test_the_toast_rack_asks_for_no_layout_after_the_first_frame_and_toasts_stil
 
     asked: list[bool] = []
     showing: list[bool] = []
+    shows: list[int] = []  # each call's count of notifications
     show, refresh = ToastRack.show, ToastRack.refresh
 
     def spy_show(self, notifications):
+        shows.append(len(notifications))
         showing.append(True)
         try:
             return show(self, notifications)
@@ -104,6 +108,7 @@ def test_the_toast_rack_asks_for_no_layout_after_the_first_frame_and_toasts_stil
 
     async def scenario():
         async with make_test_app().run_test(size=(120, 36), notifications=True) as pilot:  # run_test's default: none
+            await wait_until(pilot, lambda: 0 in shows, "the ScreenResume's empty rack shown")
             await settle(pilot)
             rack = pilot.app.screen.query_one(ToastRack)
             assert asked == [] and not rack.display
